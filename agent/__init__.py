@@ -1,0 +1,1 @@
+"""Agent: the loop, routing, sessions, settings and model backends."""

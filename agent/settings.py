@@ -1,0 +1,147 @@
+"""All Scriptroom configuration in one dataclass, read from SCRIPTROOM_* variables and flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+EMBEDDED_MODEL = "smollm2-135m-instruct"
+BACKENDS = ("local", "openai", "fake")
+
+
+class SettingsError(ValueError):
+    """A configuration value is invalid; the message names the variable and what is accepted."""
+
+
+def _bool(value: str) -> bool:
+    v = value.strip().lower()
+    if v in ("1", "true", "yes", "on"):
+        return True
+    if v in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected true/false, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = field(
+        default_factory=lambda: Path("~/.scriptroom").expanduser(),
+        metadata={"help": "data directory: model cache, projects, library, feedback, adapters"},
+    )
+    backend: str = field(default="local", metadata={"help": "local | openai | fake"})
+    model: str = field(
+        default=EMBEDDED_MODEL,
+        metadata={"help": "embedded default, a Hugging Face model id in the cache, or a local folder"},
+    )
+    adapter: str | None = field(default=None, metadata={"help": "PEFT LoRA adapter folder to attach"})
+    load_in_4bit: bool = field(default=False, metadata={"help": "4-bit NF4 (bitsandbytes, CUDA only)"})
+    device: str = field(default="auto", metadata={"help": "auto | cpu | cuda"})
+    base_url: str | None = field(
+        default=None, metadata={"help": "OpenAI-compatible server URL (vLLM, llama.cpp, Ollama, TGI)"}
+    )
+    api_key: str = field(default="not-needed", metadata={"help": "API key for the served model"})
+    temperature: float = field(default=0.7, metadata={"help": "sampling temperature (0 = greedy)"})
+    max_new_tokens: int = field(default=384, metadata={"help": "longest reply, in tokens"})
+    seed: int | None = field(default=None, metadata={"help": "sampling seed for repeatable output"})
+    host: str = field(default="127.0.0.1", metadata={"help": "address the app listens on"})
+    port: int = field(default=7860, metadata={"help": "port the app listens on"})
+    chroma_url: str | None = field(
+        default=None, metadata={"help": "Chroma server URL for a shared team library"}
+    )
+    max_upload_mb: float = field(default=10.0, metadata={"help": "largest draft accepted, in MB"})
+
+    # Derived locations under the data directory.
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def projects_dir(self) -> Path:
+        return self.home / "projects"
+
+    @property
+    def library_dir(self) -> Path:
+        return self.home / "library"
+
+    @property
+    def adapters_dir(self) -> Path:
+        return self.home / "adapters"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.home / "feedback.sqlite3"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    def validate(self) -> "Settings":
+        if self.backend not in BACKENDS:
+            raise SettingsError(
+                f"SCRIPTROOM_BACKEND={self.backend!r} is not a backend; use one of {', '.join(BACKENDS)}"
+            )
+        if self.backend == "openai" and not self.base_url:
+            raise SettingsError(
+                "the openai backend needs a server: set SCRIPTROOM_BASE_URL "
+                "(for example http://localhost:8000/v1) or pass --base-url"
+            )
+        if not 0 <= self.temperature <= 2:
+            raise SettingsError(f"temperature {self.temperature} is out of range; use 0 to 2")
+        if self.max_new_tokens < 1:
+            raise SettingsError("max_new_tokens must be at least 1")
+        return self
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Defaults, then SCRIPTROOM_<FIELD> variables, then explicit overrides (flags)."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"SCRIPTROOM_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            try:
+                values[f.name] = _coerce(f.name, f.type, raw)
+            except ValueError as exc:
+                raise SettingsError(f"SCRIPTROOM_{f.name.upper()}: {exc}") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "home" in values:
+            values["home"] = Path(values["home"]).expanduser()
+        return cls(**values).validate()
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **changes).validate()
+
+
+def _coerce(name: str, type_: Any, raw: str) -> Any:
+    # Annotations are strings here (postponed evaluation): "int", "str | None", "Path"...
+    base = str(type_).replace(" | None", "").strip()
+    parse = {"bool": _bool, "int": int, "float": float, "str": str, "Path": lambda r: Path(r).expanduser()}
+    return parse[base](raw)
+
+
+def add_settings_flags(parser: Any) -> None:
+    """Add one --flag per Settings field (used by app.py and the CLI)."""
+    for f in fields(Settings):
+        flag = "--" + f.name.replace("_", "-")
+        help_ = f.metadata.get("help", "") + f" (env SCRIPTROOM_{f.name.upper()})"
+        if "bool" in str(f.type):
+            parser.add_argument(flag, dest=f.name, action="store_true", default=None, help=help_)
+        else:
+            parser.add_argument(flag, dest=f.name, default=None, help=help_)
+
+
+def settings_from_args(args: Any, env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from env plus the flags that were given (string flag values coerced by field type)."""
+    overrides: dict[str, Any] = {}
+    for f in fields(Settings):
+        value = getattr(args, f.name, None)
+        if value is None:
+            continue
+        try:
+            overrides[f.name] = value if isinstance(value, bool) else _coerce(f.name, f.type, value)
+        except ValueError as exc:
+            raise SettingsError(f"--{f.name.replace('_', '-')}: {exc}") from None
+    return Settings.from_env(env, **overrides)

@@ -1,0 +1,1 @@
+"""The scriptroom command line: thin commands over library code."""

@@ -1,0 +1,1 @@
+"""Fine-tuning: datasets, LoRA/QLoRA SFT, DPO, small classifiers."""

@@ -1,0 +1,1 @@
+"""Writer tools, one module per tool."""
