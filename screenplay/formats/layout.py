@@ -1,0 +1,115 @@
+"""Helpers shared by the non-Fountain importers and exporters: emphasis runs and a script builder."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from screenplay.model import Element, ElementType, Scene, Script, parse_heading
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one inline style."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+
+
+_MARKER_RE = re.compile(r"\\[*_]|\*\*\*|\*\*|\*|_")
+
+
+def parse_emphasis(text: str) -> list[Run]:
+    """Split Fountain emphasis markup into styled runs.
+
+    A marker counts only when the same marker closes it later in the text, so a lone ``*``
+    (a footnote, a rating) stays literal.
+    """
+    runs: list[Run] = []
+    bold = italic = underline = False
+    buf: list[str] = []
+    pos = 0
+    for m in _MARKER_RE.finditer(text):
+        buf.append(text[pos:m.start()])
+        pos = m.end()
+        tok = m.group(0)
+        if tok.startswith("\\"):
+            buf.append(tok[1:])
+            continue
+        opening = {"***": bold and italic, "**": bold, "*": italic, "_": underline}[tok]
+        if not opening and tok not in text[m.end():]:
+            buf.append(tok)
+            continue
+        if buf and "".join(buf):
+            runs.append(Run("".join(buf), bold, italic, underline))
+        buf = []
+        if tok == "***":
+            bold = italic = not (bold and italic)
+        elif tok == "**":
+            bold = not bold
+        elif tok == "*":
+            italic = not italic
+        else:
+            underline = not underline
+    buf.append(text[pos:])
+    if "".join(buf):
+        runs.append(Run("".join(buf), bold, italic, underline))
+    return runs
+
+
+def plain_text(text: str) -> str:
+    """Text with emphasis markup removed."""
+    return "".join(r.text for r in parse_emphasis(text))
+
+
+def runs_to_markup(runs: list[Run]) -> str:
+    """Join styled runs into Fountain markup, merging neighbours that share a style."""
+    merged: list[Run] = []
+    for r in runs:
+        if not r.text:
+            continue
+        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].underline) == (
+            r.bold, r.italic, r.underline
+        ):
+            merged[-1] = Run(merged[-1].text + r.text, r.bold, r.italic, r.underline)
+        else:
+            merged.append(r)
+    out: list[str] = []
+    for r in merged:
+        core = r.text.strip()
+        if not core or not (r.bold or r.italic or r.underline):
+            out.append(r.text)
+            continue
+        # Markers must hug the text: "*word*", never "*word *".
+        lead = r.text[: len(r.text) - len(r.text.lstrip())]
+        trail = r.text[len(r.text.rstrip()):]
+        stars = "***" if r.bold and r.italic else "**" if r.bold else "*" if r.italic else ""
+        under = "_" if r.underline else ""
+        out.append(f"{lead}{under}{stars}{core}{stars}{under}{trail}")
+    return "".join(out)
+
+
+class ScriptBuilder:
+    """Collects headings and elements in reading order and files them into scenes."""
+
+    def __init__(self, source_format: str) -> None:
+        self.script = Script(source_format=source_format)
+        self._current: list[Element] = self.script.preamble
+
+    def heading(self, text: str, *, number: str | None = None, page: int | None = None,
+                forced: bool = False) -> Scene:
+        scene = Scene(heading=parse_heading(text, forced=forced, number=number), page=page)
+        self.script.scenes.append(scene)
+        self._current = scene.elements
+        return scene
+
+    def add(self, type_: ElementType, text: str = "", **fields: object) -> Element:
+        el = Element(type=type_, text=text, **fields)  # type: ignore[arg-type]
+        self._current.append(el)
+        return el
+
+    @property
+    def last(self) -> Element | None:
+        return self._current[-1] if self._current else None
