@@ -85,6 +85,12 @@ HEADING_PREFIX_RE = re.compile(
     re.IGNORECASE,
 )
 SCENE_NUMBER_RE = re.compile(r"\s*#([\w.\-]+)#\s*$")
+# Times of day that a heading may give after a comma instead of a dash.
+COMMA_TIME_RE = re.compile(
+    r"^(?:(?:EARLY |LATE |THE NEXT |NEXT |SAME |ANOTHER )?(?:DAY|NIGHT|MORNING|AFTERNOON|EVENING|DAWN|DUSK"
+    r"|NOON|MIDNIGHT|SUNRISE|SUNSET|TWILIGHT)|CONTINUOUS|SAME|LATER|(?:A )?MOMENTS? LATER|SAME TIME)\b",
+    re.IGNORECASE,
+)
 
 
 def parse_heading(text: str, *, forced: bool = False, number: str | None = None) -> SceneHeading:
@@ -105,6 +111,11 @@ def parse_heading(text: str, *, forced: bool = False, number: str | None = None)
     parts = re.split(r"\s+-{1,2}\s+|\s*--\s*|\s+–\s+|\s+—\s+", rest)
     if len(parts) > 1:
         location, time = " - ".join(p.strip() for p in parts[:-1]), parts[-1].strip()
+    elif "," in rest:
+        # "INT. SAN FRANCISCO APARTMENT, DAY": a comma before a time word also marks the time.
+        head, _, tail = rest.rpartition(",")
+        if COMMA_TIME_RE.match(tail.strip()):
+            location, time = head, tail.strip()
     return SceneHeading(
         text=raw, prefix=prefix, location=location.strip(), time=time, number=number, forced=forced
     )
