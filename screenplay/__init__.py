@@ -1,6 +1,7 @@
 """Screenplay documents: one typed model, importers for every format writers use, faithful exporters."""
 
 from screenplay.errors import ScriptExportError, ScriptImportError
+from screenplay.io import load, loads, render, save
 from screenplay.model import (
     CastMember,
     Element,
@@ -22,7 +23,11 @@ __all__ = [
     "Script",
     "ScriptExportError",
     "ScriptImportError",
+    "load",
+    "loads",
     "normalize_character",
     "parse_heading",
+    "render",
+    "save",
     "split_cue",
 ]
