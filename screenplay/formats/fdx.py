@@ -14,7 +14,13 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from screenplay.errors import ACCEPTED, ScriptImportError
-from screenplay.formats.layout import Run, ScriptBuilder, parse_emphasis, runs_to_markup
+from screenplay.formats.layout import (
+    Run,
+    ScriptBuilder,
+    parse_emphasis,
+    runs_to_markup,
+    title_fields,
+)
 from screenplay.model import CastMember, Element, ElementType, Script, split_cue
 
 # Paragraph types Final Draft shows in capitals by default (when the file has no ElementSettings).
@@ -159,40 +165,15 @@ def _read_cast(root: XmlNode, b: ScriptBuilder) -> list[CastMember]:
     return out
 
 
-_CREDIT_RE = re.compile(r"^(written|screenplay|teleplay|story)?\s*(and\s+)?by$|^written by", re.I)
-
-
 def _read_title_page(tp: XmlNode) -> dict[str, str]:
-    """Map Final Draft's free-form title page onto Fountain's keys by position and alignment."""
     content = tp.find("Content")
     if content is None:
         return {}
-    fields: dict[str, list[str]] = {}
-    expect_author = False
+    lines = []
     for p in content.findall("Paragraph"):
-        text = runs_to_markup(_runs(p)).replace("\t", " ").strip()
-        text = re.sub(r" {2,}", " ", text)
-        if not text:
-            continue
-        align = p.get("Alignment") or "Left"
-        if re.search(r"©|\(c\)|copyright", text, re.I):
-            key = "Copyright"
-        elif align == "Center" and "Title" not in fields:
-            key = "Title"
-        elif align == "Center" and _CREDIT_RE.match(text):
-            key, expect_author = "Credit", True
-        elif align == "Center" and expect_author:
-            key, expect_author = "Author", False
-        elif align == "Center" and re.match(r"based on|from the", text, re.I):
-            key = "Source"
-        elif align == "Center":
-            key = "Notes"
-        elif align == "Right":
-            key = "Draft date"
-        else:
-            key = "Contact"
-        fields.setdefault(key, []).append(text)
-    return {k: "\n".join(v) for k, v in fields.items()}
+        text = re.sub(r"\s{2,}", " ", runs_to_markup(_runs(p)).replace("\t", " ")).strip()
+        lines.append((p.get("Alignment") or "Left", text))
+    return title_fields(lines)
 
 
 # ---------------------------------------------------------------- export

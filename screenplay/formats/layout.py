@@ -113,3 +113,39 @@ class ScriptBuilder:
     @property
     def last(self) -> Element | None:
         return self._current[-1] if self._current else None
+
+
+_CREDIT_RE = re.compile(r"^(written|screenplay|teleplay|story)?\s*(and\s+)?by:?$|^written by", re.I)
+_COPYRIGHT_RE = re.compile(r"©|\(c\)|copyright", re.I)
+
+
+def title_fields(lines: list[tuple[str, str]]) -> dict[str, str]:
+    """Map a free-form title page (alignment, text) onto Fountain's title keys.
+
+    Final Draft and PDF title pages carry no keys, only position: the first centred line is the
+    title, a "written by" line is the credit and the next centred line the author; right-aligned
+    lines are the draft, left-aligned ones the contact.
+    """
+    fields: dict[str, list[str]] = {}
+    expect_author = False
+    for align, text in lines:
+        if not text:
+            continue
+        if _COPYRIGHT_RE.search(text):
+            key = "Copyright"
+        elif align == "Center" and "Title" not in fields:
+            key = "Title"
+        elif align == "Center" and _CREDIT_RE.match(text):
+            key, expect_author = "Credit", True
+        elif align == "Center" and expect_author:
+            key, expect_author = "Author", False
+        elif align == "Center" and re.match(r"based on|from the", text, re.I):
+            key = "Source"
+        elif align == "Center":
+            key = "Notes"
+        elif align == "Right":
+            key = "Draft date"
+        else:
+            key = "Contact"
+        fields.setdefault(key, []).append(text)
+    return {k: "\n".join(v) for k, v in fields.items()}
