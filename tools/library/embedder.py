@@ -1,0 +1,108 @@
+"""Text embedders the library accepts: the packaged MiniLM (via sentence-transformers) or a model-free hasher.
+
+The library talks to one small protocol so tests and the Chroma server suite can use the hasher, which is
+deterministic and needs no weights, while writers get MiniLM.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any, Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from tools.embeddings import EMBEDDING_MODEL_NAME
+
+
+@runtime_checkable
+class TextEmbedder(Protocol):
+    name: str  # stored with the collection: vectors from different embedders never mix
+    max_tokens: int  # content tokens one embedding sees (the model window minus special tokens)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dim) float32, each row L2-normalised."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """Adapts a SentenceTransformer (e.g. ``tools.embeddings.load_embedder()``) to TextEmbedder."""
+
+    def __init__(self, model: Any, name: str = EMBEDDING_MODEL_NAME, batch_size: int = 64):
+        self.model = model
+        self.name = name
+        self.batch_size = batch_size
+        # [CLS] and [SEP] take two places of the window.
+        self.max_tokens = int(model.max_seq_length) - 2
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        ids = self.model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(x) for x in ids]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+_WORD_RE = re.compile(r"\w+|[^\w\s]")
+
+
+class HashingEmbedder:
+    """Bag of words hashed into a fixed number of signed buckets: similar wording, similar vectors.
+
+    For tests and smoke runs; it knows nothing about meaning beyond shared words.
+    """
+
+    def __init__(self, dim: int = 384, max_tokens: int = 254):
+        self.dim = dim
+        self.max_tokens = max_tokens
+        self.name = f"hashing-{dim}"
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(_WORD_RE.findall(t)) for t in texts]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+                bucket = int.from_bytes(digest[:4], "little") % self.dim
+                out[row, bucket] += 1.0 if digest[4] & 1 else -1.0
+            norm = np.linalg.norm(out[row])
+            if norm:
+                out[row] /= norm
+            else:  # an empty text still needs a valid unit vector for cosine space
+                out[row, 0] = 1.0
+        return out
+
+
+def as_text_embedder(obj: Any) -> TextEmbedder:
+    """Accept a TextEmbedder as is, or wrap a SentenceTransformer."""
+    if isinstance(obj, TextEmbedder):
+        return obj
+    if hasattr(obj, "encode") and hasattr(obj, "tokenizer") and hasattr(obj, "max_seq_length"):
+        return SentenceTransformerEmbedder(obj)
+    raise TypeError(
+        f"embedder must be a SentenceTransformer or implement TextEmbedder, got {type(obj).__name__}"
+    )
+
+
+def embedder_from_name(name: str) -> TextEmbedder:
+    """Rebuild the embedder a collection was made with (used only when Chroma asks for one itself)."""
+    if name.startswith("hashing-"):
+        return HashingEmbedder(dim=int(name.split("-", 1)[1]))
+    if name == EMBEDDING_MODEL_NAME:
+        from tools.embeddings import load_embedder
+
+        return SentenceTransformerEmbedder(load_embedder())
+    raise ValueError(f"unknown embedder {name!r}")

