@@ -61,10 +61,14 @@ def import_summary(path: str, max_bytes: int) -> dict:
     }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _summary_text(d: dict) -> str:
     lines = [
-        f"{d['title'] or '(untitled)'}: {d['pages']} pages, {d['scene_count']} scenes, "
-        f"{len(d['characters'])} speaking characters ({d['format']})",
+        f"{d['title'] or '(untitled)'}: {_count(d['pages'], 'page')}, {_count(d['scene_count'], 'scene')}, "
+        f"{_count(len(d['characters']), 'speaking character')} ({d['format']})",
         "INT/EXT: " + ", ".join(f"{k} {v}" for k, v in d["int_ext"].items()),
         "DAY/NIGHT: " + ", ".join(f"{k} {v}" for k, v in d["day_night"].items()),
         f"dialogue/action: {d['dialogue_action_ratio']} ({d['dialogue_words']} / {d['action_words']} words)",
