@@ -17,6 +17,7 @@ from screenplay.errors import ACCEPTED, ScriptImportError
 from screenplay.formats.layout import (
     Run,
     ScriptBuilder,
+    cue_text,
     parse_emphasis,
     runs_to_markup,
     title_fields,
@@ -81,9 +82,8 @@ def parse(data: bytes) -> Script:
 
 def _allcaps_types(root: XmlNode) -> set[str]:
     settings = root.findall("ElementSettings")
-    if not settings:
-        return set(_DEFAULT_ALLCAPS)
-    caps = set()
+    declared = {s.get("Type", "") for s in settings}
+    caps = _DEFAULT_ALLCAPS - declared  # types the file does not describe keep Final Draft's default
     for s in settings:
         spec = s.find("FontSpec")
         if spec is not None and "AllCaps" in (spec.get("Style") or ""):
@@ -124,8 +124,8 @@ def _read_paragraph(para: XmlNode, b: ScriptBuilder, allcaps: set[str], *, dual:
             page=int(page) if page and page.isdigit() else None,
         )
     elif ptype == "Character" and text:
-        _, exts = split_cue(text)
-        b.add(ElementType.CHARACTER, text.replace("^", "").strip(), extensions=exts, dual=dual)
+        name, exts = split_cue(text)
+        b.add(ElementType.CHARACTER, name, extensions=exts, dual=dual)
     elif ptype == "Cast List" and text:
         b.script.cast.append(_cast_line(text))
     elif text:
@@ -257,7 +257,7 @@ def _render_elements(elements: list[Element], content: XmlNode) -> None:
             else:
                 target = content
                 speech_start = len(content)
-            last_para = _paragraph(target, "Character", el.text)
+            last_para = _paragraph(target, "Character", cue_text(el))
             continue
         if el.type not in (ElementType.DIALOGUE, ElementType.PARENTHETICAL):
             target, speech_start = content, None
