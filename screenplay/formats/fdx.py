@@ -25,7 +25,7 @@ from screenplay.formats.layout import (
 from screenplay.model import CastMember, Element, ElementType, Script, split_cue
 
 # Paragraph types Final Draft shows in capitals by default (when the file has no ElementSettings).
-_DEFAULT_ALLCAPS = {"Scene Heading", "Character", "Transition", "Shot", "Cast List", "New Act",
+_DEFAULT_ALLCAPS = {"Scene Heading", "Character", "Transition", "Shot", "New Act",
                     "End of Act"}
 
 _SIMPLE_TYPES = {
