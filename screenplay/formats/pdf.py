@@ -16,8 +16,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from screenplay.errors import ACCEPTED, ScriptImportError
-from screenplay.formats.layout import Run, ScriptBuilder, parse_emphasis, runs_to_markup, title_fields
-from screenplay.model import HEADING_PREFIX_RE, Element, ElementType, Script, normalize_character, split_cue
+from screenplay.formats.layout import (
+    Run,
+    ScriptBuilder,
+    cue_text,
+    parse_emphasis,
+    runs_to_markup,
+    title_fields,
+)
+from screenplay.model import (
+    HEADING_PREFIX_RE,
+    Element,
+    ElementType,
+    Script,
+    normalize_character,
+    split_cue,
+)
 
 MAX_PAGES = 600  # a feature runs 90-180 pages; beyond this it is not a screenplay and would eat memory
 
@@ -83,22 +97,46 @@ def _extract_lines(data: bytes) -> tuple[list[list[_Line]], int]:
     from pdfminer.pdfparser import PDFParser
 
     class _GlyphDevice(PDFTextDevice):
-        """Records (x, y, advance, char, bold, italic) and nothing else: fast and small."""
+        """Records each shown string as (x, y, width, text, bold, italic): fast and small.
+
+        pdfminer's own path builds an object per glyph; a script is a few thousand strings.
+        """
 
         def __init__(self, rsrc: PDFResourceManager) -> None:
             super().__init__(rsrc)
             self.glyphs: list[tuple[float, float, float, str, bool, bool]] = []
 
-        def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):  # noqa: ANN001
-            try:
-                ch = font.to_unichr(cid)
-            except Exception:  # glyph without a Unicode mapping: keep the position, lose the letter
-                ch = "?"
-            adv = font.char_width(cid) * fontsize * scaling
+        def render_string_horizontal(self, seq, matrix, pos, font, fontsize, scaling,  # noqa: ANN001
+                                     charspace, wordspace, rise, dxscale, ncs, graphicstate):
+            x, y = pos
             name = (getattr(font, "fontname", "") or "").lower()
-            self.glyphs.append((matrix[4], matrix[5], adv * abs(matrix[0] or 1.0), ch, "bold" in name,
-                                "italic" in name or "oblique" in name))
-            return adv
+            bold, italic = "bold" in name, "italic" in name or "oblique" in name
+            a, b, c, d, e, f = matrix
+            needcharspace = False
+            for obj in seq:
+                if isinstance(obj, (int, float)):
+                    x -= obj * dxscale
+                    needcharspace = True
+                    continue
+                if not isinstance(obj, bytes):
+                    continue
+                start = x
+                chars = []
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    try:
+                        chars.append(font.to_unichr(cid))
+                    except Exception:  # no Unicode mapping: keep the place, lose the letter
+                        chars.append("?")
+                    x += font.char_width(cid) * fontsize * scaling
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+                if chars:
+                    self.glyphs.append((a * start + c * y + e, b * start + d * y + f,
+                                        (x - start) * abs(a or 1.0), "".join(chars), bold, italic))
+            return (x, y)
 
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)))
@@ -135,7 +173,7 @@ def _group_lines(page_no: int, glyphs: list, page_top: float) -> list[_Line]:
     for y in sorted(rows, reverse=True):
         segs: list[_Seg] = []
         prev_end = None
-        for x, _, adv, ch, bold, italic in sorted(rows[y], key=lambda g: g[0]):
+        for x, _, adv, ch, bold, italic in sorted(rows[y], key=lambda g: g[0]):  # ch: a string
             gap = x - prev_end if prev_end is not None else 0.0
             if prev_end is None or gap > 3 * CHAR_W:
                 segs.append(_Seg(x, x + adv, []))
@@ -318,8 +356,7 @@ class _Reader:
                 name, exts = split_cue(text)
                 resume = page_turn and more and normalize_character(name) == speaker
                 if not resume:
-                    current = b.add(ElementType.CHARACTER, re.sub(r"\s+", " ", text).replace("^", ""),
-                                    extensions=exts)
+                    current = b.add(ElementType.CHARACTER, name, extensions=exts)
                     speaker = normalize_character(name)
                 more = False
                 prev = item
@@ -447,13 +484,14 @@ def _blocks(script: Script) -> list[_Block]:
             continue
         t = el.type
         if t is ElementType.CHARACTER:
-            lines = [_PLine(INDENT["cue"], r) for r in _wrap(el.text.upper(), WIDTH["cue"])]
+            cue = cue_text(el).upper()
+            lines = [_PLine(INDENT["cue"], r) for r in _wrap(cue, WIDTH["cue"])]
             if el.dual and speech is not None and blocks and blocks[-1] is speech:
-                right = _Block("speech", lines, cue=el.text.upper(), body_start=len(lines))
+                right = _Block("speech", lines, cue=cue, body_start=len(lines))
                 blocks[-1] = _Block("dual", [], parts=(speech, right))
                 speech = right
                 continue
-            speech = _Block("speech", lines, cue=el.text.upper(), body_start=len(lines))
+            speech = _Block("speech", lines, cue=cue, body_start=len(lines))
             blocks.append(speech)
         elif t in (ElementType.DIALOGUE, ElementType.PARENTHETICAL, ElementType.LYRICS) and speech:
             key = "paren" if t is ElementType.PARENTHETICAL else "dialogue"
