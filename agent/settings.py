@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -38,6 +39,9 @@ class Settings:
     adapter: str | None = field(default=None, metadata={"help": "PEFT LoRA adapter folder to attach"})
     load_in_4bit: bool = field(default=False, metadata={"help": "4-bit NF4 (bitsandbytes, CUDA only)"})
     device: str = field(default="auto", metadata={"help": "auto | cpu | cuda"})
+    cpu_int8: bool = field(
+        default=True, metadata={"help": "dynamic int8 weights for faster CPU decoding (false: fp32)"}
+    )
     base_url: str | None = field(
         default=None, metadata={"help": "OpenAI-compatible server URL (vLLM, llama.cpp, Ollama, TGI)"}
     )
@@ -128,7 +132,7 @@ def add_settings_flags(parser: Any) -> None:
         flag = "--" + f.name.replace("_", "-")
         help_ = f.metadata.get("help", "") + f" (env SCRIPTROOM_{f.name.upper()})"
         if "bool" in str(f.type):
-            parser.add_argument(flag, dest=f.name, action="store_true", default=None, help=help_)
+            parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=None, help=help_)
         else:
             parser.add_argument(flag, dest=f.name, default=None, help=help_)
 

@@ -1,0 +1,84 @@
+"""Build the configured chat model: local transformers, an OpenAI-compatible server, or the fake."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from agent.models.errors import ModelUnavailableError
+from agent.settings import EMBEDDED_MODEL, Settings
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the rest of Scriptroom may rely on: capability flags, never model-name checks."""
+
+    backend: str
+    name: str
+    supports_tool_calling: bool
+    streaming: bool
+    context_window: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def build_chat_model(settings: Settings, *, engine: Any = None):
+    """A LangChain BaseChatModel for `settings`. Pass a loaded `engine` to share one across sessions."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if settings.backend == "fake":
+        from agent.models.fake import ScriptedChatModel
+
+        return ScriptedChatModel()
+    if settings.backend == "openai":
+        try:
+            from langchain_openai import ChatOpenAI
+        except ImportError:
+            raise ModelUnavailableError("the openai backend needs langchain-openai: pip install langchain-openai") from None
+        return ChatOpenAI(
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            model=settings.model,
+            temperature=settings.temperature,
+            max_tokens=settings.max_new_tokens,
+            seed=settings.seed,
+            streaming=True,
+        )
+    from agent.models.local import LocalChatModel
+
+    if engine is None:
+        engine = load_engine(settings)
+    return LocalChatModel(
+        engine=engine,
+        max_new_tokens=settings.max_new_tokens,
+        temperature=settings.temperature,
+        seed=settings.seed,
+    )
+
+
+def load_engine(settings: Settings):
+    """Load (and on first use convert) the local model named by settings."""
+    from agent.models.local import LocalEngine
+    from agent.models.store import resolve_model_dir
+
+    model_dir = resolve_model_dir(settings.model, settings.models_dir)
+    return LocalEngine.load(
+        model_dir,
+        name=settings.model,
+        device=settings.device,
+        load_in_4bit=settings.load_in_4bit,
+        adapter=settings.adapter,
+        cpu_int8=settings.cpu_int8,
+    )
+
+
+def model_info(settings: Settings, chat_model: Any = None) -> ModelInfo:
+    if settings.backend == "fake":
+        return ModelInfo("fake", "scripted", supports_tool_calling=True, streaming=True, context_window=8192)
+    if settings.backend == "openai":
+        return ModelInfo("openai", settings.model, supports_tool_calling=True, streaming=True, context_window=8192)
+    window = getattr(getattr(chat_model, "engine", None), "context_window", 2048)
+    name = settings.model if settings.model != EMBEDDED_MODEL else f"{EMBEDDED_MODEL} (embedded)"
+    return ModelInfo("local", name, supports_tool_calling=False, streaming=True, context_window=window)

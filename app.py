@@ -1,0 +1,38 @@
+"""Start Scriptroom's Gradio app.
+
+    python app.py                      # embedded SmolLM2-135M on CPU, http://127.0.0.1:7860
+    python app.py --model Qwen/Qwen2.5-7B-Instruct --load-in-4bit    # a cached 7B on a GPU
+    python app.py --backend openai --base-url http://localhost:8000/v1 --model served-name
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from agent.settings import add_settings_flags, settings_from_args
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Scriptroom: a writers' room for screenwriters (Gradio app).")
+    add_settings_flags(parser)
+    args = parser.parse_args(argv)
+    from agent.models.errors import ModelUnavailableError
+    from agent.runtime import Runtime
+    from agent.settings import SettingsError
+
+    try:
+        settings = settings_from_args(args)
+        print(f"Loading {settings.backend} model {settings.model}…", flush=True)
+        runtime = Runtime.create(settings)
+    except (SettingsError, ModelUnavailableError) as exc:
+        print(f"scriptroom: error: {exc}", file=sys.stderr)
+        return 2
+    from ui.app import launch
+
+    launch(runtime)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

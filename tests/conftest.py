@@ -1,0 +1,46 @@
+"""Shared fixtures: every test gets its own data directory; real models are loaded once per run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REALSCRIPTS = Path(__file__).resolve().parents[1].parent / "shared" / "realscripts"
+
+
+@pytest.fixture(autouse=True)
+def scriptroom_home(tmp_path, monkeypatch) -> Path:
+    """Redirect the data directory so no test reads or writes the writer's ~/.scriptroom."""
+    home = tmp_path / "scriptroom-home"
+    monkeypatch.setenv("SCRIPTROOM_HOME", str(home))
+    for var in ("SCRIPTROOM_BACKEND", "SCRIPTROOM_MODEL", "SCRIPTROOM_BASE_URL", "SCRIPTROOM_CHROMA_URL", "SCRIPTROOM_ADAPTER"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def models_home(tmp_path_factory) -> Path:
+    """One data directory per test run for converted model weights (converting takes ~30 s)."""
+    return tmp_path_factory.mktemp("models-home")
+
+
+@pytest.fixture(scope="session")
+def embedded_engine(models_home):
+    """The real embedded SmolLM2-135M, loaded once and shared by every test that needs it."""
+    from agent.models.factory import load_engine
+    from agent.settings import Settings
+
+    return load_engine(Settings(home=models_home))
+
+
+@pytest.fixture
+def realscripts() -> Path:
+    if not REALSCRIPTS.is_dir():
+        pytest.skip("../shared/realscripts is not present")
+    return REALSCRIPTS

@@ -1,0 +1,63 @@
+"""`scriptroom chat` and `scriptroom models` as a writer runs them."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cli.main import main
+
+
+def test_chat_on_the_fake_backend_prints_json(capsys):
+    assert main(["chat", "Give me a logline", "--backend", "fake", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["reply"].startswith("I'm Scriptroom's scripted test model")
+    assert out["model"]["backend"] == "fake"
+    assert out["timing"]["total_seconds"] >= 0 and out["timing"]["first_token_seconds"] is not None
+
+
+def test_models_lists_backend_and_cache(capsys, scriptroom_home):
+    assert main(["models", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["backend"] == "local" and out["model"] == "smollm2-135m-instruct"
+    assert out["models_dir"] == str(scriptroom_home / "models") and out["cached"] == []
+
+
+def test_missing_model_is_a_clear_message_not_a_traceback():
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli.main", "chat", "hi", "--model", "someone/not-cached-7b"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "not available offline" in proc.stderr and "someone/not-cached-7b" in proc.stderr
+
+
+def test_bad_setting_is_a_clear_message(capsys):
+    assert main(["chat", "hi", "--backend", "openai"]) == 2
+    assert "SCRIPTROOM_BASE_URL" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_chat_runs_the_real_embedded_model(capsys, models_home, monkeypatch):
+    monkeypatch.setenv("SCRIPTROOM_HOME", str(models_home))
+    assert main(["chat", "Say hello to a screenwriter.", "--json", "--max-new-tokens", "24", "--temperature", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["model"]["name"].startswith("smollm2-135m-instruct") and len(out["reply"]) > 5
+    assert out["timing"]["first_token_seconds"] < out["timing"]["total_seconds"]
+
+
+def test_help_is_fast_and_lists_commands():
+    proc = subprocess.run([sys.executable, "-m", "cli.main", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "chat" in proc.stdout and "models" in proc.stdout
+    # --help must not import the heavy stack
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys, cli.main as m; m.build_parser(); print('torch' in sys.modules, 'gradio' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.stdout.strip() == "False False"

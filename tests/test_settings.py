@@ -1,0 +1,54 @@
+import argparse
+from pathlib import Path
+
+import pytest
+
+from agent.settings import EMBEDDED_MODEL, Settings, SettingsError, add_settings_flags, settings_from_args
+
+
+def test_defaults_point_at_the_embedded_model():
+    s = Settings.from_env({})
+    assert s.backend == "local" and s.model == EMBEDDED_MODEL
+    assert s.home == Path("~/.scriptroom").expanduser()
+    assert s.library_dir == s.home / "library"
+
+
+def test_environment_variables_are_typed():
+    s = Settings.from_env(
+        {
+            "SCRIPTROOM_HOME": "/tmp/x",
+            "SCRIPTROOM_TEMPERATURE": "0.2",
+            "SCRIPTROOM_PORT": "8000",
+            "SCRIPTROOM_LOAD_IN_4BIT": "yes",
+            "SCRIPTROOM_SEED": "7",
+        }
+    )
+    assert s.home == Path("/tmp/x") and s.temperature == 0.2 and s.port == 8000
+    assert s.load_in_4bit is True and s.seed == 7
+
+
+def test_flags_override_environment():
+    parser = argparse.ArgumentParser()
+    add_settings_flags(parser)
+    args = parser.parse_args(["--temperature", "0.9", "--no-cpu-int8", "--backend", "fake"])
+    s = settings_from_args(args, env={"SCRIPTROOM_TEMPERATURE": "0.1"})
+    assert s.temperature == 0.9 and s.cpu_int8 is False and s.backend == "fake"
+
+
+@pytest.mark.parametrize(
+    "env, needle",
+    [
+        ({"SCRIPTROOM_BACKEND": "gpt"}, "local, openai, fake"),
+        ({"SCRIPTROOM_BACKEND": "openai"}, "SCRIPTROOM_BASE_URL"),
+        ({"SCRIPTROOM_PORT": "eighty"}, "SCRIPTROOM_PORT"),
+        ({"SCRIPTROOM_TEMPERATURE": "5"}, "0 to 2"),
+        ({"SCRIPTROOM_LOAD_IN_4BIT": "maybe"}, "true/false"),
+    ],
+)
+def test_bad_configuration_says_what_is_accepted(env, needle):
+    with pytest.raises(SettingsError, match=needle.replace("/", ".")):
+        Settings.from_env(env)
+
+
+def test_home_follows_the_test_redirect(scriptroom_home):
+    assert Settings.from_env().home == scriptroom_home
