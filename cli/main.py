@@ -11,6 +11,7 @@ from typing import Any, Sequence
 # Each module adds its subcommands with add_parsers(subparsers); listed here so --help stays fast.
 COMMAND_MODULES = [
     "cli.chat",
+    "cli.documents",
 ]
 
 # Errors a writer can cause: printed as one clear line, exit status 2. Anything else is a bug and raises.
