@@ -30,6 +30,7 @@ from screenplay.model import (
     ElementType,
     Script,
     normalize_character,
+    parse_heading,
     split_cue,
 )
 
@@ -381,6 +382,12 @@ class _Reader:
             elif kind in ("transition", "centered"):
                 etype = ElementType.TRANSITION if kind == "transition" else ElementType.CENTERED
                 current, speaker = b.add(etype, text), ""
+            elif (kind == "action" and same_para and prev.kind == "heading"
+                  and text == text.upper() and b.script.scenes):
+                scene = b.script.scenes[-1]  # a long heading wrapped onto a second line
+                scene.heading = parse_heading(f"{scene.heading.text} {item.line.text}",
+                                              number=scene.heading.number)
+                item.kind = "heading"
             else:  # action, or indented text outside a speech
                 continuing = current is not None and current.type is ElementType.ACTION and (
                     (same_para and prev.kind in ("action", "dialogue", "paren"))
