@@ -149,3 +149,8 @@ def title_fields(lines: list[tuple[str, str]]) -> dict[str, str]:
             key = "Contact"
         fields.setdefault(key, []).append(text)
     return {k: "\n".join(v) for k, v in fields.items()}
+
+
+def cue_text(el: Element) -> str:
+    """A CHARACTER element as printed: name then each extension in parentheses."""
+    return " ".join([el.text.strip(), *(f"({e})" for e in el.extensions)])
