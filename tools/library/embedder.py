@@ -58,15 +58,26 @@ _WORD_RE = re.compile(r"\w+|[^\w\s]")
 
 
 class HashingEmbedder:
-    """Bag of words hashed into a fixed number of signed buckets: similar wording, similar vectors.
+    """Each word maps to a fixed pseudo-random direction; a text is the normalised sum of its words.
 
-    For tests and smoke runs; it knows nothing about meaning beyond shared words.
+    Texts sharing words get similar vectors (cosine close to their word overlap). For tests and smoke runs:
+    it knows nothing about meaning. Directions are continuous on purpose: integer-valued vectors tie
+    exactly on distance, and HNSW graphs built on ties lose points.
     """
 
     def __init__(self, dim: int = 384, max_tokens: int = 254):
         self.dim = dim
         self.max_tokens = max_tokens
         self.name = f"hashing-{dim}"
+        self._directions: dict[str, np.ndarray] = {}
+
+    def _direction(self, word: str) -> np.ndarray:
+        vec = self._directions.get(word)
+        if vec is None:
+            seed = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+            vec = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+            self._directions[word] = vec
+        return vec
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(_WORD_RE.findall(t)) for t in texts]
@@ -75,9 +86,7 @@ class HashingEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in re.findall(r"\w+", text.lower()):
-                digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
-                bucket = int.from_bytes(digest[:4], "little") % self.dim
-                out[row, bucket] += 1.0 if digest[4] & 1 else -1.0
+                out[row] += self._direction(word)
             norm = np.linalg.norm(out[row])
             if norm:
                 out[row] /= norm
