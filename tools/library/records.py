@@ -99,7 +99,10 @@ def scene_record(
         meta["page"] = int(scene.page)
     meta.update(tags)
 
-    tag_line = ". ".join(f"{k.capitalize()}: {tags[k]}" for k in ("genre", "tone", "beat", "setting") if tags.get(k))
+    shown = [k for k in ("genre", "tone", "beat", "setting") if tags.get(k)]
+    if tags.get("setting", "").upper() == heading.text.upper():  # a setting that repeats the heading adds nothing
+        shown.remove("setting")
+    tag_line = ". ".join(f"{k.capitalize()}: {tags[k]}" for k in shown)
     header_lines = [heading.text]
     if tag_line:
         header_lines.append(tag_line + ".")

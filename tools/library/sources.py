@@ -43,7 +43,8 @@ def find_sources(paths: Iterable[str | Path]) -> list[SourceFile]:
             found.append(SourceFile(path, path.name))
         else:
             raise LibraryError(f"cannot index {path}: no such file or folder")
-    return found
+    unique = {f.source: f for f in found}  # a folder named twice is indexed once
+    return list(unique.values())
 
 
 def load_script(path: Path) -> Script:

@@ -337,12 +337,13 @@ class SceneLibrary:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def ensure_starter(self) -> IndexReport | None:
-        """A library that never held the starter scenes gets them (once: removing them later sticks)."""
+    def needs_starter(self) -> bool:
         col = self._get_collection(create=False)
-        if col is not None and (col.metadata or {}).get("starter_indexed"):
-            return None
-        return self.index_starter()
+        return not (col is not None and (col.metadata or {}).get("starter_indexed"))
+
+    def ensure_starter(self, **kwargs: Any) -> IndexReport | None:
+        """A library that never held the starter scenes gets them (once: removing them later sticks)."""
+        return self.index_starter(**kwargs) if self.needs_starter() else None
 
     def remove(self, source: str) -> int:
         """Remove a source, or every source under a folder ("starter/noir"); returns scenes removed."""
