@@ -1,0 +1,484 @@
+"""Argument extraction: counts, act/scene/option references, characters, style, level, beat, focus.
+
+Everything works on the accent-folded, lower-cased message (``text.fold``), whose offsets match
+the original, so free-text arguments can be cut from the writer's own spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from agent.routing.text import clean_free_text, fold
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    # French, Spanish, German (articles such as un/una/ein are left out on purpose).
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
+    "diez": 10, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+    "neun": 9, "zehn": 10,
+}
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "last": -1,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9,
+    "premier": 1, "premiere": 1, "deuxieme": 2, "second": 2, "troisieme": 3, "quatrieme": 4,
+    "primer": 1, "primero": 1, "primera": 1, "segundo": 2, "segunda": 2, "tercer": 3,
+    "tercero": 3, "tercera": 3, "cuarto": 4, "cuarta": 4,
+    "ersten": 1, "erste": 1, "erster": 1, "zweiten": 2, "zweite": 2, "zweiter": 2,
+    "dritten": 3, "dritte": 3, "dritter": 3, "vierten": 4, "vierte": 4,
+}
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+_NUM = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_ORD = r"(?:" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r")"
+_ACT_WORD = r"(?:act|acte|acto|akt)"
+_SCENE_WORD = r"(?:scene|scenes|sc\.?|escena|szene|sequence)"
+_OPTION_WORD = r"(?:option|options|opcion|alternative|version)"
+
+# Style presets and the words writers use for them (folded, matched at word starts).
+STYLE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "screwball-comedy": ("screwball",),
+    "noir": ("film noir", "noir", "hardboiled", "hard-boiled", "hard boiled"),
+    "horror": ("horror",),
+    "shakespearean": ("shakespear", "elizabethan", "iambic", "bard"),
+    "terse-minimalist": ("minimalis", "terse", "stripped-down", "stripped down", "spare prose"),
+    "documentary-realism": ("documentary", "docu", "verite", "realism", "realist", "naturalistic"),
+    "childrens-adventure": (
+        "kids' adventure", "kids adventure", "kid's adventure", "children's", "childrens",
+        "for kids", "family adventure", "pixar",
+    ),
+    "melodrama": ("melodrama", "soap opera", "telenovela"),
+    "thriller": ("thriller", "hitchcock", "suspense"),
+    "western": ("western", "cowboy", "spaghetti western"),
+}
+
+BEAT_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "cold-open": ("cold open", "cold opens", "cold-open", "cold-opens", "teaser", "teasers"),
+    "inciting-incident": ("inciting", "catalyst"),
+    "first-turn": ("plot point 1", "plot point one", "first plot point", "break into two", "first turn"),
+    "midpoint": ("midpoint", "mid-point", "mid point"),
+    "all-is-lost": ("all is lost", "all-is-lost", "dark night of the soul", "lowest point"),
+    "climax": ("climax", "showdown"),
+    "opening": ("opening", "openings", "opener", "beginning", "ouverture", "debut", "anfang", "apertura"),
+    "ending": ("ending", "endings", "the end", "fins", "fin", "finale", "final", "finales", "resolution", "ende"),
+}
+
+LEVEL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "logline": (
+        "logline", "log line", "one sentence", "a sentence", "single sentence", "one-liner",
+        "one liner", "une phrase", "una frase", "einem satz", "elevator pitch",
+    ),
+    "page": ("one page", "one-page", "1 page", "1-page", "single page", "a page"),
+    "beats": ("beat sheet", "beats", "beat by beat", "beat-by-beat"),
+    "scenes": ("scene by scene", "scene-by-scene", "scene list", "list of scenes", "every scene", "all the scenes", "all scenes", "list the scenes"),
+    "synopsis": ("synopsis", "synopse", "sinopsis"),
+}
+
+FOCUS_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "dialogue": ("dialogue", "dialog", "lines", "banter"),
+    "pacing": ("pacing", "pace", "drag", "too slow", "rushed", "too long"),
+    "structure": ("structure", "structural", "act break", "plot hole"),
+    "character": ("character", "arc", "motivation", "protagonist", "antagonist", "villain"),
+    "stakes": ("stakes",),
+    "conflict": ("conflict",),
+    "tone": ("tone", "tonal"),
+    "clarity": ("clarity", "confusing", "unclear", "hard to follow"),
+    "formatting": ("format",),
+    "theme": ("theme", "thematic"),
+}
+
+GENRES = (
+    "comedy", "thriller", "horror", "drama", "romance", "romantic", "action", "sci-fi", "science fiction",
+    "western", "noir", "crime", "war", "fantasy", "musical", "mystery", "documentary", "animated", "heist",
+)
+
+# Words that cannot name a scene in "the X scene".
+_NOT_SCENE_NAMES = {
+    "next", "last", "previous", "same", "new", "other", "whole", "first", "second", "third", "final",
+    "this", "that", "one", "a", "an", "of", "in", "to", "for", "similar", "every", "each", "which",
+    "what", "any", "another", "current", "following", "big", "whole", "entire", "my", "the", "your",
+}
+
+
+@dataclass
+class Extraction:
+    """Everything the message determines, before it is fitted to one tool's arguments."""
+
+    count: int | None = None
+    act: int | None = None
+    scene: int | None = None
+    scene_ref: str | None = None
+    option: int | None = None
+    after_scene: int | None = None
+    before_scene: int | None = None
+    style: str | None = None
+    beat: str | None = None
+    level: str | None = None
+    focus: str | None = None
+    genre: str | None = None
+    characters: list[str] = field(default_factory=list)
+    # Character spans of references that were consumed, so free text can leave them out.
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def has_target(self) -> bool:
+        return any(v is not None for v in (self.act, self.scene, self.scene_ref, self.option))
+
+
+def parse_number(token: str) -> int | None:
+    token = token.strip().lower().rstrip(".")
+    if token.isdigit():
+        return int(token)
+    if token in NUMBER_WORDS:
+        return NUMBER_WORDS[token]
+    if token in ORDINALS:
+        return ORDINALS[token]
+    return None
+
+
+def _find_first(folded: str, synonyms: dict[str, tuple[str, ...]]) -> tuple[str, int] | None:
+    """The id whose synonym occurs earliest (words matched at their start)."""
+    best: tuple[int, str] | None = None
+    for key, words in synonyms.items():
+        for w in words:
+            m = re.search(r"(?<![\w])" + re.escape(w), folded)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), key)
+    return (best[1], best[0]) if best else None
+
+
+def find_style(folded: str) -> str | None:
+    hit = _find_first(folded, STYLE_SYNONYMS)
+    return hit[0] if hit else None
+
+
+def find_beat(folded: str) -> str | None:
+    # Whole words only: "fin" must not match "find", "final" not "finally".
+    best: tuple[int, str] | None = None
+    for key, words in BEAT_SYNONYMS.items():
+        for w in words:
+            m = re.search(r"(?<![\w])" + re.escape(w) + r"(?![\w])", folded)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), key)
+    return best[1] if best else None
+
+
+def find_level(folded: str) -> str | None:
+    for key in ("logline", "page", "beats", "scenes", "synopsis"):
+        for w in LEVEL_SYNONYMS[key]:
+            if re.search(r"(?<![\w])" + re.escape(w) + r"(?![\w])", folded):
+                return key
+    return None
+
+
+def find_focus(folded: str) -> str | None:
+    hit = _find_first(folded, FOCUS_SYNONYMS)
+    return hit[0] if hit else None
+
+
+def find_genre(folded: str) -> str | None:
+    for g in GENRES:
+        if re.search(r"(?<![\w])" + re.escape(g) + r"s?\s+(?:scenes?|films?|movies?)", folded) or re.search(
+            r"(?:from|in) (?:a |an )?" + re.escape(g) + r"s?\b", folded
+        ):
+            return "romance" if g == "romantic" else g
+    return None
+
+
+def find_characters(message: str, characters: Sequence[str]) -> list[str]:
+    """The draft's characters named in the message, in order of mention, spelled as in the draft."""
+    folded = fold(message)
+    titles = {"dr", "mr", "mrs", "ms", "miss", "detective", "officer", "captain", "agent", "sir", "lady", "the"}
+    hits: list[tuple[int, str]] = []
+    for name in characters:
+        name = name.strip()
+        if not name:
+            continue
+        forms = [fold(name)]
+        tokens = [t for t in re.split(r"\s+", fold(name)) if len(t) >= 3 and t.strip(".") not in titles]
+        if len(tokens) < len(fold(name).split()):
+            forms += tokens  # "Ruiz" names DETECTIVE RUIZ
+        positions = [
+            m.start() for f in forms for m in re.finditer(r"(?<![\w])" + re.escape(f) + r"(?![\w])", folded)
+        ]
+        if positions:
+            hits.append((min(positions), name))
+    return [name for _, name in sorted(hits)]
+
+
+def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
+    folded = fold(message)
+    ex = Extraction()
+
+    def take(m: re.Match[str]) -> None:
+        ex.spans.append(m.span())
+
+    def free(start: int, end: int) -> bool:
+        return all(e <= start or s >= end for s, e in ex.spans)
+
+    # Insertion points first: "after scene 14" is not a reference to scene 14.
+    for word, attr in (
+        (r"(?:after|apres|despues de|nach)", "after_scene"),
+        (r"(?:before|avant|antes de|vor)", "before_scene"),
+    ):
+        m = re.search(word + r"\s+(?:(?:the|la|le|l'|der)\s+)?" + _SCENE_WORD + r"\s*#?\s*(" + _NUM + r")\b", folded)
+        if m:
+            setattr(ex, attr, parse_number(m.group(1)))
+            take(m)
+
+    m = re.search(r"\b" + _ACT_WORD + r"\s+(" + _NUM + r"|[ivx]{1,3}\b)", folded)
+    if m and free(*m.span()):
+        raw = message[m.start(1) : m.end(1)]
+        ex.act = ROMAN.get(raw) if raw.upper() == raw and raw in ROMAN else parse_number(m.group(1))
+        if ex.act is not None:
+            take(m)
+    if ex.act is None:
+        m = re.search(r"\b(" + _ORD + r")\s+" + _ACT_WORD + r"\b", folded)
+        if m and free(*m.span()) and ORDINALS[m.group(1)] > 0:
+            ex.act = ORDINALS[m.group(1)]
+            take(m)
+
+    for m in re.finditer(r"(?<![\w])" + _SCENE_WORD + r"\s*#?\s*(" + _NUM + r")\b", folded):
+        if free(*m.span()):
+            ex.scene = parse_number(m.group(1))
+            take(m)
+            break
+    if ex.scene is None:
+        m = re.search(r"\bthe (" + _ORD + r") scene\b", folded)
+        if m and ORDINALS[m.group(1)] > 0:
+            ex.scene = ORDINALS[m.group(1)]
+            take(m)
+
+    m = re.search(r"\b(?:the|my|that|your)\s+((?:[a-z'\-]+\s+){0,2}?[a-z'\-]+)\s+scene\b", folded)
+    if m and free(*m.span()):
+        words = m.group(1).split()
+        beatish = find_beat(m.group(1)) is not None
+        if not beatish and not any(w in _NOT_SCENE_NAMES or w.isdigit() or w in ORDINALS for w in words):
+            ex.scene_ref = message[m.start(1) : m.end(1)].lower()
+            take(m)
+    if ex.scene_ref is None and ex.scene is None:
+        m = re.search(r"\bthe scene (?:at|in|on) the ([a-z'\-]+)", folded)
+        if m:
+            ex.scene_ref = m.group(1)
+            take(m)
+
+    _extract_option(message, folded, ex, free, take)
+
+    ex.style = find_style(folded)
+    ex.beat = find_beat(folded)
+    ex.level = find_level(folded)
+    ex.focus = find_focus(folded)
+    ex.genre = find_genre(folded)
+    ex.characters = find_characters(message, characters)
+    # A number inside the description ("...: two strangers in an elevator") is not how many to make.
+    m = re.search(r":|\bwhere\b|\babout\b|\bwith\b|\blike (?:a|an|the|my|this|that)\b|\binvolving\b|\bfeaturing\b|\bin which\b", folded)
+    limit = m.start() if m else len(folded)
+    ex.count = _extract_count(folded[:limit], free, take)
+    return ex
+
+
+def _extract_option(message: str, folded: str, ex: Extraction, free, take) -> None:
+    patterns = (
+        r"(?:\bthe\s+|\bla\s+|\bl')?\b" + _OPTION_WORD + r"\s*(?:number\s*|no\.?\s*|#\s*)?(" + _NUM + r")\b",
+        r"(?:\bthe\s+|\bla\s+|\bl')?(" + _ORD + r")\s+(?:one|option|opcion|version|alternative)\b",
+        r"(?<![\w])#\s*(\d{1,2})\b",
+    )
+    for pattern in patterns:
+        for m in re.finditer(pattern, folded):
+            if not free(*m.span()):
+                continue
+            n = parse_number(m.group(1))
+            if n is not None and n > 0:
+                ex.option = n
+                take(m)
+                return
+
+
+def _extract_count(folded: str, free, take) -> int | None:
+    m = re.search(r"\bhalf a dozen\b", folded)
+    if m:
+        take(m)
+        return 6
+    m = re.search(r"\ba dozen\b", folded)
+    if m:
+        take(m)
+        return 12
+    m = re.search(r"\ba couple(?: of)?\b", folded)
+    if m:
+        take(m)
+        return 2
+    m = re.search(r"\ba few\b", folded)
+    if m:
+        take(m)
+        return 3
+    for m in re.finditer(r"(?<![\w#])(" + _NUM + r")(?![\w])", folded):
+        if not free(*m.span()):
+            continue
+        # "in one sentence", "one quiet, one loud": a number only counts before what is counted.
+        after = folded[m.end() : m.end() + 40]
+        if re.match(r"\s*(?:sentence|page|line|word|minute|hour|day|year|phrase|frase|satz)", after):
+            continue
+        n = parse_number(m.group(1))
+        take(m)
+        return n
+    return None
+
+
+# --- Free-text arguments ---------------------------------------------------------------------
+
+_BRIEF_MARKER = re.compile(r"(?:\bwhere\b|\bin which\b|\babout\b|\bin which\b|:|\s[—–]\s|\bdonde\b|\bou\b|\bwo\b)")
+_STEP_BREAK = re.compile(r"(?:,?\s*(?:and )?then\b|,?\s*and after that\b|;\s)", re.I)
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:but|pero|mais|aber|so that|so|with|and|to be|to|please|just|a bit|,)\s+)+", re.I
+)
+_LEADING_VERBS = re.compile(
+    r"^(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:rewrite|revise|redo|rework|edit|tweak|change|adjust|make)\s+",
+    re.I,
+)
+_TRAILING_PREP = re.compile(r"\s+(?:in|on|of|for|from|to)$", re.I)
+
+
+def _cut_spans(message: str, spans: list[tuple[int, int]], start: int = 0) -> str:
+    chars = list(message)
+    for s, e in spans:
+        for i in range(max(s, start), e):
+            chars[i] = " "
+    return "".join(chars[start:])
+
+
+def _first_step(text: str) -> str:
+    m = _STEP_BREAK.search(text)
+    return text[: m.start()] if m else text
+
+
+def extract_brief(message: str, ex: Extraction) -> str:
+    """For generate: the clause that says what should happen ("... where Maya finds the letter")."""
+    folded = fold(message)
+    m = _BRIEF_MARKER.search(folded)
+    if not m:
+        return ""
+    rest = _cut_spans(message, ex.spans, m.end())
+    return clean_free_text(_first_step(rest))
+
+
+_QUERY_STRONG = re.compile(
+    r"(?::|\bsimilar to\b|\bresembl\w*|\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
+)
+_QUERY_WEAK = re.compile(r"(?:\bfor\b|\bof\b)")
+_QUERY_NOISE = re.compile(
+    r"\b(?:scenes?|escenas?|szenen?|in the library|from the library|in my library|in the library\?|plz|please|pls)\b",
+    re.I,
+)
+_STOPWORDS = {
+    "a", "an", "the", "to", "in", "my", "la", "el", "le", "of", "for", "me", "some", "any", "that",
+    "this", "is", "are", "there", "one", "ones", "like", "similar", "famous", "other", "more", "else",
+    "?", "!", ".", ",",
+}
+
+
+def extract_query(message: str, ex: Extraction) -> str:
+    """For similar: what the scenes should be like, or "" when the message points at a draft scene."""
+    folded = fold(message)
+    m = _QUERY_STRONG.search(folded) or _QUERY_WEAK.search(folded)
+    if not m:
+        return ""
+    rest = _cut_spans(message, ex.spans, m.end())
+    rest = _first_step(rest)
+    if ex.genre:
+        rest = re.sub(r"\b" + re.escape(ex.genre) + r"\b", " ", rest, flags=re.I)
+    rest = _QUERY_NOISE.sub(" ", rest)
+    rest = clean_free_text(rest)
+    words = re.findall(r"[\w'-]+|[?!.,]", rest.lower())
+    if not words or all(w in _STOPWORDS for w in words):
+        return ""
+    return rest
+
+
+def extract_instruction(message: str, ex: Extraction) -> str:
+    """For revise/edit: what to change ("darker", "less dialogue")."""
+    folded = fold(message)
+    m = re.search(r"\bmake (?:it|this|that|them)\s+(.+)", folded)
+    text = message[m.start(1) :] if m else _cut_spans(message, ex.spans)
+    text = _first_step(text)
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:!?")
+    for _ in range(3):
+        text = _LEADING_VERBS.sub("", text).strip(" ,")
+        text = _LEADING_FILLER.sub("", text).strip(" ,")
+    text = _TRAILING_PREP.sub("", text)
+    return clean_free_text(text)
+
+
+def args_for(intent: str, message: str, ex: Extraction) -> dict[str, Any]:
+    """The arguments the message determines for one intent (defaults left out)."""
+    args: dict[str, Any] = {}
+
+    def put(key: str, value: Any) -> None:
+        if value not in (None, "", []):
+            args[key] = value
+
+    if intent == "generate":
+        put("count", ex.count)
+        put("act", ex.act)
+        put("scene", ex.scene)
+        put("scene_ref", ex.scene_ref)
+        put("beat", ex.beat)
+        put("characters", ex.characters)
+        put("style", ex.style)
+        put("brief", extract_brief(message, ex))
+    elif intent == "critique":
+        put("act", ex.act)
+        put("scene", ex.scene)
+        put("scene_ref", ex.scene_ref)
+        put("focus", ex.focus)
+    elif intent == "summarize":
+        put("level", ex.level)
+        put("act", ex.act)
+        put("scene", ex.scene)
+        put("scene_ref", ex.scene_ref)
+    elif intent == "similar":
+        put("query", extract_query(message, ex))
+        put("scene", ex.scene)
+        put("scene_ref", ex.scene_ref)
+        put("k", ex.count)
+        put("genre", ex.genre)
+    elif intent == "style":
+        put("style", ex.style)
+        put("scene", ex.scene)
+        put("scene_ref", ex.scene_ref)
+        put("act", ex.act)
+        put("option", ex.option)
+    elif intent == "insert":
+        put("option", ex.option)
+        put("after_scene", ex.after_scene)
+        put("before_scene", ex.before_scene)
+    elif intent == "revise":
+        put("option", ex.option)
+        mode = revise_mode(fold(message))
+        put("mode", mode)
+        if mode == "edit":
+            put("instruction", extract_instruction(message, ex))
+    return args
+
+
+_MORE_LIKE = re.compile(
+    r"\bmore (?:like|of|options like|versions like|in (?:that|this|the same) (?:vein|style|spirit)|along those lines)\b"
+    r"|\bsimilar to\b|\bin the (?:style|vein|spirit) of (?:option|opcion|the \w+ one|#|number|that one|it)|\bvariations? (?:on|of)\b|\bmas como\b|\bplus comme\b"
+    r"|\bmore like\b|\bsame vibe\b|\banother like\b"
+)
+_CONTINUE = re.compile(
+    r"\bcontinu\w*|\bkeep (?:going|writing)\b|\bcarry on\b|\bwhat happens next\b|\bextend\w*"
+    r"|\bgo on\b|\bnext page\b|\bweiter\w*|\bsigue\b|\bpick up where\b|\bwrite (?:the )?next\b"
+)
+
+
+def revise_mode(folded: str) -> str:
+    if _CONTINUE.search(folded):
+        return "continue"
+    if _MORE_LIKE.search(folded):
+        return "more_like"
+    return "edit"

@@ -1,0 +1,177 @@
+"""The fast router: slash commands, then embedding similarity to exemplars plus light lexical cues."""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import yaml
+from pydantic import ValidationError
+
+from agent.routing.arguments import Extraction, args_for, extract
+from agent.routing.cues import cue_bonuses
+from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
+from agent.routing.slash import is_slash, route_slash
+from agent.routing.text import fold, strip_quoted, strip_role_markers
+from tools.schemas import INTENT_ARGS, STYLE_PRESETS
+
+VAGUE = "vague"  # exemplar class for "names a target, no action": ask instead of guessing
+
+# How each intent reads inside a clarifying question.
+ACTIONS = {
+    "generate": "write new options",
+    "critique": "give notes",
+    "summarize": "summarize it",
+    "similar": "find similar scenes in the library",
+    "style": "rewrite it in another style",
+    "insert": "insert an option into the draft",
+    "revise": "rework one of the options",
+    "undo": "undo the last change",
+    "help": "show what I can do",
+    "chat": "just talk it through",
+}
+
+
+@dataclass(frozen=True)
+class RouterConfig:
+    top_k: int = 2  # an intent's score is the mean of its k best exemplar similarities
+    use_cues: bool = True
+    chat_floor: float = 0.32  # below this (after cues) nothing fits: plain chat
+    margin: float = 0.04  # top two tool intents closer than this: ask which one
+
+
+def load_exemplars() -> dict[str, list[str]]:
+    text = importlib.resources.files("agent.routing").joinpath("exemplars.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    unknown = set(data) - set(INTENTS) - {VAGUE}
+    if unknown:
+        raise ValueError(f"exemplars.yaml has unknown intents: {sorted(unknown)}")
+    return {intent: [str(u) for u in utterances] for intent, utterances in data.items()}
+
+
+class Router:
+    """Routes one message to a RoutingDecision. Holds only the embedder and the exemplar matrix."""
+
+    def __init__(
+        self,
+        embedder: Any,
+        *,
+        exemplars: Mapping[str, Sequence[str]] | None = None,
+        config: RouterConfig = RouterConfig(),
+    ) -> None:
+        self.embedder = embedder
+        self.config = config
+        self.exemplars = {k: list(v) for k, v in (exemplars or load_exemplars()).items()}
+        self.labels = sorted(self.exemplars)
+        texts = [u for label in self.labels for u in self.exemplars[label]]
+        owners = [label for label in self.labels for _ in self.exemplars[label]]
+        self._matrix = self._embed(texts)
+        self._owner_idx = {label: np.array([i for i, o in enumerate(owners) if o == label]) for label in self.labels}
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.embedder.encode(
+            list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Embedding score per exemplar class (intents and "vague")."""
+        sims = self._matrix @ self._embed([text])[0]
+        k = self.config.top_k
+        return {
+            label: float(np.sort(sims[idx])[-k:].mean()) for label, idx in self._owner_idx.items()
+        }
+
+    def route(
+        self, message: str, *, characters: Sequence[str] = (), scene_names: Sequence[str] = ()
+    ) -> RoutingDecision:
+        cleaned = strip_role_markers(message or "")
+        if is_slash(cleaned):
+            return route_slash(cleaned)
+        text = strip_quoted(cleaned)
+        if not text.strip():
+            return RoutingDecision("chat", {}, 0.0, "fallback")
+        ex = extract(text, characters)
+        if ex.scene_ref is None and scene_names:
+            ex.scene_ref = _named_scene(text, scene_names)
+        scores = self.scores(text)
+        if self.config.use_cues:
+            for intent, bonus in cue_bonuses(fold(text), ex).items():
+                scores[intent] = scores.get(intent, 0.0) + bonus
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        real = [(i, s) for i, s in ranked if i != VAGUE]
+        candidates = [(i, round(s, 4)) for i, s in real[:3]]
+        top, top_score = ranked[0]
+
+        if top != VAGUE and top_score < self.config.chat_floor:
+            return RoutingDecision("chat", {}, top_score, "semantic", candidates=candidates)
+        if top == VAGUE:
+            first, second = _two_tools(real)
+            return self._ask(first, second, text, ex, top_score, candidates)
+        if top not in TOOL_INTENTS:
+            return RoutingDecision(top, {}, top_score, "semantic", candidates=candidates)
+        runner_up, runner_score = real[1]
+        if runner_up in TOOL_INTENTS and top_score - runner_score < self.config.margin and not _settled(top, ex):
+            return self._ask(top, runner_up, text, ex, top_score, candidates)
+        return self._decide(top, text, ex, top_score, candidates)
+
+    def _decide(
+        self, intent: str, text: str, ex: Extraction, score: float, candidates: list[tuple[str, float]]
+    ) -> RoutingDecision:
+        args = args_for(intent, text, ex)
+        missing = _missing(intent, args, ex)
+        if missing:
+            return RoutingDecision(intent, args, score, "semantic", clarify=missing, candidates=candidates)
+        try:
+            args = INTENT_ARGS[intent].model_validate(args).model_dump(exclude_unset=True)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            where = ".".join(str(p) for p in problem["loc"])
+            return RoutingDecision(
+                intent, {}, score, "semantic", clarify=f"I could not use {where}: {problem['msg']}.", candidates=candidates
+            )
+        return RoutingDecision(intent, args, score, "semantic", candidates=candidates)
+
+    def _ask(
+        self, first: str, second: str, text: str, ex: Extraction, score: float, candidates: list[tuple[str, float]]
+    ) -> RoutingDecision:
+        question = f"Should I {ACTIONS[first]} or {ACTIONS[second]}?"
+        return RoutingDecision(first, args_for(first, text, ex), score, "semantic", clarify=question, candidates=candidates)
+
+
+def _two_tools(real: list[tuple[str, float]]) -> tuple[str, str]:
+    tools = [i for i, _ in real if i in TOOL_INTENTS] or ["critique", "generate"]
+    return tools[0], tools[1] if len(tools) > 1 else "critique"
+
+
+def _settled(intent: str, ex: Extraction) -> bool:
+    """References that leave no doubt even when the scores are close."""
+    if intent == "insert":
+        return ex.option is not None and (ex.after_scene is not None or ex.before_scene is not None)
+    if intent == "style":
+        return ex.style is not None and ex.has_target
+    return False
+
+
+def _missing(intent: str, args: dict[str, Any], ex: Extraction) -> str | None:
+    """The one question to ask when a required argument is missing or out of range."""
+    if intent == "style" and "style" not in args:
+        return "Which style should I use? I know " + ", ".join(STYLE_PRESETS) + "."
+    if intent in ("insert", "revise") and "option" not in args:
+        verb = "insert" if intent == "insert" else "rework"
+        return f"Which option should I {verb}? Give its number, e.g. 'option 2'."
+    if intent == "generate" and args.get("count") is not None and not 1 <= args["count"] <= 10:
+        return f"I can write 1 to 10 options at a time; how many of the {args['count']} do you want?"
+    return None
+
+
+def _named_scene(text: str, scene_names: Sequence[str]) -> str | None:
+    """A scene of the draft named by its location ("at the motel") when the writer gave no number."""
+    folded = fold(text)
+    for name in scene_names:
+        key = fold(name).strip()
+        if len(key) >= 3 and key in folded.split() + [folded]:
+            return key
+    return None

@@ -1,0 +1,75 @@
+"""Router benchmark: intent accuracy, argument exact match, confusion and CPU latency on the labeled set.
+
+Run: .venv/bin/python bench/router.py [--no-cues] [--threads N] [--misses]
+The embedder is loaded once and not timed; latency is one route() call per utterance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from agent.routing.evaluation import Report, evaluate, load_labeled  # noqa: E402
+from agent.routing.router import Router, RouterConfig  # noqa: E402
+from tools.embeddings import load_embedder  # noqa: E402
+
+LABELED = ROOT / "tests" / "data" / "router_utterances.jsonl"
+
+
+def print_report(name: str, report: Report) -> None:
+    print(f"== {name}: {report.total} utterances")
+    print(f"intent accuracy      {report.intent_accuracy:.1%}  (target >= 95%)")
+    print(f"argument exact match {report.args_exact:.1%}  ({report.args_correct}/{report.args_total}, target >= 90%)")
+    print(f"latency p50          {report.percentile_ms(50):.1f} ms  (target < 20 ms)")
+    print(f"latency p95          {report.percentile_ms(95):.1f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-cues", action="store_true", help="embedding similarity only (no lexical cues)")
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (one short sentence: 1 is fastest)")
+    parser.add_argument("--misses", action="store_true", help="list wrong intents and arguments on the dev split")
+    opts = parser.parse_args(argv)
+
+    import torch
+
+    torch.set_num_threads(opts.threads)
+    embedder = load_embedder()  # loaded once, not timed
+    router = Router(embedder, config=RouterConfig(use_cues=not opts.no_cues))
+    rows = load_labeled(LABELED)
+    for _ in range(3):
+        router.route("warm up the embedder")
+    report = evaluate(router.route, rows)
+    print(f"torch threads {opts.threads}, lexical cues {'off' if opts.no_cues else 'on'}")
+    print_report("all", report)
+    for split in ("dev", "holdout"):
+        part = [r for r in rows if r.split == split]
+        if part:
+            sub = evaluate(router.route, part)
+            print(f"-- {split}: intent {sub.intent_accuracy:.1%}, args {sub.args_exact:.1%} ({sub.total} utterances)")
+
+    print("per intent (expected: correct/total, then what it was confused with)")
+    totals = Counter()
+    for (expected, _), n in report.confusion.items():
+        totals[expected] += n
+    for expected in sorted(totals):
+        right = report.confusion[(expected, expected)]
+        wrong = {got: n for (e, got), n in report.confusion.items() if e == expected and got != expected}
+        extra = ", ".join(f"{got} x{n}" for got, n in sorted(wrong.items(), key=lambda kv: -kv[1]))
+        print(f"  {expected:<10} {right:>3}/{totals[expected]:<3} {extra}")
+    if opts.misses:
+        dev = evaluate(router.route, [r for r in rows if r.split == "dev"])
+        for m in dev.intent_misses:
+            print(f"INTENT {m.expected} -> {m.got}: {m.text!r}")
+        for m in dev.arg_misses:
+            print(f"ARGS   {m.text!r}\n       want {m.expected_args}\n       got  {m.got_args}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
