@@ -3,6 +3,9 @@
 Written here rather than on the `fountain-parser` package: that package has no notes, centered
 text or lyrics, and mapping its tree onto ours costs as much code as reading the lines directly,
 which also keeps a 120-page import at a few tens of milliseconds.
+
+Notes ([[...]]) become NOTE elements placed after the line that held them. A lone "[[" or "]]" stays
+literal text; Fountain has no escape for it, so such text may pair with a later note when re-read.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ ET = ElementType
 
 _BONEYARD_LINE_RE = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*(?:\n|$)", re.S | re.M)
 _BONEYARD_RE = re.compile(r"/\*.*?\*/", re.S)
-_NOTE_RE = re.compile(r"\[\[((?:(?!\[\[).)*?)\]\]", re.S)
+# A note may run over several lines but not over a blank one (a line of two spaces is not blank).
+_NOTE_RE = re.compile(r"\[\[((?:[^\n]|\n(?=[ \t]*\S)|\n(?=  \n))*?)\]\]")
 _INLINE_NOTE_RE = re.compile(r"[ \t]*\[\[([^\n]*?)\]\]")
 # The spec's list exactly: "EXT/INT." is not on it, so such lines are action unless forced with ".".
 _HEADING_RE = re.compile(r"^(?:INT\.?/EXT|INT|EXT|EST|I/E)[. ]", re.I)
@@ -231,7 +235,10 @@ def _parse_dialogue(lines: list[_Line], i: int, out: list[Element]) -> int:
     body = s[1:].strip() if forced else s
     dual = body.endswith("^")
     name, exts = split_cue(body[:-1] if dual else body)
-    out.append(Element(ET.CHARACTER, name, extensions=exts, dual=dual, forced=forced))
+    cue = Element(ET.CHARACTER, name, extensions=exts, dual=dual, forced=forced)
+    # Normalising the cue ("^ BOB" -> "BOB") can leave a shape that only @ keeps a cue.
+    cue.forced = forced or line_kind(_cue_line(cue), True) != "character"
+    out.append(cue)
     out.extend(_notes(lines[i].notes))
     i += 1
     speech: list[str] = []
@@ -277,7 +284,9 @@ def _parse_action(lines: list[_Line], i: int, forced: bool, out: list[Element]) 
     while texts and not texts[-1].strip():
         texts.pop()
     if texts:
-        out.append(Element(ET.ACTION, "\n".join(texts), forced=forced))
+        text = "\n".join(texts)
+        # Once its notes are lifted out, text may only stay action when forced; say so, as render will.
+        out.append(Element(ET.ACTION, text, forced=forced or _action_needs_force(text, False)))
     out.extend(_notes(notes))
     return i
 
@@ -307,6 +316,9 @@ def parse(text: str) -> Script:
                 target = scene.elements
             else:
                 target.append(el)
+    first = script.preamble[0] if script.preamble else None
+    if not title_page and first is not None and first.type is ET.ACTION and _is_title_key(first.text.split("\n", 1)[0]):
+        first.forced = True  # "[[note]]Title: x" opening a script: render must write "!Title: x"
     return script
 
 
@@ -322,28 +334,30 @@ def _render_heading(h: SceneHeading) -> str:
     return text
 
 
+def _action_needs_force(text: str, first_in_doc: bool) -> bool:
+    """Would this action text, written plainly, read as something else (or as a title page)?"""
+    first, _, rest = text.partition("\n")
+    return line_kind(first.strip(), bool(rest)) != "action" or (first_in_doc and _is_title_key(first))
+
+
 def _render_action(el: Element, first_in_doc: bool) -> str:
     lines = [ln.rstrip() or "  " for ln in el.text.split("\n")]
-    first = lines[0].strip()
-    needs_force = (
-        el.forced
-        or line_kind(first, len(lines) > 1) != "action"
-        or (first_in_doc and _is_title_key(lines[0]))
-    )
-    if needs_force:
+    if el.forced or _action_needs_force(el.text, first_in_doc):
         lines[0] = "!" + lines[0]
     return "\n".join(lines)
 
 
-def _render_cue(el: Element) -> str:
+def _cue_line(el: Element) -> str:
+    """The cue as written without @: name, (extensions), ^ for the second of a dual pair."""
     cue = el.text.strip()
     for ext in el.extensions:
         cue += f" ({ext})"
-    if el.dual:
-        cue += " ^"
-    if el.forced or line_kind(cue, True) != "character":
-        cue = "@" + cue
-    return cue
+    return cue + " ^" if el.dual else cue
+
+
+def _render_cue(el: Element) -> str:
+    cue = _cue_line(el)
+    return "@" + cue if el.forced or line_kind(cue, True) != "character" else cue
 
 
 def _render_lines(el: Element) -> list[str]:
