@@ -44,7 +44,6 @@ _KNOWN_TITLE_KEYS = {
 }
 # A newline inside a [[note]] is hidden behind this private-use character while lines are split.
 _NL = "\ue000"
-_BLOCK_TYPES = (ET.CHARACTER, ET.PARENTHETICAL, ET.DIALOGUE)
 
 
 # ---------------------------------------------------------------------------- line classification
