@@ -1,7 +1,12 @@
-"""The agent loop: one writer message in, a stream of events out (routing, tools, tokens, answer)."""
+"""The agent loop: one writer message in, a stream of events out (routing, tools, tokens, answer).
+
+Routing sees only the writer's message plus the draft's character and scene names; the draft's
+text reaches a model only inside data delimiters (see agent.prompting.quote_data).
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -11,7 +16,30 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from agent.events import Event, EventKind
 from agent.models.factory import ModelInfo
 from agent.prompting import quote_data, render_prompt
+from agent.references import resolve_option, resolve_scene, scene_names
 from agent.session import Session
+from tools.base import ToolError, ToolResult
+from tools.context import ToolContext
+
+log = logging.getLogger(__name__)
+
+# Router intent -> the name of the LangChain tool that serves it.
+INTENT_TOOLS = {
+    "generate": "generate_scenes",
+    "revise": "revise_option",
+    "critique": "critique",
+    "summarize": "summarize",
+    "similar": "similar_scenes",
+    "style": "style_transfer",
+}
+WHAT_IT_DOES = {
+    "generate": "write scene options",
+    "revise": "rework an option",
+    "critique": "critique a draft",
+    "summarize": "summarize a draft",
+    "similar": "search the scene library",
+    "style": "rewrite in another style",
+}
 
 
 @dataclass
@@ -20,13 +48,14 @@ class Agent:
 
     chat_model: Any
     info: ModelInfo
-    tools: dict[str, Any] = field(default_factory=dict)
-    router: Any = None
+    tools: dict[str, Any] = field(default_factory=dict)  # tool name -> LangChain BaseTool
+    router: Any = None  # anything with route(message, characters=..., scene_names=...)
 
+    # ---- prompts -------------------------------------------------------------------------
     def system_message(self, session: Session) -> SystemMessage:
         bible = ""
         project = session.project
-        if project is not None and getattr(project, "bible", None) is not None:
+        if project is not None and project.bible is not None and project.bible.to_text():
             bible = quote_data("STORY BIBLE", project.bible.to_text())
         return SystemMessage(content=render_prompt("system.md", bible=bible, summary=session.summary))
 
@@ -35,13 +64,43 @@ class Agent:
         session.trim(max(256, self.info.context_window // 2))
         return [self.system_message(session), *session.history, HumanMessage(content=message)]
 
+    # ---- the turn ------------------------------------------------------------------------
     def run(self, session: Session, message: str) -> Iterator[Event]:
-        """Run one turn. Errors a tool raises are reported as events; the conversation goes on."""
+        """Run one turn. A failing tool becomes an ERROR event; the conversation goes on."""
         message = message.strip()
         if not message:
             yield Event(EventKind.ERROR, "Type a message, or attach a draft (.fountain, .fdx, .pdf, .docx, .txt).")
             return
-        yield from self._chat(session, message)
+        decision = self._route(session, message)
+        if decision is None:
+            yield from self._chat(session, message)
+            return
+        yield Event(EventKind.ROUTE, decision.intent, decision.to_dict())
+        if decision.clarify:
+            session.add_turn(message, decision.clarify)
+            yield Event(EventKind.CLARIFY, decision.clarify, {"candidates": decision.to_dict()["candidates"]})
+            return
+        intent = decision.intent
+        if intent == "chat":
+            yield from self._chat(session, message)
+        elif intent == "help":
+            text = render_prompt("help.md")
+            session.add_turn(message, text)
+            yield Event(EventKind.ANSWER, text)
+        elif intent in ("insert", "undo"):
+            yield from self._edit(session, message, intent, decision.args)
+        else:
+            yield from self._tool(session, message, intent, dict(decision.args))
+
+    def _route(self, session: Session, message: str):
+        if self.router is None:
+            return None
+        script = session.project.script if session.project is not None else None
+        return self.router.route(
+            message,
+            characters=script.characters if script is not None else (),
+            scene_names=scene_names(script),
+        )
 
     def _chat(self, session: Session, message: str) -> Iterator[Event]:
         started = time.perf_counter()
@@ -58,3 +117,103 @@ class Agent:
             answer,
             {"model": self.info.name, "seconds": round(time.perf_counter() - started, 3)},
         )
+
+    def _tool(self, session: Session, message: str, intent: str, args: dict[str, Any]) -> Iterator[Event]:
+        name = INTENT_TOOLS[intent]
+        tool = self.tools.get(name)
+        if tool is None:
+            text = (
+                f"I can't {WHAT_IT_DOES[intent]} yet: that tool is not part of this Scriptroom. "
+                "Ask me anything else, or type /help."
+            )
+            session.add_turn(message, text)
+            yield Event(EventKind.ANSWER, text)
+            return
+        started = time.perf_counter()
+        try:
+            context = self._context(session)
+            args = self._resolve(intent, args, context)
+            yield Event(EventKind.TOOL_START, name, {"args": args})
+            result = tool.invoke({**_accepted(tool, args), **({"context": context} if _takes_context(tool) else {})})
+            if not isinstance(result, ToolResult):
+                result = ToolResult(tool=name, summary=str(result))
+        except ToolError as exc:
+            session.add_turn(message, f"(could not {WHAT_IT_DOES[intent]}: {exc})")
+            yield Event(EventKind.ERROR, str(exc), {"tool": name})
+            return
+        except Exception as exc:  # a bug in a tool must not end the writer's conversation
+            log.exception("tool %s failed", name)
+            text = f"The {name} tool failed ({type(exc).__name__}: {exc}). Your draft is unchanged; try again or rephrase."
+            session.add_turn(message, text)
+            yield Event(EventKind.ERROR, text, {"tool": name})
+            return
+        session.last_result = result
+        session.add_turn(message, result.summary)
+        data = result.to_dict()
+        data["seconds"] = round(time.perf_counter() - started, 3)
+        yield Event(EventKind.TOOL_OUTPUT, name, data)
+        yield Event(EventKind.ANSWER, result.summary, {"tool": name})
+
+    def _context(self, session: Session) -> ToolContext:
+        project = session.project
+        last = session.last_result
+        return ToolContext(
+            script=project.script if project is not None else None,
+            bible=project.bible if project is not None else None,
+            last_options=list(last.options) if last is not None else [],
+        )
+
+    def _resolve(self, intent: str, args: dict[str, Any], context: ToolContext) -> dict[str, Any]:
+        """Turn the writer's pointers into what the tool needs; bad pointers raise ToolError."""
+        if intent == "similar":
+            hit = resolve_scene(context.script, args.pop("scene", None), args.pop("scene_ref", None))
+            if hit is not None:
+                args["query"] = hit[1].text  # find look-alikes of that scene's text
+            if not args.get("query"):
+                raise ToolError("tell me what to look for, e.g. 'find scenes like a tense night standoff'")
+            return args
+        if "scene" in args or "scene_ref" in args:
+            hit = resolve_scene(context.script, args.get("scene"), args.get("scene_ref"))
+            if hit is not None:
+                args["scene"], args["scene_ref"] = hit[0], None
+        if intent in ("revise",) or (intent == "style" and args.get("option")):
+            resolve_option(context.last_options, int(args["option"]))
+        return {k: v for k, v in args.items() if v is not None}
+
+    def _edit(self, session: Session, message: str, intent: str, args: dict[str, Any]) -> Iterator[Event]:
+        project = session.project
+        try:
+            if project is None:
+                raise ToolError("there is no draft to edit: attach one first")
+            if intent == "undo":
+                text = "Undone: the draft is back as it was before the last edit." if project.undo() else "Nothing to undo."
+            else:
+                options = list(session.last_result.options) if session.last_result is not None else []
+                option = resolve_option(options, int(args["option"]))
+                where = project.insert_scenes(
+                    option, after_scene=args.get("after_scene"), before_scene=args.get("before_scene")
+                )
+                text = f"Inserted option {args['option']} as scene {where[0]}" + (
+                    f"–{where[-1]}." if len(where) > 1 else "."
+                ) + " Say /undo to take it back."
+        except ToolError as exc:
+            session.add_turn(message, str(exc))
+            yield Event(EventKind.ERROR, str(exc))
+            return
+        session.add_turn(message, text)
+        yield Event(EventKind.ANSWER, text, {"edit": intent})
+
+
+def _takes_context(tool: Any) -> bool:
+    schema = getattr(tool, "args_schema", None)
+    fields = getattr(schema, "model_fields", {}) if schema is not None else {}
+    return "context" in fields
+
+
+def _accepted(tool: Any, args: dict[str, Any]) -> dict[str, Any]:
+    """Only the arguments the tool's schema declares (the router's schema can be wider)."""
+    schema = getattr(tool, "args_schema", None)
+    fields = getattr(schema, "model_fields", None)
+    if not fields:
+        return args
+    return {k: v for k, v in args.items() if k in fields and k != "context"}

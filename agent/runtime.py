@@ -1,26 +1,52 @@
-"""Everything one Scriptroom process shares: settings, the loaded model, the agent. Built once at start."""
+"""Everything one Scriptroom process shares: settings, the loaded model, embedder, library, tools.
+
+Built once at start; per-writer state lives in Session objects, never here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import importlib.util
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from agent.loop import Agent
 from agent.models.factory import build_chat_model, model_info
 from agent.session import Session
 from agent.settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Runtime:
     settings: Settings
     agent: Agent
+    embedder: Any = None
+    library: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)  # shared components tools were built with
 
     @classmethod
-    def create(cls, settings: Settings, *, chat_model: Any = None) -> "Runtime":
+    def create(
+        cls,
+        settings: Settings,
+        *,
+        chat_model: Any = None,
+        embedder: Any = None,
+        with_tools: bool = True,
+    ) -> "Runtime":
         model = chat_model if chat_model is not None else build_chat_model(settings)
-        agent = Agent(chat_model=model, info=model_info(settings, model))
-        return cls(settings=settings, agent=agent)
+        info = model_info(settings, model)
+        agent = Agent(chat_model=model, info=info)
+        runtime = cls(settings=settings, agent=agent)
+        if with_tools:
+            from tools.embeddings import load_embedder
+
+            runtime.embedder = embedder if embedder is not None else load_embedder()
+            runtime.agent.router = build_router(runtime)
+            for builder in TOOL_BUILDERS:
+                runtime.agent.tools.update(builder(runtime))
+        return runtime
 
     def new_session(self) -> Session:
         return Session()
@@ -31,3 +57,51 @@ class Runtime:
         from agent.project import Project
 
         session.project = Project.from_file(path, max_bytes=self.settings.max_upload_bytes)
+
+    def attach_bytes(self, session: Session, data: bytes, filename: str) -> None:
+        from agent.project import Project
+
+        session.project = Project.from_bytes(data, filename, max_bytes=self.settings.max_upload_bytes)
+
+    def scene_library(self) -> Any:
+        """The shared scene library (a Chroma server when SCRIPTROOM_CHROMA_URL is set)."""
+        if self.library is None:
+            from tools.library import SceneLibrary
+
+            location = self.settings.chroma_url or self.settings.library_dir
+            self.library = SceneLibrary(location, self.embedder)
+        return self.library
+
+    def close(self) -> None:
+        if self.library is not None:
+            self.library.close()
+            self.library = None
+
+
+def build_router(runtime: Runtime) -> Any:
+    from agent.routing import Router, ToolCallingRouter
+    from tools.schemas import INTENT_ARGS
+
+    semantic = Router(runtime.embedder)
+    if runtime.agent.info.supports_tool_calling and runtime.settings.backend == "openai":
+        # A capable served model picks tools natively; slash commands and fallbacks stay semantic.
+        return ToolCallingRouter(runtime.agent.chat_model, INTENT_ARGS, fallback=semantic)
+    return semantic
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def _similar_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.similar_scenes"):
+        return {}
+    from tools.similar_scenes import make_similar_scenes_tool
+
+    tool = make_similar_scenes_tool(runtime.scene_library())
+    return {tool.name: tool}
+
+
+# Each builder returns {tool name: LangChain tool}; a tool whose module is not part of this
+# install is simply absent, and the loop tells the writer it cannot do that yet.
+TOOL_BUILDERS: list[Callable[[Runtime], dict[str, Any]]] = [_similar_tools]

@@ -44,3 +44,18 @@ def realscripts() -> Path:
     if not REALSCRIPTS.is_dir():
         pytest.skip("../shared/realscripts is not present")
     return REALSCRIPTS
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The packaged all-MiniLM-L6-v2, loaded once per run."""
+    from tools.embeddings import load_embedder
+
+    return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def router(embedder):
+    from agent.routing import Router
+
+    return Router(embedder)

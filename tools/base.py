@@ -32,3 +32,27 @@ class ToolResult:
             "options": list(self.options),
             "prompt": self.prompt,
         }
+
+
+def context_schema(args_model: type) -> type:
+    """`args_model` plus an injected `context: ToolContext` argument.
+
+    LangChain's InjectedToolArg keeps `context` out of the schema a tool-calling model sees, so the
+    loop supplies the writer's project and a model can never forge it.
+    """
+    from typing import Annotated
+
+    from langchain_core.tools import InjectedToolArg
+    from pydantic import ConfigDict
+
+    from tools.context import ToolContext
+
+    return type(
+        args_model.__name__ + "WithContext",
+        (args_model,),
+        {
+            "__annotations__": {"context": Annotated[ToolContext, InjectedToolArg]},
+            "model_config": ConfigDict(**{**args_model.model_config, "arbitrary_types_allowed": True}),
+            "__doc__": args_model.__doc__,
+        },
+    )

@@ -1,0 +1,49 @@
+"""Extract a first story bible from a draft; the writer edits it from there."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from screenplay import ElementType, Script
+from tools.context import StoryBible
+
+MAX_CHARACTERS = 12
+MAX_LOCATIONS = 10
+
+
+def extract_bible(script: Script) -> StoryBible:
+    title_page = {k.lower(): v for k, v in script.title_page.items()}
+    lines: Counter[str] = Counter()
+    for scene in script.scenes:
+        for el in scene.elements:
+            if el.type is ElementType.CHARACTER:
+                lines[el.cue_name] += 1
+    characters = {name: _introduction(script, name) for name, _ in lines.most_common(MAX_CHARACTERS)}
+    places: Counter[str] = Counter(s.heading.location.upper() for s in script.scenes if s.heading.location)
+    return StoryBible(
+        title=script.title,
+        logline=_clean(title_page.get("logline", "")),
+        characters=characters,
+        locations=[name for name, _ in places.most_common(MAX_LOCATIONS)],
+        tone=_clean(title_page.get("tone", "") or title_page.get("genre", "")),
+    )
+
+
+def _introduction(script: Script, name: str, limit: int = 110) -> str:
+    """The first action sentence that names the character: usually how the writer introduced them."""
+    first = name.split()[0]
+    pattern = re.compile(rf"\b{re.escape(first)}\b", re.IGNORECASE)
+    for scene in script.scenes:
+        for el in scene.elements:
+            if el.type is ElementType.ACTION and pattern.search(el.text):
+                sentence = re.split(r"(?<=[.!?])\s", el.text.strip())
+                for s in sentence:
+                    if pattern.search(s):
+                        s = _clean(s)
+                        return s if len(s) <= limit else s[: limit - 1] + "…"
+    return ""
+
+
+def _clean(text: str) -> str:
+    return " ".join(re.sub(r"[*_]", "", text).split())
