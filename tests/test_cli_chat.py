@@ -10,11 +10,28 @@ from cli.main import main
 
 
 def test_chat_on_the_fake_backend_prints_json(capsys):
-    assert main(["chat", "Give me a logline", "--backend", "fake", "--json"]) == 0
+    assert main(["chat", "Hello! How are you today?", "--backend", "fake", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["reply"].startswith("I'm Scriptroom's scripted test model")
     assert out["model"]["backend"] == "fake"
     assert out["timing"]["total_seconds"] >= 0 and out["timing"]["first_token_seconds"] is not None
+    assert out["events"][0]["kind"] == "route" and out["events"][0]["data"]["intent"] == "chat"
+
+
+def test_chat_with_a_draft_runs_through_the_loop(capsys, tmp_path):
+    draft = tmp_path / "draft.fountain"
+    draft.write_text("INT. DINER - NIGHT\n\nRain.\n\nMAYA\nCoffee?\n")
+    assert main(["chat", "/help", "--backend", "fake", "--json", "--draft", str(draft)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["events"][0]["data"]["intent"] == "help" and "/scenes" in out["reply"]
+
+
+def test_bad_draft_is_a_clear_message(capsys, tmp_path):
+    bad = tmp_path / "draft.xyz"
+    bad.write_text("hello")
+    assert main(["chat", "hi", "--backend", "fake", "--draft", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and ".fountain" in err
 
 
 def test_models_lists_backend_and_cache(capsys, scriptroom_home):
