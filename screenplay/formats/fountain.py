@@ -370,7 +370,8 @@ def _render_element(el: Element, first_in_doc: bool) -> str:
         return _render_action(el, first_in_doc)
     if t is ET.TRANSITION:
         text = el.text.strip()
-        return text if not el.forced and line_kind(text, False) == "transition" else "> " + text
+        plain = not el.forced and not text.startswith(">") and line_kind(text, False) == "transition"
+        return text if plain else "> " + text
     if t is ET.CENTERED:
         return "\n".join(f"> {ln.strip()} <" for ln in el.text.split("\n"))
     if t is ET.LYRICS:
