@@ -6,10 +6,12 @@ import re
 import unicodedata
 
 # Chat-template markers a pasted draft (or a prankster) may carry; they are not the writer's words.
-_ROLE_BLOCK_RE = re.compile(r"<\|im_start\|>.*?(?:<\|im_end\|>|$)", re.S | re.I)
-_ROLE_MARKER_RE = re.compile(
-    r"<\|[^|>]{0,40}\|>|\[/?INST\]|<</?SYS>>|</?s>|^\s*(?:system|assistant)\s*:", re.I | re.M
+# Injected system/assistant turns are dropped whole; a fake user turn keeps its words.
+_ROLE_BLOCK_RE = re.compile(
+    r"<\|im_start\|>\s*(?:system|assistant|tool)\b.*?(?:<\|im_end\|>|\Z)|<<SYS>>.*?(?:<</SYS>>|\Z)", re.S | re.I
 )
+_ROLE_LINE_RE = re.compile(r"^\s*(?:system|assistant|tool)\s*:.*$", re.I | re.M)
+_ROLE_MARKER_RE = re.compile(r"<\|im_start\|>\s*user\b|<\|[^|>]{0,40}\|>|\[/?INST\]|<</?SYS>>|</?s>", re.I)
 # A quoted passage: the opening quote follows no letter, so "what's" and "kids'" are not quotes.
 _QUOTED_RE = re.compile(r"(?<![\w])(['\"‘“«])(.+?)(['\"’”»])(?![\w])", re.S)
 
@@ -26,6 +28,7 @@ def fold(text: str) -> str:
 def strip_role_markers(text: str) -> str:
     """Drop injected chat turns and stray role markers; the writer's own words stay."""
     text = _ROLE_BLOCK_RE.sub(" ", text)
+    text = _ROLE_LINE_RE.sub(" ", text)
     text = _ROLE_MARKER_RE.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
 
