@@ -33,7 +33,8 @@ class Analytics:
     @property
     def dialogue_share(self) -> dict[str, float]:
         total = self.stats.dialogue_words or 1
-        return {c.name: round(c.words / total, 3) for c in self.stats.characters}
+        share = {c.name: round(c.words / total, 3) for c in self.stats.characters}
+        return dict(sorted(share.items(), key=lambda kv: -kv[1]))
 
     def page_of(self, index: int) -> int:
         return self.stats.scenes[index].page

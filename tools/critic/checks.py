@@ -63,7 +63,7 @@ _CONFLICT_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
-_STOP = set(
+STOPWORDS = set(
     """a about above after again against all am an and any are as at be because been before being below between
     both but by can could did do does doing down during each few for from further had has have having he her here
     hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
@@ -275,7 +275,7 @@ def _proper_tokens(name: str) -> list[str]:
     """Words of a cue that can be a name (not MAYOR, LITTLE, SOME)."""
     return [
         t for t in _name_tokens(name)
-        if len(t) >= 3 and t not in _TITLES | _MODIFIERS | _GENERIC and t.lower() not in _STOP
+        if len(t) >= 3 and t not in _TITLES | _MODIFIERS | _GENERIC and t.lower() not in STOPWORDS
     ]
 
 
@@ -363,7 +363,7 @@ def flat_scene(ci: CheckInput) -> list[Finding]:
             continue
         out.append(_finding(
             ci, "flat_scene",
-            "nothing changes: the scene ends where it began emotionally and no one wants something they "
+            "the scene ends where it began emotionally and no one wants something they "
             "cannot have; add a turn or cut it", [i],
         ))
     return out
@@ -382,7 +382,7 @@ def repetition(ci: CheckInput) -> list[Finding]:
         echoes: set[str] = set()
         positions: dict[str, list[int]] = {}
         for k, w in enumerate(words):
-            if len(w) < 4 or w in _STOP or w in names:
+            if len(w) < 4 or w in STOPWORDS or w in names:
                 continue
             pos = positions.setdefault(w, [])
             pos.append(k)
@@ -401,7 +401,7 @@ def repetition(ci: CheckInput) -> list[Finding]:
             ws = [w.lower() for w in _WORD_RE.findall(el.text)]
             grams.update(
                 tuple(ws[k: k + PHRASE_N]) for k in range(len(ws) - PHRASE_N + 1)
-                if sum(w not in _STOP and w not in names for w in ws[k: k + PHRASE_N]) >= 2
+                if sum(w not in STOPWORDS and w not in names for w in ws[k: k + PHRASE_N]) >= 2
             )
         repeated = [g for g, n in grams.items() if n >= PHRASE_COUNT]
         if repeated:

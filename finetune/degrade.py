@@ -1,0 +1,94 @@
+"""Code-made bad scenes for training the scene scorer: each takes a well-crafted Fountain scene and breaks it."""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Callable
+
+FILLER_LINES = [
+    "I don't know.", "Okay.", "Yeah.", "What do you mean?", "We need to talk.", "Fine.", "Whatever you say.",
+    "I guess so.", "That's interesting.", "Let's go.", "Are you okay?", "Sure.", "I have to go now.",
+]
+FILLER_ACTION = [
+    "He looks at her.", "She looks at him.", "They stand there.", "He walks to the door.", "She sits down.",
+    "A moment passes.", "He nods.", "She shrugs.", "They look around the room.",
+]
+
+
+def _split(text: str) -> tuple[str, list[str]]:
+    paras = [p for p in text.strip().split("\n\n") if p.strip()]
+    return (paras[0], paras[1:]) if paras else ("", [])
+
+
+def _is_speech(p: str) -> bool:
+    first = p.split("\n")[0]
+    name = re.sub(r"\(.*?\)", "", first).strip()
+    return "\n" in p and name == name.upper() and any(c.isalpha() for c in name)
+
+
+def shuffle_lines(text: str, rng: random.Random) -> str:
+    """Every line of the body in random order, each its own paragraph: cues lose their speeches."""
+    head, body = _split(text)
+    lines = [ln for p in body for ln in p.split("\n") if ln.strip()]
+    rng.shuffle(lines)
+    return "\n\n".join([head, *lines])
+
+
+def flatten_dialogue(text: str, rng: random.Random) -> str:
+    """Cues and parentheticals removed: speeches run on as unattributed paragraphs."""
+    head, body = _split(text)
+    out = []
+    for p in body:
+        if _is_speech(p):
+            lines = [ln for ln in p.split("\n")[1:] if not ln.strip().startswith("(")]
+            if lines:
+                out.append(" ".join(lines))
+        else:
+            out.append(p)
+    return "\n\n".join([head, *out])
+
+
+def break_format(text: str, rng: random.Random) -> str:
+    """No heading prefix, lower-case cues, paragraphs run together without blank lines."""
+    head, body = _split(text)
+    head = re.sub(r"^(INT\.|EXT\.|INT\./EXT\.|I/E\.?)\s*", "", head).lower()
+    out = []
+    for p in body:
+        lines = p.split("\n")
+        if _is_speech(p):
+            lines[0] = lines[0].title() + ":"
+        out.append(" ".join(lines) if rng.random() < 0.5 else "\n".join(lines))
+    return "\n".join([head, *out])
+
+
+def generic_filler(text: str, rng: random.Random) -> str:
+    """Most dialogue and action replaced by stock lines that could be in any scene."""
+    head, body = _split(text)
+    out = []
+    for p in body:
+        if _is_speech(p):
+            cue = p.split("\n")[0]
+            out.append(f"{cue}\n{rng.choice(FILLER_LINES)}" if rng.random() < 0.8 else p)
+        else:
+            out.append(rng.choice(FILLER_ACTION) if rng.random() < 0.8 else p)
+    return "\n\n".join([head, *out])
+
+
+def truncate(text: str, rng: random.Random) -> str:
+    """The scene stops a quarter of the way in, mid-paragraph."""
+    head, body = _split(text)
+    keep = max(1, int(len(body) * rng.uniform(0.15, 0.35)))
+    kept = body[:keep]
+    last = kept[-1]
+    cut = last[: max(8, int(len(last) * rng.uniform(0.3, 0.7)))].rstrip(" .!?")
+    return "\n\n".join([head, *kept[:-1], cut])
+
+
+DEGRADATIONS: dict[str, Callable[[str, random.Random], str]] = {
+    "shuffle_lines": shuffle_lines,
+    "flatten_dialogue": flatten_dialogue,
+    "break_format": break_format,
+    "generic_filler": generic_filler,
+    "truncate": truncate,
+}

@@ -1,0 +1,232 @@
+"""The critic: analytics, craft checks, scene scores, themes, plots and coverage notes for a draft, as one ToolResult."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from screenplay.model import Script
+from tools.base import ToolError, ToolResult
+from tools.context import StoryBible
+from tools.critic.analytics import Analytics, analyze
+from tools.critic.checks import run_checks
+from tools.critic.findings import Finding
+from tools.critic.notes import Coverage, Evidence, opening_lines, write_coverage
+from tools.critic.scene_scorer import SceneScorer, scene_text
+from tools.critic.sentiment import make_analyzer
+from tools.critic.structure import detect_beats
+from tools.critic.themes import find_themes
+from tools.schemas import CRITIQUE_FOCUS
+
+Progress = Callable[[str], None]
+
+# Which checks a focus brings to the top of the notes.
+FOCUS_CHECKS = {
+    "dialogue": ("cue_without_dialogue", "lone_parenthetical", "parenthetical_overuse", "name_variants"),
+    "pacing": ("long_scene", "long_action", "flat_scene"),
+    "structure": ("structure", "long_scene"),
+    "character": ("speaks_before_introduced", "name_variants"),
+    "stakes": ("flat_scene",),
+    "conflict": ("flat_scene",),
+    "clarity": ("repetition", "long_action", "heading_prefix"),
+    "formatting": ("cue_without_dialogue", "lone_parenthetical", "heading_prefix", "long_action"),
+    "tone": ("flat_scene",),
+    "theme": (),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    indices: list[int]  # 0-based scenes under critique
+    label: str  # "the whole script", "act 2", "scene 12"
+
+    @property
+    def whole(self) -> bool:
+        return self.label == "the whole script"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "draft"
+
+
+class Critic:
+    """Coverage for a draft. Dependencies are passed in; `embedder`/`scorer` may be None (no scores, no themes)."""
+
+    def __init__(self, chat_model: Any | None, *, embedder: Any = None, scorer: SceneScorer | None = None,
+                 out_dir: str | Path, plots: bool = True):
+        self.chat_model = chat_model
+        self.scorer = scorer if scorer is not None else (SceneScorer.load(embedder) if embedder is not None else None)
+        self.out_dir = Path(out_dir)
+        self.plots = plots
+
+    # ------------------------------------------------------------------ scope
+
+    def resolve_scope(self, script: Script, a: Analytics, *, act: int | None, scene: int | None,
+                      scene_ref: str | None) -> Scope:
+        n = len(script.scenes)
+        if scene is not None:
+            try:
+                target = script.scene(scene)
+            except IndexError:
+                raise ToolError(f"there is no scene {scene}: this draft has {n} scenes (1 to {n})") from None
+            i = next(k for k, s in enumerate(script.scenes) if s is target)
+            return Scope([i], f"scene {a.labels[i]}")
+        if scene_ref:
+            i = _find_scene(script, scene_ref)
+            if i is None:
+                raise ToolError(f"no scene matches '{scene_ref}'; name a place or event from a heading, or give a scene number")
+            return Scope([i], f"scene {a.labels[i]}")
+        if act is not None:
+            bounds = [0, *a.acts.starts, n]
+            if act > len(bounds) - 1:
+                raise ToolError(f"there is no act {act}: this draft has {len(bounds) - 1} acts ({a.acts.source})")
+            return Scope(list(range(bounds[act - 1], bounds[act])), f"act {act}")
+        return Scope(list(range(n)), "the whole script")
+
+    # ------------------------------------------------------------------ the critique
+
+    def critique(self, script: Script | None, *, act: int | None = None, scene: int | None = None,
+                 scene_ref: str | None = None, focus: str | None = None, bible: StoryBible | None = None,
+                 use_llm: bool = True, progress: Progress | None = None, pdf: bool = True) -> ToolResult:
+        say = progress or (lambda msg: None)
+        if script is None or not script.scenes:
+            raise ToolError("the critique needs a draft with at least one scene heading (INT./EXT. ...); "
+                            "attach a .fountain, .fdx, .pdf, .docx or .txt draft")
+        if focus is not None and focus not in CRITIQUE_FOCUS:
+            raise ToolError(f"unknown focus '{focus}'; choose one of: {', '.join(CRITIQUE_FOCUS)}")
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal t
+            now = time.perf_counter()
+            timings[name] = round(now - t, 3)
+            t = now
+
+        say("analytics: pages, scenes, dialogue, emotional arc")
+        a = analyze(script, make_analyzer())
+        lap("analytics")
+        sc = self.resolve_scope(script, a, act=act, scene=scene, scene_ref=scene_ref)
+        say("craft checks")
+        findings = run_checks(script, a)
+        if not sc.whole:
+            keep = {a.labels[i] for i in sc.indices}
+            findings = [f for f in findings if set(f.scenes) & keep]
+        if focus:
+            wanted = FOCUS_CHECKS.get(focus, ())
+            findings.sort(key=lambda f: f.check not in wanted)
+        beats = [b.to_dict() for b in detect_beats(a)]
+        lap("checks")
+
+        scores: dict[str, float] = {}
+        themes: list[dict] = []
+        if self.scorer is not None:
+            say(f"scoring {len(script.scenes)} scenes")
+            texts = [scene_text(s) for s in script.scenes]
+            vectors = self.scorer.embed(texts)
+            all_scores = self.scorer.score_many(texts, vectors)
+            scores = {a.labels[i]: all_scores[i] for i in sc.indices}
+            lap("scores")
+            say("themes")
+            themes = [th.to_dict() for th in find_themes(texts, vectors, a.labels, script.characters)]
+            lap("themes")
+
+        plots: dict[str, str] = {}
+        stem = _slug(script.title or "draft")
+        if self.plots:
+            say("plots")
+            plots = render_plots(a, self.out_dir, stem)
+            lap("plots")
+
+        evidence = Evidence(
+            title=script.title, scope=sc.label, analytics=a, findings=findings, scores=scores,
+            themes=[_theme(x) for x in themes],
+            opening=opening_lines([scene_text(script.scenes[i]) for i in sc.indices[:2]]),
+            bible_logline=bible.logline if bible else "",
+        )
+        model = self.chat_model if use_llm else None
+        if model is not None:
+            say("coverage notes from the model")
+        coverage = write_coverage(evidence, model, focus)
+        lap("notes")
+
+        say("report")
+        data = self._data(a, findings, scores, beats, themes, plots, coverage, sc, timings)
+        paths = self._write_reports(stem, script.title, sc, coverage, data, findings, scores, beats, themes, plots, pdf)
+        lap("report")
+        data["reports"] = paths
+        data["timings"] = timings
+        return ToolResult(tool="critique", summary=_summary(script.title, sc, coverage, findings, scores, paths),
+                          data=data, prompt=coverage.prompt)
+
+    def _data(self, a: Analytics, findings: list[Finding], scores: dict[str, float], beats: list[dict],
+              themes: list[dict], plots: dict[str, str], coverage: Coverage, sc: Scope,
+              timings: dict[str, float]) -> dict[str, Any]:
+        return {
+            "scope": sc.label,
+            "stats": a.to_dict(),
+            "checks": [f.to_dict() for f in findings],
+            "scores": scores,
+            "beats": beats,
+            "themes": themes,
+            "notes": coverage.to_dict(),
+            "plots": plots,
+        }
+
+    def _write_reports(self, stem: str, title: str, sc: Scope, coverage: Coverage, data: dict[str, Any],
+                       findings: list[Finding], scores: dict[str, float], beats: list[dict], themes: list[dict],
+                       plots: dict[str, str], pdf: bool) -> dict[str, str]:
+        from tools.critic.report import build_blocks, to_markdown, to_pdf
+
+        blocks = build_blocks(title=title, scope=sc.label, coverage=coverage, stats=data["stats"], findings=findings,
+                              scores=scores, beats=beats, themes=themes, plots=plots)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        md = self.out_dir / f"{stem}-critique.md"
+        md.write_text(to_markdown(blocks, self.out_dir), encoding="utf-8")
+        paths = {"markdown": str(md)}
+        if pdf:
+            paths["pdf"] = str(to_pdf(blocks, self.out_dir / f"{stem}-critique.pdf"))
+        return paths
+
+
+def render_plots(a: Analytics, out_dir: Path, stem: str) -> dict[str, str]:
+    from tools.critic.plots import render_all
+
+    return render_all(a, out_dir, stem)
+
+
+def _theme(d: dict):
+    from tools.critic.themes import Theme
+
+    return Theme(d["terms"], d["scenes"], d["share"])
+
+
+def _find_scene(script: Script, ref: str) -> int | None:
+    words = [w for w in re.findall(r"[a-z0-9']+", ref.lower()) if w not in ("the", "scene", "a", "in", "at")]
+    if not words:
+        return None
+    best, best_score = None, 0
+    for i, s in enumerate(script.scenes):
+        heading = s.heading.text.lower()
+        body = s.text.lower()
+        score = sum(3 * (w in heading) + (w in body) for w in words)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _summary(title: str, sc: Scope, cov: Coverage, findings: list[Finding], scores: dict[str, float],
+             paths: dict[str, str]) -> str:
+    lines = [f"**Coverage of {title or 'your draft'}** ({sc.label}): **{cov.verdict}**", "", f"*Logline:* {cov.logline.text}"]
+    if cov.strengths:
+        lines += ["", "**Strengths**"] + [f"- {n.render()}" for n in cov.strengths[:3]]
+    if cov.weaknesses:
+        lines += ["", "**Weaknesses**"] + [f"- {n.render()}" for n in cov.weaknesses[:4]]
+    errors = sum(f.severity == "error" for f in findings)
+    lines += ["", f"{len(findings)} craft notes ({errors} format errors)"
+              + (f"; mean scene score {sum(scores.values()) / len(scores):.2f}" if scores else "") + "."]
+    lines.append("Full report: " + ", ".join(paths.values()))
+    return "\n".join(lines)

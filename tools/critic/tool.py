@@ -1,0 +1,31 @@
+"""The critic as a LangChain tool named "critique" (context injected by the loop)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.base import context_schema
+from tools.schemas import CritiqueArgs
+
+
+def make_critic_tool(critic: Any, *, progress: Any = None):
+    from langchain_core.tools import StructuredTool
+
+    from tools.critic.critic import Critic
+
+    if not isinstance(critic, Critic):
+        raise TypeError(f"make_critic_tool needs a Critic, got {type(critic).__name__}")
+
+    def critique(context: Any, act: int | None = None, scene: int | None = None,
+                 scene_ref: str | None = None, focus: str | None = None):
+        script = context.require_script("A critique")
+        return critic.critique(script, act=act, scene=scene, scene_ref=scene_ref, focus=focus,
+                               bible=context.bible, progress=progress)
+
+    return StructuredTool.from_function(
+        func=critique,
+        name="critique",
+        description=CritiqueArgs.__doc__ or "Give notes on the draft",
+        args_schema=context_schema(CritiqueArgs),
+        response_format="content",
+    )
