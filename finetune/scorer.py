@@ -78,6 +78,16 @@ def split(examples: list[Example], holdout: float, seed: int) -> tuple[list[Exam
 def _fit(emb: np.ndarray, feats: np.ndarray, y: np.ndarray, cfg: ScorerConfig, name: str) -> Head:
     import torch
 
+    threads = torch.get_num_threads()
+    # A 12k-parameter head: one thread is fastest, and many contend badly on a shared CPU.
+    torch.set_num_threads(1)
+    try:
+        return _fit_torch(torch, emb, feats, y, cfg, name)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _fit_torch(torch: Any, emb: np.ndarray, feats: np.ndarray, y: np.ndarray, cfg: ScorerConfig, name: str) -> Head:
     torch.manual_seed(cfg.seed)
     mean = feats.mean(axis=0)
     std = feats.std(axis=0) + 1e-3

@@ -154,6 +154,15 @@ def _premise(ev: Evidence) -> str:
             f"moving between {where}" + (f"; themes of {', '.join(ev.themes[0].terms[:3])}" if ev.themes else "") + ".")
 
 
+def _fallback_logline(ev: Evidence) -> str:
+    st = ev.analytics.stats
+    leads = [c.name.title() for c in st.characters[:2]]
+    who = " and ".join(leads) if leads else "an unseen cast"
+    first, last = st.scenes[0].location.title(), st.scenes[-1].location.title()
+    where = f"from {first} to {last}" if first != last else f"in {first}"
+    return f"A story of {who}, told in {len(st.scenes)} scenes {where}."
+
+
 def evidence_strengths(ev: Evidence) -> list[Note]:
     a = ev.analytics
     notes: list[Note] = []
@@ -219,7 +228,7 @@ def write_coverage(ev: Evidence, model: Any | None, focus: str | None = None) ->
     elif ev.bible_logline:
         logline = Note(ev.bible_logline, [], "evidence")
     else:
-        logline = Note(_premise(ev), [], "evidence")
+        logline = Note(_fallback_logline(ev), [], "evidence")
     verdict, reason = evidence_verdict(ev)
     source = "evidence"
     if "VERDICT" in fields:

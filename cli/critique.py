@@ -1,0 +1,75 @@
+"""`scriptroom critique FILE`: coverage-style notes on a draft, with numbers, checks, scores and plots."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from cli.main import emit
+
+
+def add_parsers(sub: Any) -> None:
+    from agent.settings import add_settings_flags
+
+    p = sub.add_parser("critique", help="coverage of a draft: verdict, notes, craft checks, scene scores, plots")
+    p.add_argument("file", help="the draft: .fountain, .spmd, .fdx, .pdf, .docx or .txt")
+    p.add_argument("--json", action="store_true", help="print the full result (stats, checks, scores, notes) as JSON")
+    p.add_argument("-o", "--output", metavar="REPORT.md|REPORT.pdf",
+                   help="write the report here (.md or .pdf); charts go beside it")
+    p.add_argument("--no-llm", action="store_true", help="evidence-made notes only; no chat model is loaded")
+    p.add_argument("--no-scores", action="store_true", help="skip the scene scorer and themes (no embedding model)")
+    p.add_argument("--act", type=int, help="critique one act")
+    p.add_argument("--scene", type=int, help="critique one scene")
+    p.add_argument("--focus", help="what to concentrate on, e.g. dialogue, pacing, structure")
+    add_settings_flags(p)
+    p.set_defaults(func=run_critique)
+
+
+def make_embedder() -> Any:
+    """The packaged MiniLM (its own function so tests can hand in a shared instance)."""
+    from tools.embeddings import load_embedder
+
+    return load_embedder()
+
+
+def run_critique(args: Any) -> int:
+    from agent.settings import settings_from_args
+    from screenplay import io
+    from tools.base import ToolError
+    from tools.critic import Critic, ScorerError
+
+    settings = settings_from_args(args)
+    script = io.load(args.file, max_bytes=settings.max_upload_bytes)
+    out = Path(args.output) if args.output else None
+    if out is not None and out.suffix.lower() not in (".md", ".pdf"):
+        print(f"scriptroom critique: error: -o must end in .md or .pdf, got '{out.name}'", file=sys.stderr)
+        return 2
+    model = None
+    if not args.no_llm:
+        from agent.models.factory import build_chat_model
+
+        model = build_chat_model(settings)
+    embedder = None if args.no_scores else make_embedder()
+    out_dir = out.parent if out is not None else Path(tempfile.mkdtemp(prefix="scriptroom-critique-"))
+    progress = None if args.json else (lambda msg: print(f"... {msg}", file=sys.stderr))
+    try:
+        critic = Critic(model, embedder=embedder, out_dir=out_dir)
+        result = critic.critique(script, act=args.act, scene=args.scene, focus=args.focus, use_llm=model is not None,
+                                 progress=progress, pdf=out is None or out.suffix.lower() == ".pdf")
+    except (ToolError, ScorerError) as exc:
+        print(f"scriptroom critique: error: {exc}", file=sys.stderr)
+        return 2
+    reports = result.data["reports"]
+    shown_before = ", ".join(reports.values())
+    if out is not None:
+        made = Path(reports["pdf" if out.suffix.lower() == ".pdf" else "markdown"])
+        if made.resolve() != out.resolve():
+            made.replace(out)
+        reports["pdf" if out.suffix.lower() == ".pdf" else "markdown"] = str(out)
+        if out.suffix.lower() == ".pdf":
+            Path(reports.pop("markdown")).unlink(missing_ok=True)
+    result.summary = result.summary.replace(shown_before, ", ".join(reports.values()))
+    emit(result.to_dict(), args.json, result.summary)
+    return 0
