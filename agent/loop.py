@@ -105,7 +105,8 @@ class Agent:
     def _chat(self, session: Session, message: str) -> Iterator[Event]:
         started = time.perf_counter()
         pieces: list[str] = []
-        for chunk in self.chat_model.stream(self.chat_messages(session, message)):
+        kwargs = {"temperature": session.temperature} if session.temperature is not None else {}
+        for chunk in self.chat_model.stream(self.chat_messages(session, message), **kwargs):
             piece = chunk.content if isinstance(chunk.content, str) else ""
             if piece:
                 pieces.append(piece)
@@ -132,7 +133,7 @@ class Agent:
         started = time.perf_counter()
         try:
             context = self._context(session)
-            args = self._resolve(intent, args, context)
+            args = self._resolve(intent, args, context, session)
             yield Event(EventKind.TOOL_START, name, {"args": args})
             result = tool.invoke({**_accepted(tool, args), **({"context": context} if _takes_context(tool) else {})})
             if not isinstance(result, ToolResult):
@@ -163,7 +164,7 @@ class Agent:
             last_options=list(last.options) if last is not None else [],
         )
 
-    def _resolve(self, intent: str, args: dict[str, Any], context: ToolContext) -> dict[str, Any]:
+    def _resolve(self, intent: str, args: dict[str, Any], context: ToolContext, session: Session) -> dict[str, Any]:
         """Turn the writer's pointers into what the tool needs; bad pointers raise ToolError."""
         if intent == "similar":
             hit = resolve_scene(context.script, args.pop("scene", None), args.pop("scene_ref", None))
@@ -176,6 +177,8 @@ class Agent:
             hit = resolve_scene(context.script, args.get("scene"), args.get("scene_ref"))
             if hit is not None:
                 args["scene"], args["scene_ref"] = hit[0], None
+        if intent == "generate":
+            args.setdefault("count", session.options_count)  # the writer's default when no number was said
         if intent in ("revise",) or (intent == "style" and args.get("option")):
             resolve_option(context.last_options, int(args["option"]))
         return {k: v for k, v in args.items() if v is not None}

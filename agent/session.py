@@ -20,6 +20,10 @@ class Session:
     summary_notes: list[str] = field(default_factory=list)
     project: Any = None  # agent.project.Project once a draft is attached
     last_result: Any = None  # the last tools.base.ToolResult, for follow-ups ("the second one")
+    writer: str = ""  # the writer's id (a browser keeps it), which owns their stored projects
+    project_id: str | None = None  # the stored project this session saves to
+    temperature: float | None = None  # the writer's sampling choice; None keeps the model default
+    options_count: int = 3  # how many alternatives when a request names no number
 
     def add_turn(self, user: str, assistant: str) -> None:
         self.history.append(HumanMessage(content=user))

@@ -18,28 +18,28 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def launched(embedded_engine, models_home):
+def launched(embedded_engine, models_home, embedder, tmp_path):
     from ui.app import build_app
 
-    settings = Settings(home=models_home, port=free_port(), max_new_tokens=24, temperature=0.0)
-    runtime = Runtime.create(settings, chat_model=build_chat_model(settings, engine=embedded_engine))
+    settings = Settings(home=tmp_path / "home", port=free_port(), max_new_tokens=24, temperature=0.0)
+    runtime = Runtime.create(
+        settings, chat_model=build_chat_model(settings, engine=embedded_engine), embedder=embedder
+    )
     demo = build_app(runtime)
     demo.queue(default_concurrency_limit=2, max_size=16)
-    demo.launch(
-        server_name="127.0.0.1", server_port=settings.port, prevent_thread_lock=True, quiet=True
-    )
+    demo.launch(server_name="127.0.0.1", server_port=settings.port, prevent_thread_lock=True, quiet=True)
     yield f"http://127.0.0.1:{settings.port}/"
     demo.close()
+    runtime.close()
 
 
 def test_chat_streams_a_reply_through_the_launched_app(launched):
     from gradio_client import Client
 
     client = Client(launched, verbose=False)
-    job = client.submit("Suggest a title for a heist movie.", [], api_name="/chat")
-    updates = list(job)  # every streamed update of (history, state)
-    final = job.result()
-    history = final[0] if isinstance(final, (list, tuple)) and isinstance(final[0], list) else final
+    job = client.submit({"text": "What makes a great opening line of dialogue?", "files": []}, [], api_name="/send")
+    updates = list(job)  # every streamed update of (history, options, draft)
+    history = job.result()[0]
     assert len(updates) >= 3, "the reply should arrive in several streamed updates"
     roles = [m["role"] for m in history]
     assert roles[0] == "user" and roles[-1] == "assistant"

@@ -1,42 +1,194 @@
-"""The Gradio app: a streaming chat over the agent, one Session per browser tab."""
+"""The Gradio writers' room: chat with tool steps, side-by-side options, and the project panels."""
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
 import gradio as gr
 
 from agent.runtime import Runtime
-from ui.chat import respond
+from tools.schemas import STYLE_PRESETS
+from ui.handlers import DRAFT_TYPES, WritersRoom, option_html
 
 TITLE = "Scriptroom"
 INTRO = (
-    "A writers' room for screenwriters. Ask for scenes, notes, summaries, rewrites in another voice, "
-    "or scenes like yours."
+    "A writers' room for screenwriters. Attach your draft, then ask for scenes, notes, summaries, "
+    "rewrites in another voice, or scenes like yours. Type **/help** for everything it can do."
 )
+GENRES = [
+    "any", "noir", "screwball-comedy", "horror", "thriller", "family-drama", "romance", "sci-fi",
+    "western", "heist", "war", "satire", "childrens-adventure", "melodrama", "fantasy",
+]
+CSS = ".sr-option { border: 1px solid #e3e3e3; border-radius: 8px; padding: 6px; }"
 
 
 def build_app(runtime: Runtime) -> gr.Blocks:
+    room = WritersRoom.create(runtime)
+    info = runtime.agent.info
     with gr.Blocks(title=TITLE) as demo:
-        gr.Markdown(f"# {TITLE}\n{INTRO}\n\n*Model: {runtime.agent.info.name} ({runtime.agent.info.backend})*")
-        session = gr.State(None)  # a Session per browser tab, created on its first message
-        chatbot = gr.Chatbot(label="Writers' room", height=520)
-        box = gr.Textbox(placeholder="Give me three openings for act two…", show_label=False, autofocus=True)
-        box.submit(
-            partial(respond, runtime),
-            inputs=[box, chatbot, session],
-            outputs=[chatbot, session],
-            api_name="chat",
-        ).then(lambda: "", outputs=box, api_name=False)
+        writer = gr.BrowserState("", storage_key="scriptroom-writer")
+        session = gr.State(None)  # one Session per browser tab
+        options = gr.State([])  # the Fountain options now on show
+
+        gr.Markdown(f"# 🎬 {TITLE}\n{INTRO}\n\n<sub>Model: {info.name} · {info.backend}</sub>")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="Writers' room",
+                    height=560,
+                    feedback_options=("Like", "Dislike"),
+                    placeholder="Try: *give me three openings for act two* — or attach a draft first.",
+                )
+                box = gr.MultimodalTextbox(
+                    placeholder="Give me three openings for act two…",
+                    file_types=DRAFT_TYPES,
+                    file_count="multiple",
+                    show_label=False,
+                    autofocus=True,
+                    submit_btn=True,
+                )
+                gr.Markdown("### Options")
+
+                @gr.render(inputs=options)
+                def render_options(current: list[str]) -> None:
+                    if not current:
+                        gr.Markdown("*Options you ask for appear here side by side.*")
+                        return
+                    with gr.Row():
+                        for i, text in enumerate(current):
+                            with gr.Column(min_width=260, elem_classes="sr-option"):
+                                gr.Markdown(f"**Option {i + 1}**")
+                                gr.HTML(option_html(text))
+                                use = gr.Button("Use this", variant="primary", size="sm")
+                                more = gr.Button("More like this", size="sm")
+                                drop = gr.Button("Discard", size="sm")
+                                use.click(
+                                    lambda h, s, i=i: room.pick(i, h, s),
+                                    [chatbot, session],
+                                    [chatbot, session, options, draft_view],
+                                )
+                                more.click(
+                                    lambda h, s, i=i: (yield from room.more_like(i, h, s)),
+                                    [chatbot, session],
+                                    [chatbot, session, options, draft_view],
+                                )
+                                drop.click(lambda s, i=i: room.discard(i, s), [session], [session, options])
+
+            with gr.Column(scale=2):
+                with gr.Tabs():
+                    with gr.Tab("Draft"):
+                        scene_pick = gr.Dropdown(label="Jump to scene", choices=[], interactive=True)
+                        draft_view = gr.HTML(room.draft_html(None))
+                    with gr.Tab("Story bible"):
+                        logline = gr.Textbox(label="Logline", lines=2)
+                        tone = gr.Textbox(label="Tone")
+                        characters = gr.Textbox(label="Characters (NAME: one line each)", lines=6)
+                        locations = gr.Textbox(label="Locations (comma separated)", lines=2)
+                        bible_save = gr.Button("Save bible")
+                        bible_status = gr.Markdown()
+                    with gr.Tab("Analysis"):
+                        analyze = gr.Button("Critique my draft", variant="primary")
+                        plots = gr.Gallery(label="Plots", columns=2, height=360)
+                        notes = gr.Markdown()
+                    with gr.Tab("Library"):
+                        query = gr.Textbox(label="Find scenes like…", placeholder="a tense standoff at night")
+                        with gr.Row():
+                            genre = gr.Dropdown(GENRES, value="any", label="Genre")
+                            int_ext = gr.Dropdown(["any", "INT", "EXT", "INT/EXT"], value="any", label="INT/EXT")
+                            k = gr.Slider(1, 10, value=5, step=1, label="How many")
+                        search = gr.Button("Search")
+                        results = gr.Markdown()
+                        add_draft = gr.Button("Add my draft to the library", size="sm")
+                    with gr.Tab("Export"):
+                        with gr.Row():
+                            fmt = gr.Radio(["fountain", "fdx", "pdf"], value="fdx", label="Format")
+                            export_btn = gr.Button("Export draft", variant="primary")
+                        download = gr.File(label="Download", interactive=False)
+                    with gr.Tab("Settings"):
+                        gr.Markdown(f"**Backend** {info.backend} · **model** {info.name}")
+                        temperature = gr.Slider(0, 1.5, value=runtime.settings.temperature, step=0.05, label="Temperature")
+                        n_options = gr.Slider(1, 10, value=3, step=1, label="Options per request")
+                        gr.Markdown("Style presets: " + ", ".join(STYLE_PRESETS))
+
+        panel_outputs = [chatbot, session, options, draft_view]
+
+        def refresh_panels(s):
+            return (gr.update(choices=room.scene_choices(s), value=None), *room.bible_fields(s))
+
+        # ---- events -----------------------------------------------------------------------
+        demo.load(room.start, [writer], [writer, session, chatbot]).then(
+            lambda s: (room.draft_html(s), room.options(s)), [session], [draft_view, options]
+        ).then(refresh_panels, [session], [scene_pick, logline, tone, characters, locations])
+
+        send = box.submit(lambda: gr.update(interactive=False), None, box, api_name=False).then(
+            room.send, [box, chatbot, session], panel_outputs, api_name="send"
+        )
+        send.then(lambda: gr.update(value=None, interactive=True), None, box, api_name=False).then(
+            refresh_panels, [session], [scene_pick, logline, tone, characters, locations], api_name=False
+        )
+
+        # API-only twins of the option buttons, so clients and tests can pick by number.
+        pick_index = gr.Number(visible=False, precision=0)
+        gr.Button(visible=False).click(
+            lambda i, h, s: room.pick(int(i) - 1, h, s), [pick_index, chatbot, session], panel_outputs, api_name="pick"
+        )
+        chatbot.like(room.like, [session, chatbot], None)
+        chatbot.undo(room.undo_turn, [chatbot, session], panel_outputs)
+        chatbot.retry(_retry(room), [chatbot, session], panel_outputs)
+        scene_pick.change(room.scene_html, [session, scene_pick], draft_view)
+        bible_save.click(room.save_bible, [logline, tone, characters, locations, session, chatbot], bible_status)
+        search.click(room.search_library, [query, genre, int_ext, k], results, api_name="search_library")
+        add_draft.click(room.add_to_library, [session], results)
+        export_btn.click(room.export, [fmt, session], download, api_name="export")
+        analyze.click(_analysis(room), [session], [plots, notes], api_name="analyze")
+        temperature.change(_set("temperature"), [temperature, session], session)
+        n_options.change(_set("options_count", int), [n_options, session], session)
     return demo
 
 
-def launch(runtime: Runtime, **kwargs) -> None:
+def _retry(room: WritersRoom):
+    def retry(history: list[Any], session: Any, data: gr.RetryData):
+        history, session, _, _ = room.undo_turn(history, session)
+        yield from room.chat(str(data.value), list(history), session)
+
+    return retry
+
+
+def _analysis(room: WritersRoom):
+    def analysis(session: Any):
+        tool = room.runtime.agent.tools.get("critique")
+        if tool is None:
+            return [], "The critic is not part of this Scriptroom yet."
+        if session is None or session.project is None:
+            return [], "Attach a draft first."
+        events = list(room.runtime.agent.run(session, "/critique"))
+        output = next((e.data for e in events if e.kind.value == "tool_output"), None)
+        if output is None:
+            return [], next((e.text for e in events if e.kind.value == "error"), "The critique did not finish.")
+        paths = output.get("data", {}).get("plots", {})
+        images = list(paths.values()) if isinstance(paths, dict) else list(paths)
+        return images, output.get("summary", "")
+
+    return analysis
+
+
+def _set(field: str, cast=float):
+    def setter(value: Any, session: Any):
+        if session is not None:
+            setattr(session, field, cast(value))
+        return session
+
+    return setter
+
+
+def launch(runtime: Runtime, **kwargs: Any) -> None:
     demo = build_app(runtime)
+    # A queue with a concurrency limit and a bounded size: a crowd waits or is told to retry.
     demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(
         server_name=runtime.settings.host,
         server_port=runtime.settings.port,
         max_file_size=runtime.settings.max_upload_bytes,
+        css=CSS,
         **kwargs,
     )

@@ -1,0 +1,149 @@
+"""Durable per-writer storage in SQLite under the data directory: projects, chats, preferences.
+
+SQLite in WAL mode gives atomic commits: a crash or kill loses at most the write in flight.
+Each call opens its own short connection, so sessions on different threads never share one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS projects (
+    id TEXT PRIMARY KEY,
+    writer TEXT NOT NULL,
+    name TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    fountain TEXT NOT NULL,
+    bible TEXT NOT NULL DEFAULT '{}',
+    chat TEXT NOT NULL DEFAULT '[]',
+    updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS projects_writer ON projects(writer, updated);
+CREATE TABLE IF NOT EXISTS preferences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    writer TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    chosen TEXT NOT NULL,
+    rejected TEXT NOT NULL DEFAULT '',
+    created REAL NOT NULL
+);
+"""
+
+
+@dataclass
+class PreferenceRecord:
+    """One writer judgement: `chosen` preferred over `rejected` for `prompt` (DPO's triple).
+
+    kind: "like" / "dislike" (a rated answer; rejected or chosen empty) or "pick" (one of N options).
+    """
+
+    prompt: str
+    chosen: str
+    rejected: str = ""
+    kind: str = "pick"
+    writer: str = ""
+    created: float = field(default_factory=time.time)
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StoredProject:
+    id: str
+    writer: str
+    name: str
+    source: str
+    fountain: str
+    bible: dict[str, Any]
+    chat: list[dict[str, Any]]
+    updated: float
+
+
+class Storage:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            with db:  # one transaction: committed whole or not at all
+                yield db
+
+    # ---- preferences -------------------------------------------------------------------
+    def add_preference(self, record: PreferenceRecord) -> int:
+        with self._connect() as db:
+            cur = db.execute(
+                "INSERT INTO preferences (writer, kind, prompt, chosen, rejected, created) VALUES (?,?,?,?,?,?)",
+                (record.writer, record.kind, record.prompt, record.chosen, record.rejected, record.created),
+            )
+            return int(cur.lastrowid)
+
+    def preferences(self, kind: str | None = None) -> list[PreferenceRecord]:
+        query = "SELECT id, writer, kind, prompt, chosen, rejected, created FROM preferences"
+        params: tuple[Any, ...] = ()
+        if kind:
+            query += " WHERE kind = ?"
+            params = (kind,)
+        with self._connect() as db:
+            rows = db.execute(query + " ORDER BY id", params).fetchall()
+        return [
+            PreferenceRecord(id=r[0], writer=r[1], kind=r[2], prompt=r[3], chosen=r[4], rejected=r[5], created=r[6])
+            for r in rows
+        ]
+
+    # ---- projects ----------------------------------------------------------------------
+    def save_project(
+        self,
+        *,
+        writer: str,
+        name: str,
+        fountain: str,
+        bible: dict[str, Any],
+        chat: list[dict[str, Any]],
+        source: str = "",
+        project_id: str | None = None,
+    ) -> str:
+        project_id = project_id or uuid.uuid4().hex
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO projects (id, writer, name, source, fountain, bible, chat, updated) VALUES (?,?,?,?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET name=excluded.name, source=excluded.source, fountain=excluded.fountain, "
+                "bible=excluded.bible, chat=excluded.chat, updated=excluded.updated WHERE projects.writer = excluded.writer",
+                (project_id, writer, name, source, fountain, json.dumps(bible), json.dumps(chat), time.time()),
+            )
+        return project_id
+
+    def load_project(self, writer: str, project_id: str) -> StoredProject | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT id, writer, name, source, fountain, bible, chat, updated FROM projects WHERE id=? AND writer=?",
+                (project_id, writer),
+            ).fetchone()
+        if row is None:
+            return None
+        return StoredProject(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), json.loads(row[6]), row[7])
+
+    def list_projects(self, writer: str) -> list[tuple[str, str, float]]:
+        with self._connect() as db:
+            return [
+                (r[0], r[1], r[2])
+                for r in db.execute(
+                    "SELECT id, name, updated FROM projects WHERE writer=? ORDER BY updated DESC", (writer,)
+                )
+            ]
