@@ -1,0 +1,48 @@
+"""The `summarize` tool: a LangChain StructuredTool over a Summarizer, fed the writer's draft by the loop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.base import ToolError, ToolResult, context_schema
+from tools.schemas import SummarizeArgs
+
+TOOL_NAME = "summarize"
+
+
+def _scene_from_ref(script: Any, ref: str) -> int:
+    """A 1-based scene position for a place or phrase (the loop usually resolves this before calling)."""
+    needle = ref.lower().strip()
+    for i, s in enumerate(script.scenes, 1):
+        if needle in s.heading.text.lower():
+            return i
+    for i, s in enumerate(script.scenes, 1):
+        if needle in s.text.lower():
+            return i
+    raise ToolError(f"no scene matches '{ref}'; name a scene by its place (e.g. 'diner') or its number")
+
+
+def summary_result(summary: Any) -> ToolResult:
+    return ToolResult(tool=TOOL_NAME, summary=summary.text, data=summary.to_dict(), prompt=summary.prompt)
+
+
+def make_summarizer_tool(summarizer: Any):
+    from langchain_core.tools import StructuredTool
+
+    def summarize(context: Any, level: str = "synopsis", act: int | None = None, scene: int | None = None,
+                  scene_ref: str | None = None) -> ToolResult:
+        script = context.require_script("Summarising")
+        if scene is None and scene_ref:
+            scene = _scene_from_ref(script, scene_ref)
+        return summary_result(summarizer.summarize(script, level, act=act, scene=scene))
+
+    return StructuredTool.from_function(
+        func=summarize,
+        name=TOOL_NAME,
+        description=(
+            "Summarise the writer's draft (or one act or scene): a logline, a one-paragraph synopsis, a one-page "
+            "summary, a Save the Cat beat sheet with pages, or a scene-by-scene outline. Names and scene numbers "
+            "in the result are checked against the draft."
+        ),
+        args_schema=context_schema(SummarizeArgs),
+    )
