@@ -1,7 +1,7 @@
 """What the library stores for one scene: a content-hash id, scalar metadata, and the text it embeds.
 
-The embedded text is the heading, the known tags (genre, tone, beat, setting), the speakers, then action and
-dialogue as "NAME: line". Scenes longer than the model window are split into chunks that each repeat the
+The embedded text is the title (when the title page gives one), the heading, the known tags (genre, tone,
+beat, setting), the speakers, then action and dialogue as "NAME: line". Scenes longer than the model window are split into chunks that each repeat the
 header, so every chunk says where and what it is.
 """
 
@@ -16,7 +16,7 @@ from typing import Mapping
 from screenplay.model import ElementType, Scene
 
 # Bump when the embedded text changes shape: ids change, so re-indexing re-embeds everything once.
-TEXT_FORMAT_VERSION = 1
+TEXT_FORMAT_VERSION = 2
 
 # Title-page keys copied into metadata (lower-cased key -> metadata key).
 TAG_KEYS = {"genre": "genre", "tone": "tone", "beat": "beat", "setting": "setting", "title": "title"}
@@ -103,7 +103,8 @@ def scene_record(
     if tags.get("setting", "").upper() == heading.text.upper():  # a setting that repeats the heading adds nothing
         shown.remove("setting")
     tag_line = ". ".join(f"{k.capitalize()}: {tags[k]}" for k in shown)
-    header_lines = [heading.text]
+    # The title the writer gave a scene or script is a strong summary: it leads the header when known.
+    header_lines = ([tags["title"]] if tags.get("title") else []) + [heading.text]
     if tag_line:
         header_lines.append(tag_line + ".")
     if characters:
@@ -146,15 +147,18 @@ def chunk_texts(header: str, body: tuple[str, ...] | list[str], token_counts: li
             part = words[i : i + per_piece]
             pieces.append((" ".join(part), int(n * len(part) / len(words)) + 1))
 
+    def chunk(lines: list[str]) -> str:
+        return "\n".join(([header] if header else []) + lines)
+
     chunks: list[str] = []
     current: list[str] = []
     used = 0
     for line, n in pieces:
         if current and used + n + 1 > room:
-            chunks.append(header + "\n" + "\n".join(current))
+            chunks.append(chunk(current))
             current, used = [], 0
         current.append(line)
         used += n + 1
     if current or not chunks:
-        chunks.append(header + ("\n" + "\n".join(current) if current else ""))
+        chunks.append(chunk(current))
     return chunks

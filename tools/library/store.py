@@ -188,6 +188,11 @@ class SceneLibrary:
         self._acquire()
         return self._get_collection(create=True)
 
+    @property
+    def collection(self) -> Any:
+        """The underlying Chroma collection, created if needed (for benchmarks and maintenance scripts)."""
+        return self._writable()
+
     def _all_metadata(self, where: dict[str, Any] | None = None) -> Iterable[tuple[str, dict[str, Any]]]:
         col = self._get_collection(create=False)
         if col is None:
@@ -432,7 +437,13 @@ class SceneLibrary:
             return self.embedder.embed(self._chunks([record])[0])
         if not isinstance(query, str) or not query.strip():
             raise LibraryError("give a search text (what the scene is about) or a scene of your draft")
-        return self.embedder.embed([query.strip()])
+        text = query.strip()
+        if self.embedder.count_tokens([text])[0] <= self.embedder.max_tokens:
+            return self.embedder.embed([text])
+        # A pasted scene longer than the window: embed every window, score by the best (as for scenes).
+        lines = tuple(line for line in text.splitlines() if line.strip())
+        return self.embedder.embed(chunk_texts("", lines, self.embedder.count_tokens(list(lines)), 0,
+                                               self.embedder.max_tokens))
 
     @staticmethod
     def _best_chunks(got: Mapping[str, Any], with_embeddings: bool) -> dict[str, dict[str, Any]]:

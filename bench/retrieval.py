@@ -1,0 +1,174 @@
+"""Scene-library benchmark: indexing throughput against raw MiniLM encoding, and search latency as it grows.
+
+    .venv/bin/python bench/retrieval.py              # 1k, 10k and 100k scenes (~10-15 min on 2 cores)
+    .venv/bin/python bench/retrieval.py --max 10000  # stop at 10k (a few minutes)
+
+1. Indexing: the starter scenes through ``SceneLibrary.index_starter()`` (parse, chunk, embed, store) vs
+   ``SentenceTransformer.encode`` on exactly the texts the library embeds. Target: index rate >= 80% of raw.
+2. Latency: the corpus grows to 1k, 10k, 100k scenes by perturbing the starter scenes' embeddings (Gaussian
+   noise, renormalised; each copy keeps its base's metadata and a short document) added in batches, so
+   nothing is re-encoded. At each size, ``search()`` p50/p95 over the labelled queries: end to end
+   (query encoding included) and plain/MMR. Target: p50 < 50 ms at 100k.
+3. Peak RSS of the process (Chroma's engine runs in-process, so it is included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tools.embeddings import load_embedder  # noqa: E402
+from tools.library import SceneLibrary  # noqa: E402
+from tools.library.embedder import SentenceTransformerEmbedder  # noqa: E402
+from tools.library.sources import find_sources, load_script, script_records  # noqa: E402
+from tools.library.store import STARTER_DIR  # noqa: E402
+
+SIZES = (1_000, 10_000, 100_000)
+NOISE = 0.035  # per-dimension sigma: copies keep cosine ~0.8 to their base scene
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+def queries() -> list[str]:
+    out = []
+    for path in sorted((ROOT / "tests" / "data").glob("retrieval_queries_*.jsonl")):
+        out += [json.loads(line)["query"] for line in path.read_text().splitlines() if line.strip()]
+    return out or ["a tense standoff at night", "two lovers part at a railway station", "a heist goes wrong"]
+
+
+def bench_indexing(embedder: SentenceTransformerEmbedder, workdir: Path) -> dict:
+    records = [r for f in find_sources([STARTER_DIR]) for r in script_records(load_script(f.path), f.source)]
+    with SceneLibrary(workdir / "throughput", embedder, starter=False) as lib:
+        texts = [t for chunks in lib._chunks(records) for t in chunks]
+    embedder.embed(texts[:32])  # warm-up: first calls pay for lazy initialisation
+    t0 = time.perf_counter()
+    embedder.embed(texts)
+    raw_s = time.perf_counter() - t0
+    with SceneLibrary(workdir / "indexed", embedder, starter=False) as lib:
+        t0 = time.perf_counter()
+        report = lib.index_starter()
+        index_s = time.perf_counter() - t0
+    result = {
+        "scenes": len(records), "chunks": len(texts),
+        "raw_encode_scenes_per_s": round(len(records) / raw_s, 2),
+        "index_scenes_per_s": round(report.scenes / index_s, 2),
+        "index_vs_raw": round(raw_s / index_s, 3),
+    }
+    print(f"indexing: {result['scenes']} scenes ({result['chunks']} chunks): raw encode "
+          f"{result['raw_encode_scenes_per_s']} scenes/s, index {result['index_scenes_per_s']} scenes/s "
+          f"= {result['index_vs_raw']:.0%} of raw", flush=True)
+    return result
+
+
+def starter_base(embedder: SentenceTransformerEmbedder, workdir: Path):
+    """Chunk embeddings and metadata of the starter scenes, encoded once."""
+    with SceneLibrary(workdir / "indexed", embedder, starter=False) as lib:
+        got = lib.collection.get(include=["embeddings", "metadatas", "documents"])
+    by_scene: dict[str, list[int]] = {}
+    for i, meta in enumerate(got["metadatas"]):
+        by_scene.setdefault(meta["scene_id"], []).append(i)
+    return np.asarray(got["embeddings"], dtype=np.float32), got["metadatas"], got["documents"], list(by_scene.values())
+
+
+def grow(lib: SceneLibrary, base, start: int, stop: int, rng: np.random.Generator) -> float:
+    """Add scenes start..stop-1 as noisy copies of the starter scenes; seconds taken."""
+    vectors, metas, docs, scenes = base
+    col = lib.collection
+    batch = lib._client.get_max_batch_size()
+    ids: list[str] = []
+    embs: list[np.ndarray] = []
+    out_docs: list[str] = []
+    out_meta: list[dict] = []
+    t0 = time.perf_counter()
+
+    def flush() -> None:
+        if ids:
+            col.add(ids=ids, embeddings=np.stack(embs), documents=out_docs, metadatas=out_meta)
+            ids.clear(), embs.clear(), out_docs.clear(), out_meta.clear()
+
+    for n in range(start, stop):
+        rows = scenes[n % len(scenes)]
+        noisy = vectors[rows] + rng.normal(0, NOISE, size=(len(rows), vectors.shape[1])).astype(np.float32)
+        noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+        scene_id = f"bench{n:07d}"
+        for j, row in enumerate(rows):
+            ids.append(f"{scene_id}-{j}")
+            embs.append(noisy[j])
+            out_docs.append(docs[row][:300])
+            out_meta.append({**metas[row], "scene_id": scene_id, "source": f"bench/{n % 1000:03d}/{n}.fountain"})
+        if len(ids) >= batch - 16:
+            flush()
+    flush()
+    return time.perf_counter() - t0
+
+
+def bench_latency(lib: SceneLibrary, texts: list[str], mmr: bool) -> dict:
+    times = []
+    for q in texts:
+        t0 = time.perf_counter()
+        lib.search(q, k=5, mmr=mmr)
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"p50_ms": round(percentile(times, 50), 2), "p95_ms": round(percentile(times, 95), 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max", type=int, default=SIZES[-1], help="largest corpus size to reach (default 100000)")
+    parser.add_argument("--json", default=None, metavar="FILE", help="also write the results as JSON")
+    args = parser.parse_args(argv)
+
+    embedder = SentenceTransformerEmbedder(load_embedder())
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="scriptroom-bench-") as tmp:
+        workdir = Path(tmp)
+        results["indexing"] = bench_indexing(embedder, workdir)
+        base = starter_base(embedder, workdir)
+        texts = queries()
+        embed_times = []
+        for q in texts:
+            t0 = time.perf_counter()
+            embedder.embed([q])
+            embed_times.append((time.perf_counter() - t0) * 1000)
+        results["query_encode_p50_ms"] = round(percentile(embed_times, 50), 2)
+        rng = np.random.default_rng(0)
+        results["latency"] = []
+        with SceneLibrary(workdir / "grown", embedder, starter=False) as lib:
+            have = 0
+            for size in [s for s in SIZES if s <= args.max]:
+                build_s = grow(lib, base, have, size, rng)
+                have = size
+                row = {"scenes": size, "chunks": lib.collection.count(), "add_s": round(build_s, 1),
+                       "plain": bench_latency(lib, texts, mmr=False), "mmr": bench_latency(lib, texts, mmr=True),
+                       "peak_rss_mb": round(peak_rss_mb())}
+                results["latency"].append(row)
+                print(f"{size:>7} scenes ({row['chunks']} chunks, added in {row['add_s']}s): search p50 "
+                      f"{row['plain']['p50_ms']} ms, p95 {row['plain']['p95_ms']} ms; MMR p50 {row['mmr']['p50_ms']} ms, "
+                      f"p95 {row['mmr']['p95_ms']} ms; peak RSS {row['peak_rss_mb']} MB", flush=True)
+    results["query_count"] = len(texts)
+    results["peak_rss_mb"] = round(peak_rss_mb())
+    print(f"query encoding alone: p50 {results['query_encode_p50_ms']} ms over {len(texts)} queries; "
+          f"peak RSS {results['peak_rss_mb']} MB")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The similar_scenes LangChain tool over a real (temp-folder) library with the hashing embedder."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.messages import ToolMessage
+from langchain_core.tools import BaseTool
+from pydantic import ValidationError
+
+from tests.library_conftest import hashing_embedder, script  # noqa: F401  (fixture)
+from tools.base import ToolError, ToolResult
+from tools.library import SceneLibrary
+from tools.similar_scenes import make_similar_scenes_tool
+
+DRAFT = """Title: Night Shift
+Genre: Noir
+Tone: Tense
+
+INT. DINER - NIGHT
+
+Rain on the window. MARLOWE stirs a cold coffee and watches the door.
+
+MARLOWE
+You're late, Vera.
+
+EXT. HARBOUR PIER - DAY
+
+Gulls scream over the water. A body floats face down between the pilings.
+
+COP
+Third one this month.
+"""
+
+WESTERN = """Title: Dust
+Genre: Western
+
+EXT. MAIN STREET - DAY
+
+Two gunslingers face each other in the dust at high noon. A tumbleweed rolls between them.
+
+KID
+Draw.
+"""
+
+
+@pytest.fixture
+def tool(tmp_path, hashing_embedder):
+    lib = SceneLibrary(tmp_path / "lib", hashing_embedder, starter=False)
+    lib.add_script(script(DRAFT), "night.fountain")
+    lib.add_script(script(WESTERN), "dust.fountain")
+    yield make_similar_scenes_tool(lib)
+    lib.close()
+
+
+def test_tool_is_a_typed_langchain_tool(tool):
+    assert isinstance(tool, BaseTool) and tool.name == "similar_scenes"
+    schema = tool.args_schema.model_json_schema()
+    assert set(schema["properties"]) == {"query", "k", "genre", "int_ext", "time", "diverse"}
+    assert schema["required"] == ["query"]
+    with pytest.raises(ValidationError):
+        tool.invoke({"query": "x", "k": 0})
+    with pytest.raises(ValidationError):
+        tool.invoke({"query": "x", "mood": "sad"})
+
+
+def test_tool_returns_a_tool_result_with_markdown_and_hits(tool):
+    result = tool.invoke({"query": "gunslingers at high noon in the dust", "k": 2})
+    assert isinstance(result, ToolResult) and result.tool == "similar_scenes"
+    first = result.data["hits"][0]
+    assert first["heading"] == "EXT. MAIN STREET - DAY" and first["source"] == "dust.fountain"
+    assert len(result.data["hits"]) == 2
+    assert result.summary.startswith("Found 2 similar scenes:")
+    assert "1. **EXT. MAIN STREET - DAY** (`dust.fountain`, scene 1; score " in result.summary
+    assert "> Two gunslingers face each other" in result.summary
+    assert str(result) == result.summary
+
+
+def test_filters_reach_the_library(tool):
+    result = tool.invoke({"query": "gunslingers at high noon", "k": 5, "genre": "Noir", "time": "day"})
+    assert [h["heading"] for h in result.data["hits"]] == ["EXT. HARBOUR PIER - DAY"]
+    assert result.data["filters"] == {"genre": "Noir", "time": "day"}
+    none = tool.invoke({"query": "anything", "genre": "horror"})
+    assert none.data["hits"] == [] and "No scenes in the library matched" in none.summary
+
+
+def test_writer_errors_are_tool_errors(tool):
+    with pytest.raises(ToolError, match="give a search text"):
+        tool.invoke({"query": "   "})
+
+
+def test_tool_call_gives_the_model_the_markdown(tool):
+    msg = tool.invoke({"type": "tool_call", "id": "c1", "name": "similar_scenes",
+                       "args": {"query": "a body in the water by the pier", "k": 1}})
+    assert isinstance(msg, ToolMessage)
+    assert "HARBOUR PIER" in msg.content
