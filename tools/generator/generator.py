@@ -1,0 +1,429 @@
+"""SceneGenerator: N scene options that fit the writer's story, each a complete, valid Fountain scene.
+
+The program scaffolds each candidate (heading and cast first), the model writes action and an exchange,
+the program assembles and repairs the Fountain, a scorer ranks K > N candidates and maximal marginal
+relevance keeps the best N that also differ from each other.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+import numpy as np
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from screenplay.formats.fountain import parse
+from tools.base import ToolError, ToolResult
+from tools.context import ToolContext
+from tools.generator import prompting
+from tools.generator.examples import builtin_example, exchange_from_plain, exchange_from_scene
+from tools.generator.grounding import Grounding, build_grounding
+from tools.generator.repair import assemble, read_scene, repair
+from tools.generator.requests import MAX_OPTIONS, GenerationRequest, RevisionRequest, as_request, as_revision
+from tools.generator.scaffold import Scaffold, scaffolds, temperatures
+from tools.library.errors import LibraryError
+from tools.library.mmr import mmr_select
+from tools.scene_scoring import FormatLengthScorer, check_scene
+
+# Stops a model that has finished its scene and starts another, or starts echoing prompt markers.
+STOP = ["\nINT. ", "\nEXT. ", "<<<", "\nWrite one new scene"]
+STYLE_HINTS = {
+    "noir": "film noir: hard-boiled, fatalistic, clipped lines, night and rain",
+    "screwball-comedy": "screwball comedy: fast overlapping banter, misunderstandings, wit",
+    "horror": "horror: dread, silence, something wrong just out of sight",
+    "shakespearean": "Shakespearean: heightened, rhythmic speech, asides and imagery",
+    "terse-minimalist": "terse and minimal: short lines, subtext, very little said",
+    "documentary-realism": "documentary realism: plain everyday speech, interruptions, no speeches",
+    "childrens-adventure": "children's adventure: brave, curious, funny, nothing too scary",
+    "melodrama": "melodrama: big feelings said out loud, secrets, tears",
+    "thriller": "thriller: urgency, a ticking clock, short tense lines",
+    "western": "western: laconic, dusty, a code of honour",
+}
+
+
+@dataclass(frozen=True)
+class GenerationEvent:
+    """One step of a generation, for streaming UIs.
+
+    kind: "candidate" (text so far of candidate ``index``, 0-based), "candidate_done" (its final Fountain
+    and score), "option" (a kept option, ``index`` 1-based, in the order shown) or "done" (``result``).
+    """
+
+    kind: str
+    index: int = 0
+    text: str = ""
+    score: float | None = None
+    result: ToolResult | None = None
+
+
+@dataclass
+class Candidate:
+    index: int
+    scaffold: Scaffold
+    prompt: str  # the exact prompt of its first attempt
+    fountain: str = ""
+    score: float = 0.0
+    valid: bool = False
+    attempts: int = 0
+    repairs: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self, option: int) -> dict[str, Any]:
+        check = check_scene(self.fountain)
+        return {
+            "option": option,
+            "fountain": self.fountain,
+            "score": self.score,
+            "heading": check.heading or self.scaffold.heading,
+            "characters": check.characters,
+            "valid": self.valid,
+            "repairs": self.repairs,
+            "temperature": self.scaffold.temperature,
+            "attempts": self.attempts,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What one candidate is asked to be: scaffold plus the prompt variables beyond it."""
+
+    scaffold: Scaffold
+    template: str  # "scene.md", "edit.md" or "continue.md"
+    variables: dict[str, Any]
+    prefix: str = ""  # Fountain the model's text is appended to (continue mode)
+
+
+class SceneGenerator:
+    """Writes scene options. Every dependency is passed in; ``library`` needs only ``search(query, k=...)``.
+
+    ``embedder`` (TextEmbedder or SentenceTransformer) drives the diversity step; without one a hashing
+    embedder compares word overlap. ``scorer`` has ``score(scene_text) -> float``.
+    """
+
+    def __init__(
+        self,
+        chat_model: Any,
+        *,
+        library: Any = None,
+        embedder: Any = None,
+        scorer: Any = None,
+        max_attempts: int = 2,
+        extra_candidates: int = 2,
+        examples: int = 1,
+        draft_chars: int = 2400,
+        max_new_tokens: int | None = None,
+        diversity: float = 0.35,
+        revise_count: int = 3,
+    ):
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if not 0.0 <= diversity <= 1.0:
+            raise ValueError("diversity must be between 0 and 1")
+        self.chat_model = chat_model
+        self.library = library
+        self.embedder = embedder
+        self.scorer = scorer if scorer is not None else FormatLengthScorer()
+        self.max_attempts = max_attempts
+        self.extra_candidates = extra_candidates
+        self.examples = examples
+        self.draft_chars = self._draft_budget(chat_model, draft_chars)
+        self.max_new_tokens = max_new_tokens
+        self.diversity = diversity
+        self.revise_count = revise_count
+
+    # ---- public API --------------------------------------------------------------------------------
+    def generate(self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None) -> ToolResult:
+        return _final(self.stream(args, context))
+
+    def stream(self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None) -> Iterator[GenerationEvent]:
+        """Events as candidates are written, then the kept options, then "done" with the ToolResult."""
+        request = as_request(args)
+        context = context or ToolContext()
+        n = request.count
+        if not 1 <= n <= MAX_OPTIONS:
+            raise ToolError(f"I can write 1 to {MAX_OPTIONS} options at a time; you asked for {n}. Ask for {MAX_OPTIONS} or fewer.")
+        grounding = build_grounding(
+            context.script, context.bible, act=request.act, scene=request.scene, scene_ref=request.scene_ref,
+            beat=request.beat, characters=request.characters, budget=self.draft_chars,
+        )
+        k = n + self.extra_candidates
+        last_time = grounding.before[-1].heading.day_night if grounding.before else ""
+        plans = scaffolds(
+            k, brief=request.brief, style=request.style, locations=grounding.locations,
+            known=grounding.characters, required=[c for c in grounding.characters if c in _named(request, grounding)],
+            keep_heading=grounding.current.heading.text if grounding.current is not None else None, last_time=last_time,
+        )
+        examples = self._examples(request, grounding, plans[0])
+        common = {
+            "bible": prompting.quote_data("BIBLE", grounding.bible_text) if grounding.bible_text else "",
+            "draft": prompting.quote_data("DRAFT", grounding.draft_text) if grounding.draft_text else "",
+            "position": grounding.position.label if grounding.position is not None else "",
+            "examples": examples,
+            "brief": _inline(request.brief),
+            "style": STYLE_HINTS.get(request.style or "", _inline(request.style or "")),
+            "seed": "",
+        }
+        jobs = [_Job(plan, "scene.md", common) for plan in plans]
+        where = grounding.position.label if grounding.position is not None else ""
+        yield from self._run(jobs, n, tool="generate_scenes",
+                             title=f"{n} option{'s' if n != 1 else ''}" + (f" for {where}" if where else ""),
+                             extra={"position": where, "characters": grounding.characters[:6],
+                                    "draft_chars": len(grounding.draft_text), "examples": len(examples)})
+
+    def revise(self, args: RevisionRequest | Mapping[str, Any], context: ToolContext | None = None) -> ToolResult:
+        return _final(self.stream_revise(args, context))
+
+    def stream_revise(self, args: RevisionRequest | Mapping[str, Any], context: ToolContext | None = None) -> Iterator[GenerationEvent]:
+        """Follow-ups on the last options: more_like (new options in its vein), edit, continue."""
+        request = as_revision(args)
+        context = context or ToolContext()
+        original = option_text(context.last_options, request.option)
+        check = check_scene(original)
+        heading = check.heading or "INT. SOMEWHERE - DAY"
+        cast = tuple(check.characters) or ("MAYA", "LEO")
+        bible = prompting.quote_data("BIBLE", context.bible.to_text()) if context.bible and context.bible.to_text() else ""
+        quoted = prompting.quote_data("OPTION", _exchange(original))
+        label = f"option {request.option}"
+        if request.mode == "more_like":
+            n = self.revise_count
+            plans = [Scaffold(heading, cast, t, 6 + 2 * (i % 2)) for i, t in enumerate(temperatures(n + self.extra_candidates))]
+            common = {"bible": bible, "draft": "", "position": "", "examples": [], "brief": _inline(request.instruction),
+                      "style": "", "seed": quoted}
+            jobs = [_Job(p, "scene.md", common) for p in plans]
+            title = f"{n} new options in the vein of {label}"
+        elif request.mode == "edit":
+            if not request.instruction.strip():
+                raise ToolError(f"say what to change in {label}, e.g. 'make {label} darker' or 'make {label} shorter'.")
+            n = 1
+            plans = [Scaffold(heading, cast, t, 6) for t in temperatures(1 + self.extra_candidates, 0.5, 0.9)]
+            common = {"bible": bible, "original": quoted, "instruction": _inline(request.instruction)}
+            jobs = [_Job(p, "edit.md", common) for p in plans]
+            title = f"{label}, rewritten: {request.instruction.strip()}"
+        else:
+            n = 1
+            plans = [Scaffold(heading, cast, t, 4) for t in temperatures(1 + self.extra_candidates, 0.5, 0.9)]
+            common = {"bible": bible, "original": quoted, "instruction": _inline(request.instruction)}
+            jobs = [_Job(p, "continue.md", common, prefix=original) for p in plans]
+            title = f"{label}, continued"
+        yield from self._run(jobs, n, tool="revise_option", title=title, extra={"mode": request.mode, "option": request.option})
+
+    # ---- candidates ---------------------------------------------------------------------------------
+    def _run(self, jobs: list[_Job], n: int, *, tool: str, title: str, extra: dict[str, Any]) -> Iterator[GenerationEvent]:
+        started = time.perf_counter()
+        candidates: list[Candidate] = []
+        for idx, job in enumerate(jobs):
+            candidate = yield from self._write(idx, job)
+            candidates.append(candidate)
+            yield GenerationEvent("candidate_done", idx, candidate.fountain, candidate.score)
+        # Fewer valid candidates than options: write more, up to as many again.
+        extra_jobs = 0
+        while sum(c.valid for c in candidates) < n and extra_jobs < n:
+            idx = len(candidates)
+            job = jobs[idx % len(jobs)]
+            plan = job.scaffold
+            job = _Job(Scaffold(plan.heading, plan.characters, min(1.1, plan.temperature + 0.1), plan.lines),
+                       job.template, job.variables, job.prefix)
+            candidate = yield from self._write(idx, job)
+            candidates.append(candidate)
+            extra_jobs += 1
+            yield GenerationEvent("candidate_done", idx, candidate.fountain, candidate.score)
+        chosen = self.select(candidates, n)
+        for number, cand in enumerate(chosen, 1):
+            yield GenerationEvent("option", number, cand.fountain, cand.score)
+        result = self._result(chosen, candidates, n, tool=tool, title=title, extra=extra,
+                              seconds=time.perf_counter() - started)
+        yield GenerationEvent("done", len(chosen), result.summary, result=result)
+
+    def _write(self, idx: int, job: _Job) -> Iterator[GenerationEvent]:
+        """Write one candidate, regenerating with a stricter prompt when the text has no usable exchange.
+        A generator: yields progress events and returns the Candidate."""
+        plan = job.scaffold
+        started = time.perf_counter()
+        first_prompt = ""
+        raws: list[str] = []
+        fountain, repairs = "", []
+        attempt = 0
+        for attempt in range(1, self.max_attempts + 1):
+            retry = attempt > 1 and job.template == "scene.md"
+            messages, prompt_text = self._messages(job, retry=retry)
+            first_prompt = first_prompt or prompt_text
+            primer = f"{plan.characters[0]}: " if retry else ""
+            temperature = plan.temperature if attempt == 1 else max(0.3, plan.temperature - 0.2)
+            raw = primer
+            for piece in self._stream_model(messages, temperature):
+                raw += piece
+                yield GenerationEvent("candidate", idx, self._compose(job, raw))
+            raws.append(raw)
+            fountain, repairs = self._finish(job, raw, prose_fallback=False)
+            if check_scene(fountain).valid:
+                break
+        if not check_scene(fountain).valid:
+            # Out of attempts: let the model's prose stand in for dialogue rather than return nothing.
+            fountain, repairs = self._finish(job, "\n".join(raws), prose_fallback=True)
+        if attempt > 1:
+            repairs = repairs + [f"regenerated {attempt - 1} time{'s' if attempt > 2 else ''}"]
+        valid = check_scene(fountain).valid
+        score = float(self.scorer.score(fountain)) if valid else 0.0
+        return Candidate(idx, plan, first_prompt, fountain, round(score, 4), valid, attempt, repairs,
+                         time.perf_counter() - started)
+
+    def _finish(self, job: _Job, raw: str, *, prose_fallback: bool) -> tuple[str, list[str]]:
+        plan = job.scaffold
+        if job.prefix:
+            parts = read_scene(raw, plan.characters)
+            body = assemble(plan.heading, parts).split("\n", 2)[2] if parts.speeches or parts.action else ""
+            text = job.prefix.rstrip() + ("\n\n" + body.strip() if body.strip() else "") + "\n"
+            if not (parts.speeches or parts.action):
+                return text, ["the model added nothing"]
+            return text, parts.repairs
+        return repair(raw, plan.heading, plan.characters, prose_fallback=prose_fallback)
+
+    def _compose(self, job: _Job, raw: str) -> str:
+        """Text so far, for streaming: the scene as it would be assembled now."""
+        if job.prefix:
+            return job.prefix.rstrip() + "\n\n" + raw
+        return assemble(job.scaffold.heading, read_scene(raw, job.scaffold.characters))
+
+    def _messages(self, job: _Job, *, retry: bool) -> tuple[list[Any], str]:
+        plan = job.scaffold
+        variables = {**job.variables, "heading": plan.heading, "characters": list(plan.characters), "lines": plan.lines}
+        system = prompting.render("system.md")
+        if retry:
+            user = prompting.render("retry.md", draft=variables.get("draft", ""), position=variables.get("position", ""),
+                                    heading=plan.heading, brief=variables.get("brief", ""), lines=plan.lines,
+                                    characters=list(plan.characters))
+        else:
+            user = prompting.render(job.template, **variables)
+        return [SystemMessage(content=system), HumanMessage(content=user)], f"{system}\n\n{user}"
+
+    def _stream_model(self, messages: list[Any], temperature: float) -> Iterator[str]:
+        kwargs: dict[str, Any] = {"temperature": temperature}
+        fields = getattr(type(self.chat_model), "model_fields", {})
+        if self.max_new_tokens is not None:
+            # Capability by field, not by model name: local models count new tokens, served ones max_tokens.
+            if "max_new_tokens" in fields:
+                kwargs["max_new_tokens"] = self.max_new_tokens
+            elif "max_tokens" in fields:
+                kwargs["max_tokens"] = self.max_new_tokens
+        try:
+            for chunk in self.chat_model.stream(messages, stop=STOP, **kwargs):
+                piece = chunk.content if isinstance(chunk.content, str) else ""
+                if piece:
+                    yield piece
+        except ValueError as exc:
+            # LangChain's way of saying the model stopped at once; an empty answer, not a failure.
+            if "No generation chunks" not in str(exc):
+                raise
+
+    # ---- grounding helpers --------------------------------------------------------------------------
+    @staticmethod
+    def _draft_budget(chat_model: Any, draft_chars: int) -> int:
+        """Characters of draft a prompt may carry: the configured budget, less on a small context window."""
+        window = getattr(getattr(chat_model, "engine", None), "context_window", None)
+        if isinstance(window, int) and window > 0:
+            # ~3.5 characters a token; leave room for the rest of the prompt and the answer.
+            return max(400, min(draft_chars, int((window - 1200) * 3.5)))
+        return draft_chars
+
+    def _examples(self, request: GenerationRequest, grounding: Grounding, plan: Scaffold) -> list[str]:
+        if self.examples <= 0:
+            return []
+        found: list[str] = []
+        if self.library is not None:
+            query = " ".join(x for x in (request.brief, request.style or "", request.beat or "", plan.heading) if x)
+            try:
+                hits = self.library.search(query, k=self.examples)
+            except LibraryError:
+                hits = []  # an empty or unreachable library costs only the examples
+            for hit in hits:
+                cast = [c.strip() for c in str(getattr(hit, "metadata", {}).get("characters", "")).split(",")]
+                text = exchange_from_plain(hit.text, cast)
+                if text:
+                    found.append(prompting.quote_data("EXAMPLE", text))
+        if not found:
+            found.append(prompting.quote_data("EXAMPLE", builtin_example()))
+        return found[: self.examples]
+
+    # ---- selection ----------------------------------------------------------------------------------
+    def select(self, candidates: list[Candidate], n: int) -> list[Candidate]:
+        """The best ``n`` by score that also differ from each other (maximal marginal relevance)."""
+        # Only complete scenes are offered: an option is something the writer can insert as is.
+        pool = sorted((c for c in candidates if c.valid), key=lambda c: -c.score)
+        if len(pool) <= n:
+            return pool
+        vectors = self._embed([_body(c.fountain) for c in pool])
+        relevance = np.array([c.score for c in pool], dtype=np.float32)
+        order = mmr_select(relevance, vectors, n, lambda_=1.0 - self.diversity)
+        return [pool[i] for i in order]
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        from tools.library.embedder import HashingEmbedder, as_text_embedder
+
+        embedder = as_text_embedder(self.embedder) if self.embedder is not None else HashingEmbedder()
+        return np.asarray(embedder.embed(texts), dtype=np.float32)
+
+    # ---- result -------------------------------------------------------------------------------------
+    def _result(self, chosen: list[Candidate], candidates: list[Candidate], wanted: int, *, tool: str, title: str,
+                extra: dict[str, Any], seconds: float) -> ToolResult:
+        options = [c.fountain for c in chosen]
+        data_options = [c.to_dict(i) for i, c in enumerate(chosen, 1)]
+        lines = [f"**{title}** (best {len(chosen)} of {len(candidates)} drafts):", ""]
+        for d in data_options:
+            who = ", ".join(d["characters"]) or "no speakers"
+            note = " · repaired" if d["repairs"] else ""
+            lines.append(f"**Option {d['option']}** · {d['heading']} · {who} · score {d['score']:.2f}{note}")
+            lines += ["", "```fountain", d["fountain"].rstrip(), "```", ""]
+        if len(chosen) < wanted:
+            lines.append(f"Only {len(chosen)} of the {wanted} options asked for came out as complete scenes.")
+        lines.append('Say "more like option 1", "make option 2 darker", "continue option 1" or "insert option 1 after scene 3".')
+        return ToolResult(
+            tool=tool,
+            summary="\n".join(lines).strip(),
+            data={**extra, "options": data_options, "candidates": len(candidates),
+                  "valid_candidates": sum(c.valid for c in candidates), "seconds": round(seconds, 3)},
+            options=options,
+            prompt=candidates[0].prompt if candidates else None,
+        )
+
+
+def option_text(options: list[str], number: int) -> str:
+    """Option ``number`` (1-based) of the last answer, or ToolError naming what exists."""
+    if not options:
+        raise ToolError("there are no options to work from yet: ask for scenes first, e.g. 'give me three openings for act two'.")
+    if not 1 <= number <= len(options):
+        plural = "option" if len(options) == 1 else "options"
+        raise ToolError(f"there is no option {number}: the last answer has {len(options)} {plural} (1 to {len(options)}).")
+    return options[number - 1]
+
+
+def _final(events: Iterator[GenerationEvent]) -> ToolResult:
+    result = None
+    for event in events:
+        if event.kind == "done":
+            result = event.result
+    if result is None:
+        raise RuntimeError("generation ended without a result")
+    return result
+
+
+def _named(request: GenerationRequest, grounding: Grounding) -> list[str]:
+    """The characters the writer named, in the canonical form grounding gave them."""
+    return grounding.characters[: len([c for c in request.characters if c.strip()])]
+
+
+def _inline(text: str) -> str:
+    """The writer's own words, on one line, with delimiter look-alikes defused."""
+    return prompting.defuse(" ".join(text.split()))
+
+
+def _exchange(fountain: str) -> str:
+    script = parse(fountain)
+    return exchange_from_scene(script.scenes[0], limit=2000) if script.scenes else fountain
+
+
+def _body(fountain: str) -> str:
+    """A scene without its heading: diversity is about what happens, not where."""
+    return fountain.split("\n", 1)[1] if "\n" in fountain else fountain
