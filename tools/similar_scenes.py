@@ -18,7 +18,7 @@ class SimilarScenesArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str = Field(..., min_length=1, description="what the scenes should be like, in the writer's words, or a scene's text")
-    k: int = Field(5, ge=1, le=20, description="how many scenes to return (1 to 20)")
+    k: int = Field(5, ge=1, le=50, description="how many scenes to return (1 to 50)")
     genre: str | None = Field(None, description="only scenes of this genre, e.g. noir, western, horror, shakespeare")
     int_ext: str | None = Field(None, description="only interior (INT) or exterior (EXT) scenes")
     time: str | None = Field(None, description="only DAY or NIGHT scenes")
