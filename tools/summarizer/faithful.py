@@ -73,15 +73,20 @@ class Repaired:
         return not self.violations
 
 
-def unknown_names(sentence: str, facts: ScriptFacts) -> list[str]:
-    """Capitalised words that read as names but are nowhere in the script."""
+def unknown_names(sentence: str, facts: ScriptFacts, *, any_opening: bool = False) -> list[str]:
+    """Capitalised words that read as names but are nowhere in the script.
+
+    A sentence's first word counts only when it is not a common opener; with `any_opening` it never
+    counts (a restyle may open a sentence with a new word).
+    """
     start = _SENTENCE_START_RE.match(sentence).end()
     out = []
     for m in _TOKEN_RE.finditer(sentence):
         word = _norm(m.group(0))
         if word in facts.words or word in facts.name_words:
             continue
-        if m.start() <= start and word in common_words():
+        shouted = m.group(0).isupper() and len(m.group(0)) > 1  # "MARCUS" opens no ordinary sentence
+        if m.start() <= start and not shouted and (any_opening or word in common_words()):
             continue  # "Later, ..." opens a sentence without naming anyone
         if len(word) == 1:
             continue

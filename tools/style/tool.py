@@ -1,0 +1,97 @@
+"""The `style_transfer` tool: restyle a scene, an act or a generated option of the writer's project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from screenplay.formats import fountain
+from screenplay.model import Script
+from tools.base import ToolError, ToolResult, context_schema
+from tools.schemas import StyleArgs
+from tools.style.presets import style_or_example
+
+TOOL_NAME = "style_transfer"
+
+
+def pick_target(context: Any, *, scene: int | None = None, scene_ref: str | None = None, act: int | None = None,
+                option: int | None = None) -> tuple[Script, str]:
+    """The part of the project to restyle, and how to name it to the writer."""
+    if option is not None:
+        options = list(getattr(context, "last_options", []) or [])
+        if not options:
+            raise ToolError("there are no options to restyle yet: ask for some first, or name a scene")
+        if not 1 <= option <= len(options):
+            raise ToolError(f"there is no option {option}: the last answer had {len(options)} options")
+        return fountain.parse(options[option - 1]), f"option {option}"
+    script = context.require_script("Restyling")
+    n = len(script.scenes)
+    if scene is None and scene_ref:
+        needle = scene_ref.lower().strip()
+        scene = next((i for i, s in enumerate(script.scenes, 1) if needle in s.heading.text.lower()), None) or next(
+            (i for i, s in enumerate(script.scenes, 1) if needle in s.text.lower()), None)
+        if scene is None:
+            raise ToolError(f"no scene matches '{scene_ref}'; name a scene by its place or its number")
+    if scene is not None:
+        if not 1 <= scene <= n:
+            raise ToolError(f"there is no scene {scene}: this draft has {n} scenes")
+        return Script(scenes=[script.scenes[scene - 1]]), f"scene {scene}"
+    if act is not None:
+        from screenplay import stats
+        from tools.critic.analytics import find_acts
+
+        st = stats.compute(script)
+        total = sum(s.eighths for s in st.scenes) or 1
+        positions, acc = [], 0
+        for s in st.scenes:
+            positions.append(acc / total)
+            acc += s.eighths
+        bounds = [0, *find_acts(script, positions).starts, n]
+        if not 1 <= act < len(bounds):
+            raise ToolError(f"there is no act {act}: this draft has {len(bounds) - 1} acts")
+        return Script(scenes=script.scenes[bounds[act - 1]:bounds[act]]), f"act {act}"
+    if n == 1:
+        return script, "the draft"
+    raise ToolError("say what to restyle: a scene (e.g. 'scene 12' or 'the diner scene'), an act, or an option")
+
+
+def style_result(result: Any, what: str) -> ToolResult:
+    m = result.metrics
+    figures = []
+    if m.get("similarity") is not None:
+        figures.append(f"meaning kept {m['similarity']:.2f}")
+    if m.get("target_probability") is not None:
+        figures.append(f"style strength {m['target_probability']:.2f} (reads as {m['predicted']})")
+    if m.get("fluency") is not None:
+        figures.append(f"fluency {m['fluency']:.2f}")
+    total = result.rewritten + result.kept
+    lines = [f"**{what.capitalize()} as {result.style_name}**: {result.rewritten} of {total} lines restyled; "
+             "headings, speakers and order unchanged."]
+    if result.kept:
+        reasons = "; ".join(dict.fromkeys(f.reason for f in result.failures))
+        lines.append(f"{result.kept} kept as written because the rewrites failed a check ({reasons}).")
+    if figures:
+        lines.append("Measures: " + ", ".join(figures) + ".")
+    lines.append(f"\n```fountain\n{result.text.strip()}\n```\nSay 'insert option 1' to put it in the draft.")
+    return ToolResult(tool=TOOL_NAME, summary="\n".join(lines), data={**result.to_dict(), "target": what},
+                      options=[result.text], prompt=result.prompt)
+
+
+def make_style_tool(styler: Any):
+    from langchain_core.tools import StructuredTool
+
+    def style_transfer(context: Any, style: str, scene: int | None = None, scene_ref: str | None = None,
+                       act: int | None = None, option: int | None = None) -> ToolResult:
+        preset = style_or_example(style)
+        target, what = pick_target(context, scene=scene, scene_ref=scene_ref, act=act, option=option)
+        return style_result(styler.transfer(target, preset), what)
+
+    return StructuredTool.from_function(
+        func=style_transfer,
+        name=TOOL_NAME,
+        description=(
+            "Rewrite a scene, an act or a generated option in another style (noir, screwball comedy, horror, "
+            "Shakespearean verse, terse minimalist, documentary realism, children's adventure, melodrama, thriller, "
+            "western) or in the voice of an example text; headings, speakers and events stay, only the voice changes."
+        ),
+        args_schema=context_schema(StyleArgs),
+    )

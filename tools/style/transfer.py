@@ -1,0 +1,255 @@
+"""Style transfer element by element: the model restyles each action block and speech, the program keeps
+headings, cues and order, and every rewrite is checked (structure, names, meaning) before it is kept."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+from screenplay.formats import fountain
+from screenplay.model import Element, ElementType, Script
+from tools.base import ToolError
+from tools.style.presets import Preset
+from tools.style.structure import RESTYLED, reparsed_shape, shape
+from tools.summarizer.facts import display_name, plain, sentences
+from tools.summarizer.faithful import ScriptFacts, unknown_names
+from tools.summarizer.prompting import quote_data, render
+
+PACKAGE = "tools.style"
+Progress = Callable[[int, int, str], None]
+_LABEL_RE = re.compile(r"^(?:rewritten(?: action| line)?|action|line|answer|[A-Z][A-Z .'\-]{1,30}(?: says)?)\s*:\s*", re.IGNORECASE)
+
+
+@dataclass
+class Failure:
+    element: int  # position among restyled elements
+    kind: str  # "action" or "dialogue"
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StyleResult:
+    style: str
+    style_name: str
+    source: str  # the Fountain text restyled
+    text: str  # the restyled Fountain
+    rewritten: int = 0
+    kept: int = 0  # elements left as written because every rewrite failed a check
+    failures: list[Failure] = field(default_factory=list)
+    model_calls: int = 0
+    exemplar_source: str = "presets"  # "library" when exemplars came from the scene library
+    metrics: dict[str, Any] = field(default_factory=dict)
+    prompt: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["failures"] = [f.to_dict() for f in self.failures]
+        d.pop("prompt")
+        return d
+
+
+def _clean(reply: str) -> str:
+    text = reply.strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    text = " ".join(lines)
+    prev = None
+    while prev != text:
+        prev = text
+        text = _LABEL_RE.sub("", text, count=1).strip()
+    return text.strip(" \"“”")
+
+
+def exemplar_lines(scene_text: str) -> tuple[list[str], list[str]]:
+    """Action and dialogue lines of a library hit's plain text (cue lines are short and in capitals)."""
+    action, dialogue = [], []
+    lines = [line.strip() for line in scene_text.splitlines()[1:] if line.strip()]
+    after_cue = False
+    for line in lines:
+        if line.isupper() and len(line) < 40 and not line.endswith(("TO:", ".")):
+            after_cue = True
+            continue
+        if line.startswith("("):
+            continue
+        (dialogue if after_cue else action).append(plain(line))
+        after_cue = False
+    return action, dialogue
+
+
+class StyleTransfer:
+    """Restyle Fountain text. Dependencies are passed in; checks that need one are skipped without it."""
+
+    def __init__(
+        self,
+        chat_model: Any,
+        *,
+        library: Any = None,
+        embedder: Any = None,
+        classifier: Any = None,
+        perplexity: Callable[[list[str]], list[float]] | None = None,
+        retries: int = 1,
+        min_similarity: float = 0.3,
+        max_new_tokens: int = 96,
+    ):
+        from tools.library.embedder import as_text_embedder
+
+        self.chat_model = chat_model
+        self.library = library
+        self.embedder = as_text_embedder(embedder) if embedder is not None else None
+        self.classifier = classifier
+        self.perplexity = perplexity
+        self.retries = retries
+        self.min_similarity = min_similarity
+        self.max_new_tokens = max_new_tokens
+
+    # -- exemplars ---------------------------------------------------------------------------------
+    def exemplars(self, preset: Preset, query: str) -> tuple[list[str], list[str], str]:
+        action, dialogue = list(preset.action), list(preset.dialogue)
+        if preset.custom or self.library is None or not preset.genre:
+            return action, dialogue, "presets" if not preset.custom else "example"
+        from tools.library import LibraryError
+
+        try:
+            hits = self.library.search(query[:2000] or preset.description, k=2, where={"genre": preset.genre})
+        except LibraryError:
+            hits = []
+        lib_action, lib_dialogue = [], []
+        for hit in hits:
+            a, d = exemplar_lines(hit.text)
+            lib_action += [x for x in a if 20 <= len(x) <= 200][:2]
+            lib_dialogue += [x for x in d if 10 <= len(x) <= 160][:2]
+        if not (lib_action or lib_dialogue):
+            return action, dialogue, "presets"
+        return (lib_action[:3] or action), (lib_dialogue[:3] or dialogue), "library"
+
+    # -- the public entry --------------------------------------------------------------------------
+    def transfer(self, script: Script, preset: Preset, *, progress: Progress | None = None) -> StyleResult:
+        if not script.scenes and not script.preamble:
+            raise ToolError("there is nothing to restyle: the text has no scenes or lines")
+        source_text = fountain.render(_body(script))
+        before = reparsed_shape(script)
+        work = copy.deepcopy(_body(script))
+        action_ex, dialogue_ex, ex_source = self.exemplars(preset, plain(source_text))
+        facts = ScriptFacts.of(script, [], 1)
+        names = [display_name(n) for n in script.characters]
+        result = StyleResult(preset.id, preset.name, source_text, "", exemplar_source=ex_source)
+        targets = [(els, j) for els in [work.preamble] + [s.elements for s in work.scenes]
+                   for j, e in enumerate(els) if e.type in RESTYLED and e.text.strip()]
+        for n, (els, j) in enumerate(targets, 1):
+            el = els[j]
+            speaker = _speaker(els, j)
+            previous = _previous_text(els, j)
+            mentioned = [nm for nm in names if re.search(r"\b" + re.escape(nm) + r"\b", plain(el.text), re.IGNORECASE)]
+            reason = "no rewrite tried"
+            for _ in range(1 + self.retries):
+                reply = self._ask(preset, el, speaker, previous, mentioned, action_ex, dialogue_ex, result)
+                candidate = _clean(reply)
+                reason = self._check(el, candidate, mentioned, facts, work, els, j, before)
+                if reason is None:
+                    els[j] = Element(el.type, candidate, el.extensions, el.dual, False, el.level)
+                    result.rewritten += 1
+                    break
+            else:
+                result.kept += 1
+                result.failures.append(Failure(n, el.type.value, reason))
+            if progress:
+                progress(n, len(targets), el.type.value)
+        after = reparsed_shape(work)
+        if before.differences(after):  # each step was checked, so this is a bug, not the model's doing
+            raise AssertionError(f"restyle changed the structure: {before.differences(after)}")
+        result.text = fountain.render(work)
+        result.metrics = self.measure(result.source, result.text, preset)
+        return result
+
+    def _ask(self, preset: Preset, el: Element, speaker: str, previous: str, mentioned: list[str],
+             action_ex: list[str], dialogue_ex: list[str], result: StyleResult) -> str:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        is_action = el.type is ElementType.ACTION
+        examples = action_ex if is_action else dialogue_ex
+        if preset.custom:
+            examples_block = quote_data("EXAMPLE", preset.example[:600])
+        else:
+            examples_block = quote_data("EXAMPLES", "\n".join(f"- {x}" for x in examples))
+        prompt = render(
+            "action.md" if is_action else "dialogue.md", package=PACKAGE, style_name=preset.name,
+            description=preset.description, examples=examples_block, original=quote_data("ORIGINAL", plain(el.text)),
+            names=", ".join(mentioned), speaker=display_name(speaker) if speaker else "the character",
+            previous=quote_data("BEFORE", previous) if previous else "",
+        )
+        result.prompt = prompt
+        result.model_calls += 1
+        model = self.chat_model
+        if "max_new_tokens" in getattr(type(model), "model_fields", {}):
+            model = model.model_copy(update={"max_new_tokens": self.max_new_tokens})
+        reply = model.invoke(
+            [SystemMessage(content=render("system.md", package=PACKAGE)), HumanMessage(content=prompt)],
+            stop=["\n\n"],
+        )
+        return reply.content if isinstance(reply.content, str) else str(reply.content)
+
+    def _check(self, el: Element, candidate: str, mentioned: list[str], facts: ScriptFacts, work: Script,
+               els: list[Element], j: int, before: Any) -> str | None:
+        """Why `candidate` cannot replace `el`, or None when it can."""
+        if not candidate or "<<<" in candidate or ">>>" in candidate:
+            return "the model returned nothing usable"
+        n_old, n_new = len(plain(el.text).split()), len(candidate.split())
+        if n_new > 3 * n_old + 25:
+            return f"the rewrite ran long ({n_new} words for {n_old})"
+        missing = [nm for nm in mentioned if not re.search(r"\b" + re.escape(nm) + r"\b", candidate, re.IGNORECASE)]
+        if missing:
+            return "the rewrite lost " + ", ".join(missing)
+        invented = [w for sent in sentences(candidate) for w in unknown_names(sent, facts, any_opening=True)
+                    if w.lower() not in _STYLE_WORDS]
+        if invented:
+            return "the rewrite named someone not in the scene: " + ", ".join(dict.fromkeys(invented))
+        if self.embedder is not None:
+            vecs = self.embedder.embed([plain(el.text), candidate])
+            sim = float(vecs[0] @ vecs[1])
+            if sim < self.min_similarity:
+                return f"the rewrite drifted from the meaning (similarity {sim:.2f})"
+        old = els[j]
+        els[j] = Element(el.type, candidate, el.extensions, el.dual, False, el.level)
+        try:
+            diffs = before.differences(reparsed_shape(work))
+        finally:
+            els[j] = old
+        return "; ".join(diffs) if diffs else None
+
+    # -- measures (STRAP: style strength, meaning kept, fluency) --------------------------------------
+    def measure(self, source: str, output: str, preset: Preset) -> dict[str, Any]:
+        from tools.style.metrics import strap
+
+        return strap(source, output, preset, embedder=self.embedder, classifier=self.classifier,
+                     perplexity=self.perplexity)
+
+
+def _body(script: Script) -> Script:
+    """The script without its title page: restyling is about the pages, not the cover."""
+    return Script(preamble=script.preamble, scenes=script.scenes, source_format=script.source_format)
+
+
+def _speaker(els: list[Element], j: int) -> str:
+    for k in range(j - 1, -1, -1):
+        if els[k].type is ElementType.CHARACTER:
+            return els[k].cue_name
+        if els[k].type not in (ElementType.DIALOGUE, ElementType.PARENTHETICAL, ElementType.NOTE):
+            break
+    return ""
+
+
+def _previous_text(els: list[Element], j: int) -> str:
+    for k in range(j - 1, -1, -1):
+        if els[k].type in RESTYLED and els[k].text.strip():
+            return plain(els[k].text)[:300]
+    return ""
+
+
+# Capitalised words a style may bring without naming anyone (oaths, address, interjections).
+_STYLE_WORDS = frozenset({"o", "fie", "thee", "thou", "thy", "thine", "sir", "madam", "lord", "lady", "god", "heavens", "alas",
+            "oh", "ah", "hey", "wow", "gosh", "golly", "mister", "miss", "ma'am", "sweetheart", "kid", "pal",
+            "yes", "no", "well", "listen", "look", "please", "forgive", "enter", "exit", "exeunt", "behold", "i"})
