@@ -102,6 +102,80 @@ def _similar_tools(runtime: Runtime) -> dict[str, Any]:
     return {tool.name: tool}
 
 
+def _scene_scorer(runtime: Runtime) -> Any:
+    """The critic's learned scene scorer, shared by the critic and the generator's reranking."""
+    if "scorer" not in runtime.extras:
+        scorer = None
+        if _available("tools.critic.scene_scorer"):
+            from tools.critic.scene_scorer import SceneScorer
+
+            scorer = SceneScorer.load(runtime.embedder)
+        runtime.extras["scorer"] = scorer
+    return runtime.extras["scorer"]
+
+
+def _generator_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.generator"):
+        return {}
+    from tools.generator import SceneGenerator
+    from tools.generator.tool import make_generator_tool, make_revise_tool
+
+    generator = SceneGenerator(
+        runtime.agent.chat_model,
+        library=runtime.scene_library(),
+        embedder=runtime.embedder,
+        scorer=_scene_scorer(runtime),
+    )
+    tools = [make_generator_tool(generator), make_revise_tool(generator)]
+    return {t.name: t for t in tools}
+
+
+def _critic_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.critic"):
+        return {}
+    from tools.critic.critic import Critic
+    from tools.critic.tool import make_critic_tool
+
+    critic = Critic(
+        runtime.agent.chat_model,
+        embedder=runtime.embedder,
+        scorer=_scene_scorer(runtime),
+        out_dir=runtime.settings.home / "reports",
+    )
+    tool = make_critic_tool(critic)
+    return {tool.name: tool}
+
+
+def _summarizer_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.summarizer"):
+        return {}
+    from tools.summarizer.summarizer import Summarizer
+    from tools.summarizer.tool import make_summarizer_tool
+
+    summarizer = Summarizer(
+        runtime.agent.chat_model, embedder=runtime.embedder, cache_dir=runtime.settings.home / "cache" / "summaries"
+    )
+    tool = make_summarizer_tool(summarizer)
+    return {tool.name: tool}
+
+
+def _style_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.style"):
+        return {}
+    from tools.style.tool import make_style_tool
+    from tools.style.transfer import StyleTransfer
+
+    styler = StyleTransfer(runtime.agent.chat_model, library=runtime.scene_library(), embedder=runtime.embedder)
+    tool = make_style_tool(styler)
+    return {tool.name: tool}
+
+
 # Each builder returns {tool name: LangChain tool}; a tool whose module is not part of this
 # install is simply absent, and the loop tells the writer it cannot do that yet.
-TOOL_BUILDERS: list[Callable[[Runtime], dict[str, Any]]] = [_similar_tools]
+TOOL_BUILDERS: list[Callable[[Runtime], dict[str, Any]]] = [
+    _similar_tools,
+    _generator_tools,
+    _critic_tools,
+    _summarizer_tools,
+    _style_tools,
+]

@@ -56,6 +56,9 @@ class Settings:
     )
     max_upload_mb: float = field(default=10.0, metadata={"help": "largest draft accepted, in MB"})
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "home", Path(self.home).expanduser())
+
     # Derived locations under the data directory.
     @property
     def models_dir(self) -> Path:
