@@ -154,7 +154,8 @@ class SceneGenerator:
         plans = scaffolds(
             k, brief=request.brief, style=request.style, locations=grounding.locations,
             known=grounding.characters, required=[c for c in grounding.characters if c in _named(request, grounding)],
-            keep_heading=grounding.current.heading.text if grounding.current is not None else None, last_time=last_time,
+            keep_heading=grounding.current.heading.text if grounding.current is not None else None,
+            last_time=last_time, prefixes=grounding.prefixes,
         )
         examples = self._examples(request, grounding, plans[0])
         common = {
@@ -250,9 +251,8 @@ class SceneGenerator:
             retry = attempt > 1 and job.template == "scene.md"
             messages, prompt_text = self._messages(job, retry=retry)
             first_prompt = first_prompt or prompt_text
-            primer = f"{plan.characters[0]}: " if retry else ""
             temperature = plan.temperature if attempt == 1 else max(0.3, plan.temperature - 0.2)
-            raw = primer
+            raw = ""
             for piece in self._stream_model(messages, temperature):
                 raw += piece
                 yield GenerationEvent("candidate", idx, self._compose(job, raw))
@@ -292,9 +292,9 @@ class SceneGenerator:
         variables = {**job.variables, "heading": plan.heading, "characters": list(plan.characters), "lines": plan.lines}
         system = prompting.render("system.md")
         if retry:
-            user = prompting.render("retry.md", draft=variables.get("draft", ""), position=variables.get("position", ""),
-                                    heading=plan.heading, brief=variables.get("brief", ""), lines=plan.lines,
-                                    characters=list(plan.characters))
+            # Shorter and plainer than the first prompt: no draft or examples for a small model to echo.
+            user = prompting.render("retry.md", heading=plan.heading, brief=variables.get("brief", ""),
+                                    lines=plan.lines, characters=list(plan.characters))
         else:
             user = prompting.render(job.template, **variables)
         return [SystemMessage(content=system), HumanMessage(content=user)], f"{system}\n\n{user}"

@@ -56,6 +56,7 @@ class Grounding:
     draft_text: str = ""  # Fountain of `before` (and `current`), trimmed to the budget
     characters: list[str] = field(default_factory=list)  # who belongs here, most relevant first
     locations: list[str] = field(default_factory=list)
+    prefixes: dict[str, str] = field(default_factory=dict)  # location -> the draft's INT./EXT. for it
     bible_text: str = ""
     draft_characters: list[str] = field(default_factory=list)  # every speaker of the draft
 
@@ -247,6 +248,9 @@ def build_grounding(script: Script | None, bible: StoryBible | None, *, act: int
                 if el.type is ET.CHARACTER:
                     ranked[el.cue_name] += w
         g.locations = list(dict.fromkeys(s.heading.location.upper() for s in quoted + after if s.heading.location))
+        for s in script.scenes:
+            if s.heading.location and s.heading.prefix:
+                g.prefixes.setdefault(s.heading.location.upper(), s.heading.prefix.upper())
     named = [_canonical(c, known) for c in characters if c.strip()]
     order = named + [c for c, _ in ranked.most_common() if c not in named]
     order += [c for c in known if c not in order]

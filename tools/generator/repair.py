@@ -179,7 +179,8 @@ def read_scene(text: str, cast: tuple[str, ...]) -> SceneParts:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"\s+", " ", text.replace("*", "").replace("_", " ")).strip()
+    # Emphasis marks go; an underscore inside a word (SOME_NAME) stays.
+    text = re.sub(r"\s+", " ", re.sub(r"(?<!\w)_+|_+(?!\w)", "", text.replace("*", ""))).strip()
     if len(text) >= 2 and text[0] in "\"“" and text[-1] in "\"”" and text.count('"') <= 2:
         text = text[1:-1].strip()
     return text

@@ -30,12 +30,13 @@ GENERIC_LOCATIONS = ("KITCHEN", "TRAIN PLATFORM", "HOSPITAL CORRIDOR", "ROOFTOP"
 OUTDOOR_WORDS = (
     "street", "alley", "road", "highway", "field", "beach", "pier", "dock", "forest", "woods", "park", "rooftop",
     "yard", "garden", "bridge", "platform", "square", "heath", "battlements", "path", "porch", "lot", "desert",
-    "river", "lake", "cemetery", "playground", "main street", "harbor", "harbour", "mountain", "ranch",
+    "river", "lake", "cemetery", "playground", "main street", "harbor", "harbour", "mountain", "ranch", "jetty",
+    "reef", "gallery", "shore", "cliff", "meadow", "farm", "courtyard", "campsite", "sea", "ocean", "parking",
 )
 TIMES = ("NIGHT", "DAY", "DAWN", "EVENING", "LATER", "MORNING")
 _BRIEF_PLACE_RE = re.compile(
     r"\b(?:in|at|inside|outside|on|into)\s+(?:a|an|the|his|her|their|my|our)\s+((?:[a-z'-]+\s){0,2}?[a-z'-]+?)"
-    r"(?=$|[,.;!?]|\s+(?:while|when|where|as|with|and|after|before|during|because|to|for|who|that)\b)",
+    r"(?=$|[,.;!?]|\s+(?:while|when|where|as|with|and|after|before|during|because|to|for|who|that|at|in|on|by|near|about)\b)",
     re.IGNORECASE,
 )
 
@@ -74,6 +75,7 @@ def is_outdoors(location: str) -> bool:
 
 
 def make_heading(location: str, time: str, prefix: str | None = None) -> str:
+    """A heading; the prefix is the draft's own for a known place, else guessed from the place's name."""
     prefix = prefix or ("EXT." if is_outdoors(location) else "INT.")
     return f"{prefix} {location.upper()} - {time}"
 
@@ -89,32 +91,32 @@ def location_pool(*, brief: str, locations: list[str], style: str | None) -> lis
     return pool
 
 
-def cast_for(index: int, known: list[str], required: list[str], invented_offset: int = 0) -> tuple[str, ...]:
-    """Speakers for candidate ``index``: every required name, then a rotation over who belongs here."""
+def cast_for(index: int, known: list[str], required: list[str]) -> tuple[str, ...]:
+    """Speakers for candidate ``index``: every required name, the lead of the neighbourhood, then a
+    partner that rotates from candidate to candidate; invented names fill in when too few are known."""
     cast = list(dict.fromkeys(required))
     pool = [c for c in known if c not in cast][:4]
-    if not pool and len(cast) < 2:
-        pool = [n for n in INVENTED_NAMES if n not in cast]
-        start = (2 * (index + invented_offset)) % len(pool)
-        pool = pool[start:] + pool[:start]
     want = 3 if (index % 3 == 2 and len(cast) + len(pool) >= 3) else 2
     if pool and len(cast) < want:
-        # The lead of the neighbourhood stays; the partner rotates from candidate to candidate.
-        lead, others = pool[0], pool[1:]
-        if lead not in cast:
-            cast.append(lead)
-        if others:
-            for j in range(len(others)):
-                if len(cast) >= want:
-                    break
-                pick = others[(index + j) % len(others)]
-                if pick not in cast:
-                    cast.append(pick)
+        cast.append(pool[0])
+        others = pool[1:]
+        for j in range(len(others)):
+            if len(cast) >= want:
+                break
+            pick = others[(index + j) % len(others)]
+            if pick not in cast:
+                cast.append(pick)
+    invented = [n for n in INVENTED_NAMES if n not in cast and n not in known]
+    start = (2 * index) % len(invented)
+    invented = invented[start:] + invented[:start]
+    while len(cast) < 2:
+        cast.append(invented.pop(0))
     return tuple(cast[: max(want, len(required))])
 
 
 def scaffolds(k: int, *, brief: str, style: str | None, locations: list[str], known: list[str],
-              required: list[str], keep_heading: str | None = None, last_time: str = "") -> list[Scaffold]:
+              required: list[str], keep_heading: str | None = None, last_time: str = "",
+              prefixes: dict[str, str] | None = None) -> list[Scaffold]:
     """``k`` scaffolds that differ in place, time, cast and temperature."""
     pool = location_pool(brief=brief, locations=locations, style=style)
     temps = temperatures(k)
@@ -124,7 +126,8 @@ def scaffolds(k: int, *, brief: str, style: str | None, locations: list[str], kn
         if keep_heading and i == 0:
             heading = keep_heading
         else:
-            heading = make_heading(pool[i % len(pool)], times[i % len(times)])
+            place = pool[i % len(pool)]
+            heading = make_heading(place, times[i % len(times)], (prefixes or {}).get(place))
         cast = cast_for(i, known, required)
         out.append(Scaffold(heading=heading, characters=cast, temperature=temps[i], lines=6 + 2 * (i % 2)))
     return out
