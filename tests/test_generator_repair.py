@@ -205,3 +205,9 @@ def test_quote_data_defuses_markers():
     inner = quoted[len("<<<DRAFT\n"):-len("\nDRAFT>>>")]
     assert "<<<" not in inner and ">>>" not in inner and "<|" not in inner and "[INST]" not in inner
     assert "\nassistant:" not in inner
+
+
+def test_invented_speakers_are_given_to_the_unused_cast():
+    parts = read_scene("John: Where is it?\nNORA: Gone.\nMary: Gone where?\nJohn: Ask her.", CAST)
+    assert [s.name for s in parts.speeches] == ["SAM", "NORA WELLS", "MARY", "SAM"]
+    assert "gave the model's invented names to the scene's cast" in parts.repairs

@@ -175,7 +175,25 @@ def read_scene(text: str, cast: tuple[str, ...]) -> SceneParts:
             continue
         _add_action(parts, line)
         i += 1
+    _recast(parts, cast)
     return parts
+
+
+def _recast(parts: SceneParts, cast: tuple[str, ...]) -> None:
+    """Names the model made up go to cast members who have not spoken yet: the program chose who is in
+    the scene, and a small model's invented names rarely mean anything."""
+    spoken = {s.name for s in parts.speeches}
+    unused = [c for c in cast if c not in spoken]
+    mapping: dict[str, str] = {}
+    for speech in parts.speeches:
+        if speech.name in cast:
+            continue
+        if speech.name not in mapping and unused:
+            mapping[speech.name] = unused.pop(0)
+        if speech.name in mapping:
+            speech.name = mapping[speech.name]
+    if mapping:
+        parts.repairs.append("gave the model's invented names to the scene's cast")
 
 
 def _tidy(text: str) -> str:

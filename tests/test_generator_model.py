@@ -1,0 +1,34 @@
+"""The generator end to end on the real embedded SmolLM2-135M (kept short: two options, short answers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screenplay.formats.fountain import parse
+from tools.context import StoryBible, ToolContext
+from tools.generator import SceneGenerator
+from tools.scene_scoring import check_scene
+
+pytestmark = pytest.mark.slow
+
+DRAFT = Path(__file__).parent / "fixtures" / "generator" / "lighthouse.fountain"
+
+
+def test_embedded_model_writes_two_valid_grounded_options(embedded_engine):
+    from agent.models.local import LocalChatModel
+
+    chat = LocalChatModel(engine=embedded_engine, max_new_tokens=48, seed=11)
+    # K = N and one attempt each: the slowest CPU we run on must still finish in about a minute.
+    generator = SceneGenerator(chat, extra_candidates=0, max_attempts=1, draft_chars=900)
+    context = ToolContext(script=parse(DRAFT.read_text(encoding="utf-8")), bible=StoryBible(title="The Keeper's Daughter"))
+    events = list(generator.stream({"count": 2, "act": 2}, context))
+    result = events[-1].result
+    assert len(result.options) == 2
+    for option in result.options:
+        check = check_scene(option)
+        assert check.valid, (check.problems, option)
+        assert set(check.characters) & {"NORA", "SAM", "VIC"}
+    assert "<<<DRAFT" in result.prompt and "EXT. JETTY - NIGHT" in result.prompt
+    assert any(e.kind == "candidate" for e in events)  # tokens streamed while the options were written
