@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,19 @@ def test_labeled_set_meets_the_targets(router):
     assert report.intent_accuracy >= 0.95, misses
     arg_misses = [f"{m.text}: want {m.expected_args} got {m.got_args}" for m in report.arg_misses]
     assert report.args_exact >= 0.90, arg_misses
-    # The 20 ms p50 target is measured by bench/router.py on a quiet machine; the test suite shares
-    # two cores with everything else, so it only guards against a slow path creeping in.
-    assert report.percentile_ms(50) < 250
+    # The 20 ms p50 target is measured by bench/router.py; the test suite shares two cores with
+    # everything else, so here routing is compared with one bare embedding of the same messages:
+    # everything but the embedding must stay cheap.
+    bare, full = [], []
+    for row in rows[::3]:  # interleaved, so both see the same machine load
+        start = time.perf_counter()
+        router.scores(row.text)
+        bare.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        router.route(row.text, characters=row.characters)
+        full.append((time.perf_counter() - start) * 1000)
+    bare_p50, full_p50 = sorted(bare)[len(bare) // 2], sorted(full)[len(full) // 2]
+    assert full_p50 < 1.5 * bare_p50 + 10, (full_p50, bare_p50)
 
 
 def test_worked_examples(router):

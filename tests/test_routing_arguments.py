@@ -176,3 +176,15 @@ def test_decision_to_dict_and_unknown_intent():
     }
     with pytest.raises(ValueError, match="unknown intent"):
         RoutingDecision("delete_everything", {}, 1.0, "semantic")
+
+
+def test_scene_names_match_locations_as_whole_words():
+    from agent.routing.router import _named_scene
+
+    assert _named_scene("notes on the bit at the lighthouse?", ["INT. LIGHTHOUSE - NIGHT", "DINER"]) == "lighthouse"
+    assert _named_scene("what about the dinner", ["DINER"]) is None
+
+
+def test_instruction_drops_politeness_and_the_option_reference():
+    text = "could you punch up the dialogue in option 2"
+    assert args_for("revise", text, extract(text)) == {"option": 2, "mode": "edit", "instruction": "punch up the dialogue"}

@@ -64,7 +64,7 @@ BEAT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "midpoint": ("midpoint", "mid-point", "mid point"),
     "all-is-lost": ("all is lost", "all-is-lost", "dark night of the soul", "lowest point"),
     "climax": ("climax", "showdown"),
-    "opening": ("opening", "openings", "opener", "beginning", "ouverture", "debut", "anfang", "apertura"),
+    "opening": ("opening", "openings", "opener", "openers", "beginning", "ouverture", "debut", "anfang", "apertura"),
     "ending": ("ending", "endings", "the end", "fins", "fin", "finale", "final", "finales", "resolution", "ende"),
 }
 
@@ -287,6 +287,7 @@ def _extract_option(message: str, folded: str, ex: Extraction, free, take) -> No
         r"(?:\bthe\s+|\bla\s+|\bl')?\b" + _OPTION_WORD + r"\s*(?:number\s*|no\.?\s*|#\s*)?(" + _NUM + r")\b",
         r"(?:\bthe\s+|\bla\s+|\bl')?(" + _ORD + r")\s+(?:one|option|opcion|version|alternative)\b",
         r"(?<![\w])#\s*(\d{1,2})\b",
+        r"\b(?:number|no\.|n°)\s*(" + _NUM + r")\b(?!\s*(?:scenes?|options|versions|pages?)\b)",
     )
     for pattern in patterns:
         for m in re.finditer(pattern, folded):
@@ -407,6 +408,7 @@ def extract_instruction(message: str, ex: Extraction) -> str:
     text = _first_step(text)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?")
     for _ in range(3):
+        text = re.sub(r"^(?:(?:can|could|would) you|please|pls|kindly)\s+", "", text, flags=re.I)
         text = _LEADING_VERBS.sub("", text).strip(" ,")
         text = _LEADING_FILLER.sub("", text).strip(" ,")
     text = _TRAILING_PREP.sub("", text)

@@ -31,7 +31,7 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("help", r"\bhelp\b|\bwhat can you do\b|\bhow does (?:this|it) work\b|\bcommands?\b|\bpuedes hacer\b"
          r"|\bwhat can i\b|\bfeatures\b", 0.35),
         ("insert", r"\binsert\w*|\bput (?:it|the|option|that|this)\b|\bslot\b|\bpaste\b|\bdrop (?:it|option|the)\b"
-         r"|\buse option\b|\bgo with\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b|\badd (?:option|it|the)", 0.25),
+         r"|\buse (?:option|it|that|this|number)\b|\bgo with\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b|\badd (?:option|it|the)", 0.25),
     )
 )
 
@@ -43,6 +43,11 @@ _COUNTED_WORK = re.compile(
 )
 _CREATE = re.compile(
     r"\b(?:write|draft|generate|brainstorm|pitch|come up with|sketch|whip up|create|escrib\w*|ecri\w*|schreib\w*|dame)\b"
+)
+# Edit verbs and comparatives that rework a generated option ("make #2 punchier", "tighten option 1").
+_EDIT = re.compile(
+    r"\b(?:make|but|pero|mais|tweak|rewrite|redo|rework|sharpen|punch up|tighten|trim|cut|shorten|lengthen|polish"
+    r"|fix|improve|change|adjust|tone down|dial (?:up|down)|push|soften|less|more)\b|\w+er\b$"
 )
 _HOW_DO_I = re.compile(r"^\W*(?:so |ok |okay )?(?:how (?:do|can|should) i|how to)\b(?! (?:make|fix|improve))")
 _FINDING = re.compile(r"\b(?:find|search|look (?:for|up)|show me|similar|resembl\w*|examples?|reference|library|busca)\b")
@@ -123,6 +128,6 @@ def cue_bonuses(folded: str, ex: Extraction) -> dict[str, float]:
         mode = revise_mode(folded)
         if mode in ("continue", "more_like"):
             add("revise", 0.35)
-        elif re.search(r"\bmake\b|\bbut\b|\bpero\b|\btweak\b|\brewrite\b|\bsharpen\b|\bless\b|\bmore\b|\w+er\b$", folded) and not ex.style:
+        elif _EDIT.search(folded) and not ex.style:
             add("revise", 0.25)
     return bonus

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -17,6 +18,7 @@ from agent.routing.slash import is_slash, route_slash
 from agent.routing.text import fold, strip_quoted, strip_role_markers
 from tools.schemas import INTENT_ARGS, STYLE_PRESETS
 
+DRAFT_CHANGING = ("insert", "undo")
 VAGUE = "vague"  # exemplar class for "names a target, no action": ask instead of guessing
 
 # How each intent reads inside a clarifying question.
@@ -40,6 +42,7 @@ class RouterConfig:
     use_cues: bool = True
     chat_floor: float = 0.32  # below this (after cues) nothing fits: plain chat
     margin: float = 0.04  # top two tool intents closer than this: ask which one
+    temperature: float = 0.05  # softmax temperature turning scores into a confidence
 
 
 def load_exemplars() -> dict[str, list[str]]:
@@ -97,25 +100,29 @@ class Router:
         if ex.scene_ref is None and scene_names:
             ex.scene_ref = _named_scene(text, scene_names)
         scores = self.scores(text)
-        if self.config.use_cues:
-            for intent, bonus in cue_bonuses(fold(text), ex).items():
-                scores[intent] = scores.get(intent, 0.0) + bonus
+        bonuses = cue_bonuses(fold(text), ex) if self.config.use_cues else {}
+        for intent, bonus in bonuses.items():
+            scores[intent] = scores.get(intent, 0.0) + bonus
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         real = [(i, s) for i, s in ranked if i != VAGUE]
         candidates = [(i, round(s, 4)) for i, s in real[:3]]
         top, top_score = ranked[0]
+        confidence = _confidence(ranked, self.config.temperature)
 
         if top != VAGUE and top_score < self.config.chat_floor:
-            return RoutingDecision("chat", {}, top_score, "semantic", candidates=candidates)
+            return RoutingDecision("chat", {}, confidence, "semantic", candidates=candidates)
         if top == VAGUE:
             first, second = _two_tools(real)
-            return self._ask(first, second, text, ex, top_score, candidates)
-        if top not in TOOL_INTENTS:
-            return RoutingDecision(top, {}, top_score, "semantic", candidates=candidates)
+            return self._ask(first, second, text, ex, confidence, candidates)
         runner_up, runner_score = real[1]
+        if self.config.use_cues and top in DRAFT_CHANGING and top not in bonuses:
+            # Changing the draft on resemblance alone is too risky: no cue word, ask first.
+            return self._ask(top, runner_up if runner_up in TOOL_INTENTS else "chat", text, ex, confidence, candidates)
+        if top not in TOOL_INTENTS:
+            return RoutingDecision(top, {}, confidence, "semantic", candidates=candidates)
         if runner_up in TOOL_INTENTS and top_score - runner_score < self.config.margin and not _settled(top, ex):
-            return self._ask(top, runner_up, text, ex, top_score, candidates)
-        return self._decide(top, text, ex, top_score, candidates)
+            return self._ask(top, runner_up, text, ex, confidence, candidates)
+        return self._decide(top, text, ex, confidence, candidates)
 
     def _decide(
         self, intent: str, text: str, ex: Extraction, score: float, candidates: list[tuple[str, float]]
@@ -139,6 +146,13 @@ class Router:
     ) -> RoutingDecision:
         question = f"Should I {ACTIONS[first]} or {ACTIONS[second]}?"
         return RoutingDecision(first, args_for(first, text, ex), score, "semantic", clarify=question, candidates=candidates)
+
+
+def _confidence(ranked: list[tuple[str, float]], temperature: float) -> float:
+    """Softmax share of the best class: near 1 when it stands out, near 1/2 when two tie."""
+    scores = np.array([s for _, s in ranked], dtype=np.float64) / temperature
+    weights = np.exp(scores - scores.max())
+    return float(weights[0] / weights.sum())
 
 
 def _two_tools(real: list[tuple[str, float]]) -> tuple[str, str]:
@@ -168,10 +182,15 @@ def _missing(intent: str, args: dict[str, Any], ex: Extraction) -> str | None:
 
 
 def _named_scene(text: str, scene_names: Sequence[str]) -> str | None:
-    """A scene of the draft named by its location ("at the motel") when the writer gave no number."""
+    """A scene of the draft named by its location ("at the motel") when the writer gave no number.
+
+    Names may be full headings ("INT. MOTEL - NIGHT"): only the location is matched, as whole words.
+    """
     folded = fold(text)
     for name in scene_names:
         key = fold(name).strip()
-        if len(key) >= 3 and key in folded.split() + [folded]:
+        key = re.sub(r"^(?:int\.?/ext\.?|ext\.?/int\.?|i/e|int\.?|ext\.?|est\.?)\s+", "", key)
+        key = re.split(r"\s+[-–—]\s+", key)[0].strip(" .")
+        if len(key) >= 3 and re.search(r"(?<![\w])" + re.escape(key) + r"(?![\w])", folded):
             return key
     return None
