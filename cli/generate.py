@@ -14,7 +14,8 @@ def add_parsers(sub: Any) -> None:
     gen = sub.add_parser("generate", help="write N alternative scenes, e.g. 'three openings for act two'")
     gen.add_argument("request", help="what to write, in your words")
     gen.add_argument("--draft", help="the draft the scenes belong to (.fountain, .fdx, .pdf, .docx, .txt)")
-    gen.add_argument("-n", "--count", type=int, default=None, help="how many options (1 to 10; default: from the request, else 3)")
+    gen.add_argument("-n", "--count", type=int, default=None,
+                     help="how many options (1 to 10; default: the number in the request, else 3)")
     gen.add_argument("--act", type=int, default=None, help="act the scenes belong to (overrides the request)")
     gen.add_argument("--scene", type=int, default=None, help="scene number to write alternatives for")
     gen.add_argument("--style", default=None, help="style preset, e.g. noir, western, thriller")
@@ -57,7 +58,8 @@ def run_generate(args: argparse.Namespace) -> int:
     try:
         characters = context.script.characters if context.script is not None else []
         request = request_from_text(args.request, count=args.count, characters=characters)
-        overrides = {k: v for k, v in (("act", args.act), ("scene", args.scene), ("style", args.style)) if v is not None}
+        flags = {"act": args.act, "scene": args.scene, "style": args.style}
+        overrides = {k: v for k, v in flags.items() if v is not None}
         if overrides:
             request = as_request({**request.model_dump(), **overrides})
         result = generator.generate(request, context)

@@ -211,3 +211,8 @@ def test_invented_speakers_are_given_to_the_unused_cast():
     parts = read_scene("John: Where is it?\nNORA: Gone.\nMary: Gone where?\nJohn: Ask her.", CAST)
     assert [s.name for s in parts.speeches] == ["SAM", "NORA WELLS", "MARY", "SAM"]
     assert "gave the model's invented names to the scene's cast" in parts.repairs
+
+
+def test_a_parenthetical_after_the_colon_moves_above_the_speech():
+    text, _ = repair("NORA: (to Sam) Oh, no!\nSAM: What?", HEADING, CAST)
+    assert "NORA WELLS\n(to Sam)\nOh, no!" in text

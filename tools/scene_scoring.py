@@ -18,7 +18,7 @@ ET = ElementType
 # A scene of a few lines to three pages; generated options are usually half a page to a page and a half.
 MIN_WORDS, GOOD_MIN_WORDS, GOOD_MAX_WORDS, MAX_WORDS = 25, 60, 500, 1200
 # Text that means the model echoed its prompt or a chat template into the scene.
-_LEAK_RE = re.compile(r"<<<|>>>|<\|[^|]*\|>|\b(?:DRAFT|EXAMPLE|BIBLE)>>>|^\s*(?:system|assistant|user)\s*:", re.I | re.M)
+_LEAK_RE = re.compile(r"<<<|>>>|<\|[^|]*\|>|^\s*(?:system|assistant|user)\s*:", re.I | re.M)
 
 
 @runtime_checkable

@@ -21,7 +21,7 @@ from tools.generator import prompting
 from tools.generator.examples import builtin_example, exchange_from_plain, exchange_from_scene
 from tools.generator.grounding import Grounding, build_grounding
 from tools.generator.repair import assemble, read_scene, repair
-from tools.generator.requests import MAX_OPTIONS, GenerationRequest, RevisionRequest, as_request, as_revision
+from tools.generator.requests import GenerationRequest, RevisionRequest, as_request, as_revision
 from tools.generator.scaffold import Scaffold, scaffolds, temperatures
 from tools.library.errors import LibraryError
 from tools.library.mmr import mmr_select
@@ -138,13 +138,13 @@ class SceneGenerator:
     def generate(self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None) -> ToolResult:
         return _final(self.stream(args, context))
 
-    def stream(self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None) -> Iterator[GenerationEvent]:
+    def stream(
+        self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None
+    ) -> Iterator[GenerationEvent]:
         """Events as candidates are written, then the kept options, then "done" with the ToolResult."""
         request = as_request(args)
         context = context or ToolContext()
-        n = request.count
-        if not 1 <= n <= MAX_OPTIONS:
-            raise ToolError(f"I can write 1 to {MAX_OPTIONS} options at a time; you asked for {n}. Ask for {MAX_OPTIONS} or fewer.")
+        n = request.count  # as_request has checked it is 1 to MAX_OPTIONS
         grounding = build_grounding(
             context.script, context.bible, act=request.act, scene=request.scene, scene_ref=request.scene_ref,
             beat=request.beat, characters=request.characters, budget=self.draft_chars,
@@ -153,7 +153,7 @@ class SceneGenerator:
         last_time = grounding.before[-1].heading.day_night if grounding.before else ""
         plans = scaffolds(
             k, brief=request.brief, style=request.style, locations=grounding.locations,
-            known=grounding.characters, required=[c for c in grounding.characters if c in _named(request, grounding)],
+            known=grounding.characters, required=grounding.required,
             keep_heading=grounding.current.heading.text if grounding.current is not None else None,
             last_time=last_time, prefixes=grounding.prefixes,
         )
@@ -177,7 +177,9 @@ class SceneGenerator:
     def revise(self, args: RevisionRequest | Mapping[str, Any], context: ToolContext | None = None) -> ToolResult:
         return _final(self.stream_revise(args, context))
 
-    def stream_revise(self, args: RevisionRequest | Mapping[str, Any], context: ToolContext | None = None) -> Iterator[GenerationEvent]:
+    def stream_revise(
+        self, args: RevisionRequest | Mapping[str, Any], context: ToolContext | None = None
+    ) -> Iterator[GenerationEvent]:
         """Follow-ups on the last options: more_like (new options in its vein), edit, continue."""
         request = as_revision(args)
         context = context or ToolContext()
@@ -185,14 +187,16 @@ class SceneGenerator:
         check = check_scene(original)
         heading = check.heading or "INT. SOMEWHERE - DAY"
         cast = tuple(check.characters) or ("MAYA", "LEO")
-        bible = prompting.quote_data("BIBLE", context.bible.to_text()) if context.bible and context.bible.to_text() else ""
+        bible_text = context.bible.to_text() if context.bible is not None else ""
+        bible = prompting.quote_data("BIBLE", bible_text) if bible_text else ""
         quoted = prompting.quote_data("OPTION", _exchange(original))
         label = f"option {request.option}"
         if request.mode == "more_like":
             n = self.revise_count
-            plans = [Scaffold(heading, cast, t, 6 + 2 * (i % 2)) for i, t in enumerate(temperatures(n + self.extra_candidates))]
-            common = {"bible": bible, "draft": "", "position": "", "examples": [], "brief": _inline(request.instruction),
-                      "style": "", "seed": quoted}
+            temps = temperatures(n + self.extra_candidates)
+            plans = [Scaffold(heading, cast, t, 6 + 2 * (i % 2)) for i, t in enumerate(temps)]
+            common = {"bible": bible, "draft": "", "position": "", "examples": [],
+                      "brief": _inline(request.instruction), "style": "", "seed": quoted}
             jobs = [_Job(p, "scene.md", common) for p in plans]
             title = f"{n} new options in the vein of {label}"
         elif request.mode == "edit":
@@ -209,10 +213,13 @@ class SceneGenerator:
             common = {"bible": bible, "original": quoted, "instruction": _inline(request.instruction)}
             jobs = [_Job(p, "continue.md", common, prefix=original) for p in plans]
             title = f"{label}, continued"
-        yield from self._run(jobs, n, tool="revise_option", title=title, extra={"mode": request.mode, "option": request.option})
+        yield from self._run(jobs, n, tool="revise_option", title=title,
+                             extra={"mode": request.mode, "option": request.option})
 
     # ---- candidates ---------------------------------------------------------------------------------
-    def _run(self, jobs: list[_Job], n: int, *, tool: str, title: str, extra: dict[str, Any]) -> Iterator[GenerationEvent]:
+    def _run(
+        self, jobs: list[_Job], n: int, *, tool: str, title: str, extra: dict[str, Any]
+    ) -> Iterator[GenerationEvent]:
         started = time.perf_counter()
         candidates: list[Candidate] = []
         for idx, job in enumerate(jobs):
@@ -378,7 +385,9 @@ class SceneGenerator:
             lines += ["", "```fountain", d["fountain"].rstrip(), "```", ""]
         if len(chosen) < wanted:
             lines.append(f"Only {len(chosen)} of the {wanted} options asked for came out as complete scenes.")
-        lines.append('Say "more like option 1", "make option 2 darker", "continue option 1" or "insert option 1 after scene 3".')
+        lines.append(
+            'Say "more like option 1", "make option 2 darker", "continue option 1" or "insert option 1 after scene 3".'
+        )
         return ToolResult(
             tool=tool,
             summary="\n".join(lines).strip(),
@@ -392,10 +401,14 @@ class SceneGenerator:
 def option_text(options: list[str], number: int) -> str:
     """Option ``number`` (1-based) of the last answer, or ToolError naming what exists."""
     if not options:
-        raise ToolError("there are no options to work from yet: ask for scenes first, e.g. 'give me three openings for act two'.")
+        raise ToolError(
+            "there are no options to work from yet: ask for scenes first, e.g. 'give me three openings for act two'."
+        )
     if not 1 <= number <= len(options):
         plural = "option" if len(options) == 1 else "options"
-        raise ToolError(f"there is no option {number}: the last answer has {len(options)} {plural} (1 to {len(options)}).")
+        raise ToolError(
+            f"there is no option {number}: the last answer has {len(options)} {plural} (1 to {len(options)})."
+        )
     return options[number - 1]
 
 
@@ -407,11 +420,6 @@ def _final(events: Iterator[GenerationEvent]) -> ToolResult:
     if result is None:
         raise RuntimeError("generation ended without a result")
     return result
-
-
-def _named(request: GenerationRequest, grounding: Grounding) -> list[str]:
-    """The characters the writer named, in the canonical form grounding gave them."""
-    return grounding.characters[: len([c for c in request.characters if c.strip()])]
 
 
 def _inline(text: str) -> str:

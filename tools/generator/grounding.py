@@ -55,6 +55,7 @@ class Grounding:
     current: Scene | None = None  # the scene being re-imagined, for scene targets
     draft_text: str = ""  # Fountain of `before` (and `current`), trimmed to the budget
     characters: list[str] = field(default_factory=list)  # who belongs here, most relevant first
+    required: list[str] = field(default_factory=list)  # the writer named them: every candidate has them
     locations: list[str] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)  # location -> the draft's INT./EXT. for it
     bible_text: str = ""
@@ -255,6 +256,7 @@ def build_grounding(script: Script | None, bible: StoryBible | None, *, act: int
     order = named + [c for c, _ in ranked.most_common() if c not in named]
     order += [c for c in known if c not in order]
     g.characters = order
+    g.required = list(dict.fromkeys(named))
     if bible is not None:
         g.locations += [loc.upper() for loc in bible.locations if loc.upper() not in g.locations]
     return g

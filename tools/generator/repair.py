@@ -139,6 +139,9 @@ def read_scene(text: str, cast: tuple[str, ...]) -> SceneParts:
                 paren = (m.group("paren") or "").strip()
                 if not said and i + 1 < len(lines) and lines[i + 1] and not _SPEAKER_RE.match(lines[i + 1]):
                     said, i = lines[i + 1], i + 1  # "NORA:" with the speech on the next line
+                lead = re.match(r"^\(([^()]{1,40})\)\s*(.+)$", said)
+                if lead and not paren:
+                    paren, said = lead.group(1), lead.group(2)  # "NORA: (softly) Go." puts the parenthetical first
                 if said:
                     _add_speech(parts, name, said, paren or pending_paren)
                     pending_paren = ""
@@ -219,7 +222,7 @@ def _add_speech(parts: SceneParts, name: str, text: str, paren: str) -> None:
     if last is not None and last.name == name and not paren and not follows_beat:
         last.text = f"{last.text} {text}"  # one speaker twice in a row is one speech
         return
-    parts.speeches.append(Speech(name=name, text=text, parenthetical=paren.lower() if paren else ""))
+    parts.speeches.append(Speech(name=name, text=text, parenthetical=paren))
 
 
 def _add_action(parts: SceneParts, text: str) -> None:

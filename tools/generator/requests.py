@@ -22,7 +22,8 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _ACT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 _COUNT_RE = re.compile(
     r"\b(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(?:more\s+|new\s+|different\s+|"
-    r"alternative\s+|alternate\s+)?(?:\w+\s+)?(?:options|openings|versions|scenes|takes|alternatives|endings|ways|ideas|drafts)\b",
+    r"alternative\s+|alternate\s+)?(?:\w+\s+)?"
+    r"(?:options|openings|versions|scenes|takes|alternatives|endings|ways|ideas|drafts)\b",
     re.IGNORECASE,
 )
 _ACT_RE = re.compile(r"\bact\s+(\d{1,2}|" + "|".join(sorted(_ACT_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
@@ -52,7 +53,9 @@ def as_request(args: GenerateArgs | Mapping[str, Any]) -> GenerationRequest:
     data = args.model_dump() if isinstance(args, GenerateArgs) else dict(args)
     count = data.get("count", DEFAULT_OPTIONS)
     if isinstance(count, int) and count > MAX_OPTIONS:
-        raise ToolError(f"I can write at most {MAX_OPTIONS} options at a time; you asked for {count}. Ask for {MAX_OPTIONS} or fewer.")
+        raise ToolError(
+            f"I can write at most {MAX_OPTIONS} options at a time; you asked for {count}. Ask for {MAX_OPTIONS} or fewer."
+        )
     if isinstance(count, int) and count < 1:
         raise ToolError(f"ask for at least 1 option (1 to {MAX_OPTIONS}); you asked for {count}.")
     try:
@@ -79,7 +82,9 @@ def count_in(text: str) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
-def request_from_text(text: str, *, count: int | None = None, characters: list[str] | tuple[str, ...] = ()) -> GenerationRequest:
+def request_from_text(
+    text: str, *, count: int | None = None, characters: list[str] | tuple[str, ...] = ()
+) -> GenerationRequest:
     """A GenerationRequest from a writer's sentence, for the command line (the chat router does more).
 
     ``characters``: the draft's speakers; those the sentence names become required.

@@ -36,7 +36,8 @@ OUTDOOR_WORDS = (
 TIMES = ("NIGHT", "DAY", "DAWN", "EVENING", "LATER", "MORNING")
 _BRIEF_PLACE_RE = re.compile(
     r"\b(?:in|at|inside|outside|on|into)\s+(?:a|an|the|his|her|their|my|our)\s+((?:[a-z'-]+\s){0,2}?[a-z'-]+?)"
-    r"(?=$|[,.;!?]|\s+(?:while|when|where|as|with|and|after|before|during|because|to|for|who|that|at|in|on|by|near|about)\b)",
+    r"(?=$|[,.;!?]|\s+(?:while|when|where|as|with|and|after|before|during|because|to|for|who|that"
+    r"|at|in|on|by|near|about)\b)",
     re.IGNORECASE,
 )
 
