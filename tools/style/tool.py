@@ -83,7 +83,7 @@ def make_style_tool(styler: Any):
                        act: int | None = None, option: int | None = None) -> ToolResult:
         preset = style_or_example(style)
         target, what = pick_target(context, scene=scene, scene_ref=scene_ref, act=act, option=option)
-        return style_result(styler.transfer(target, preset), what)
+        return style_result(styler.transfer(target, preset, draft=context.script), what)
 
     return StructuredTool.from_function(
         func=style_transfer,

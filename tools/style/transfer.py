@@ -127,15 +127,19 @@ class StyleTransfer:
         return (lib_action[:3] or action), (lib_dialogue[:3] or dialogue), "library"
 
     # -- the public entry --------------------------------------------------------------------------
-    def transfer(self, script: Script, preset: Preset, *, progress: Progress | None = None) -> StyleResult:
+    def transfer(self, script: Script, preset: Preset, *, draft: Script | None = None,
+                 progress: Progress | None = None) -> StyleResult:
+        """Restyle `script` (a scene, an act, an option); `draft` is the whole script it comes from, whose
+        characters a rewrite must keep and may mention."""
         if not script.scenes and not script.preamble:
             raise ToolError("there is nothing to restyle: the text has no scenes or lines")
         source_text = fountain.render(_body(script))
         before = reparsed_shape(script)
         work = copy.deepcopy(_body(script))
         action_ex, dialogue_ex, ex_source = self.exemplars(preset, plain(source_text))
-        facts = ScriptFacts.of(script, [], 1)
-        names = [display_name(n) for n in script.characters]
+        whole = draft if draft is not None else script
+        facts = ScriptFacts.of(whole, [], 1)
+        names = list(dict.fromkeys(display_name(n) for n in script.characters + whole.characters))
         result = StyleResult(preset.id, preset.name, source_text, "", exemplar_source=ex_source)
         targets = [(els, j) for els in [work.preamble] + [s.elements for s in work.scenes]
                    for j, e in enumerate(els) if e.type in RESTYLED and e.text.strip()]
@@ -200,6 +204,14 @@ class StyleTransfer:
         n_old, n_new = len(plain(el.text).split()), len(candidate.split())
         if n_new > 3 * n_old + 25:
             return f"the rewrite ran long ({n_new} words for {n_old})"
+        old = els[j]
+        els[j] = Element(el.type, candidate, el.extensions, el.dual, False, el.level)
+        try:
+            diffs = before.differences(reparsed_shape(work))
+        finally:
+            els[j] = old
+        if diffs:
+            return "; ".join(diffs)
         missing = [nm for nm in mentioned if not re.search(r"\b" + re.escape(nm) + r"\b", candidate, re.IGNORECASE)]
         if missing:
             return "the rewrite lost " + ", ".join(missing)
@@ -212,13 +224,7 @@ class StyleTransfer:
             sim = float(vecs[0] @ vecs[1])
             if sim < self.min_similarity:
                 return f"the rewrite drifted from the meaning (similarity {sim:.2f})"
-        old = els[j]
-        els[j] = Element(el.type, candidate, el.extensions, el.dual, False, el.level)
-        try:
-            diffs = before.differences(reparsed_shape(work))
-        finally:
-            els[j] = old
-        return "; ".join(diffs) if diffs else None
+        return None
 
     # -- measures (STRAP: style strength, meaning kept, fluency) --------------------------------------
     def measure(self, source: str, output: str, preset: Preset) -> dict[str, Any]:
