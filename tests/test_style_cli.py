@@ -1,0 +1,46 @@
+"""`scriptroom style` through cli.main with the fake backend."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import cli.main
+import cli.style
+from screenplay.formats.fountain import parse
+from tools.library.embedder import HashingEmbedder
+
+SAMPLE = Path(__file__).parent / "fixtures" / "samples" / "lighthouse.fountain"
+
+
+@pytest.fixture(autouse=True)
+def registered(monkeypatch):
+    monkeypatch.setattr(cli.main, "COMMAND_MODULES", [*cli.main.COMMAND_MODULES, "cli.style"])
+    monkeypatch.setattr(cli.style, "make_embedder", HashingEmbedder)
+    monkeypatch.setattr(cli.style, "load_classifier", lambda embedder: None)  # the head expects MiniLM
+
+
+def test_style_scene_json(capsys):
+    assert cli.main.main(["style", str(SAMPLE), "--to", "noir", "--scene", "2", "--json", "--backend", "fake"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["style"] == "noir" and out["target"] == "scene 2"
+    restyled = parse(out["text"])
+    assert restyled.scenes[0].heading.text == "INT. LIGHTHOUSE KITCHEN - MORNING"
+    assert restyled.scenes[0].characters == ["DANIEL", "MARGARET"]
+    assert out["rewritten"] + out["kept"] == 5
+
+
+def test_style_stdin_example_and_errors(capsys, monkeypatch, tmp_path):
+    example = tmp_path / "voice.txt"
+    example.write_text("The sea is grey. The sea is always grey.\nShe walks. She does not look back.\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("INT. SHED - NIGHT\n\nTom mends a net.\n"))
+    assert cli.main.main(["style", "-", "--example", str(example), "--backend", "fake"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("INT. SHED - NIGHT") and "your example" in captured.err
+    assert cli.main.main(["style", str(SAMPLE), "--to", "vaporwave", "--scene", "1", "--backend", "fake"]) == 2
+    assert "unknown style" in capsys.readouterr().err
+    assert cli.main.main(["style", str(SAMPLE), "--to", "noir", "--backend", "fake"]) == 2
+    assert "say what to restyle" in capsys.readouterr().err
