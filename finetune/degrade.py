@@ -92,3 +92,24 @@ DEGRADATIONS: dict[str, Callable[[str, random.Random], str]] = {
     "generic_filler": generic_filler,
     "truncate": truncate,
 }
+
+
+def clean_excerpt(text: str, rng: random.Random) -> str | None:
+    """A short but whole piece of the scene, ending on a finished paragraph: short is not bad.
+
+    Professional scripts are full of eighth-page scenes; without these the scorer learns "short = truncated".
+    None when the scene has no such cut.
+    """
+    head, body = _split(text)
+    ends = [k for k in range(1, len(body)) if body[k - 1].rstrip()[-1:] in ".!?\"'’”-"]
+    if not ends:
+        return None
+    short = [k for k in ends if k <= max(2, len(body) // 3)] or ends[:1]
+    return "\n\n".join([head, *body[: rng.choice(short)]])
+
+
+def forced_heading(text: str, rng: random.Random) -> str:
+    """The same good scene under a forced heading without INT./EXT. (".BACK IN THE APARTMENT"): still good."""
+    head, body = _split(text)
+    place = re.sub(r"^(INT\.|EXT\.|INT\./EXT\.|I/E\.?)\s*", "", head).split(" - ")[0]
+    return "\n\n".join(["." + place.upper(), *body])

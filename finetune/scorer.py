@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from finetune.degrade import DEGRADATIONS
+from finetune.degrade import DEGRADATIONS, clean_excerpt, forced_heading
 from tools.critic.scene_scorer import DEFAULT_HEAD, FEATURES, Head, parse_scene, scene_features
 from tools.library.embedder import as_text_embedder
 
@@ -28,6 +28,7 @@ STARTER = Path(__file__).resolve().parents[1] / "tools" / "library" / "starter"
 @dataclass
 class ScorerConfig:
     per_scene: int = field(default=2, metadata={"help": "degraded copies per starter scene (kinds rotate)"})
+    excerpts: float = field(default=0.5, metadata={"help": "share of scenes that also give a short clean excerpt (good)"})
     holdout: float = field(default=0.2, metadata={"help": "share of source scenes held out for evaluation"})
     hidden: int = field(default=32, metadata={"help": "hidden units of the MLP head"})
     epochs: int = field(default=400, metadata={"help": "full-batch Adam steps"})
@@ -56,12 +57,20 @@ def starter_scenes(root: Path = STARTER) -> list[tuple[str, str]]:
     return out
 
 
-def make_examples(scenes: list[tuple[str, str]], per_scene: int, seed: int) -> list[Example]:
+def make_examples(scenes: list[tuple[str, str]], per_scene: int, seed: int, excerpts: float = 0.5) -> list[Example]:
     rng = random.Random(seed)
     kinds = list(DEGRADATIONS)
     out = []
     for n, (source, text) in enumerate(scenes):
-        out.append(Example(source, text, 1, "original"))
+        # Some good scenes wear a forced heading, as professional scripts do, so a missing prefix alone is no flaw.
+        if rng.random() < 0.2:
+            out.append(Example(source, forced_heading(text, rng), 1, "forced_heading"))
+        else:
+            out.append(Example(source, text, 1, "original"))
+        if rng.random() < excerpts:
+            short = clean_excerpt(text, rng)
+            if short:
+                out.append(Example(source, short, 1, "excerpt"))
         for k in range(per_scene):
             kind = kinds[(n * per_scene + k) % len(kinds)]
             out.append(Example(source, DEGRADATIONS[kind](text, rng), 0, kind))
@@ -135,7 +144,7 @@ def train(
     scenes = starter_scenes()
     if cfg.limit:
         scenes = random.Random(cfg.seed).sample(scenes, min(cfg.limit, len(scenes)))
-    examples = make_examples(scenes, cfg.per_scene, cfg.seed)
+    examples = make_examples(scenes, cfg.per_scene, cfg.seed, cfg.excerpts)
     train_ex, test_ex = split(examples, cfg.holdout, cfg.seed)
     t0 = time.perf_counter()
     say(f"embedding {len(examples)} scenes ({len(scenes)} sources x {1 + cfg.per_scene})")
@@ -165,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(DEFAULT_HEAD), help="where to write the head (.npz)")
     for name, f in ScorerConfig.__dataclass_fields__.items():
-        parser.add_argument("--" + name.replace("_", "-"), dest=name, type=type(f.default) if f.default is not None else int,
+        parser.add_argument("--" + name.replace("_", "-"), dest=name,
+                            type=type(f.default) if f.default is not None else int,
                             default=f.default, help=f.metadata.get("help", ""))
     args = parser.parse_args(argv)
     cfg = ScorerConfig(**{k: getattr(args, k) for k in ScorerConfig.__dataclass_fields__})

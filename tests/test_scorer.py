@@ -91,3 +91,20 @@ def test_shipped_head_with_minilm_tells_starter_scenes_from_degraded(embedder):
     good_scores, bad_scores = scorer.score_many(scenes), scorer.score_many(bad)
     correct = sum(s >= 0.5 for s in good_scores) + sum(s < 0.5 for s in bad_scores)
     assert correct / 12 >= 0.8, (good_scores, bad_scores)
+
+
+@pytest.mark.slow
+def test_shipped_head_scores_most_professional_scenes_as_well_crafted(embedder):
+    from pathlib import Path
+
+    from screenplay import load
+    from tools.critic.scene_scorer import scene_text
+
+    path = Path(__file__).resolve().parents[1].parent / "shared" / "realscripts" / "Big-Fish.fountain"
+    if not path.is_file():
+        pytest.skip("../shared/realscripts is not present")
+    scenes = load(path).scenes[:40]
+    scores = SceneScorer.load(embedder).score_scenes(scenes)
+    good = sum(s >= 0.5 for s in scores) / len(scores)
+    print(f"\nBig Fish, first 40 scenes: {good:.0%} scored >= 0.5")
+    assert good >= 0.75  # short professional scenes are not "truncated"

@@ -7,6 +7,7 @@ short lines, and any line it gets wrong falls back to the evidence, so a 135M mo
 from __future__ import annotations
 
 import re
+from string import capwords
 from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
@@ -149,16 +150,16 @@ def _premise(ev: Evidence) -> str:
     leads = [c.name for c in st.characters[:2]]
     places = list(st.locations)[:3]
     who = " and ".join(leads) if leads else "no speaking characters"
-    where = ", ".join(p.title() for p in places) if places else "unnamed places"
+    where = ", ".join(capwords(p.lower()) for p in places) if places else "unnamed places"
     return (f"{ev.title or 'The script'} ({ev.scope}): {st.pages} pages centred on {who}, "
             f"moving between {where}" + (f"; themes of {', '.join(ev.themes[0].terms[:3])}" if ev.themes else "") + ".")
 
 
 def _fallback_logline(ev: Evidence) -> str:
     st = ev.analytics.stats
-    leads = [c.name.title() for c in st.characters[:2]]
+    leads = [capwords(c.name.lower()) for c in st.characters[:2]]
     who = " and ".join(leads) if leads else "an unseen cast"
-    first, last = st.scenes[0].location.title(), st.scenes[-1].location.title()
+    first, last = capwords(st.scenes[0].location.lower()), capwords(st.scenes[-1].location.lower())
     where = f"from {first} to {last}" if first != last else f"in {first}"
     return f"A story of {who}, told in {len(st.scenes)} scenes {where}."
 

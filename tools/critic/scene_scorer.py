@@ -25,6 +25,7 @@ FEATURES = (
     "speakers", "bare_caps_lines", "ends_cleanly", "type_token_ratio", "repeated_lines", "mean_line_words",
 )
 _WORD_RE = re.compile(r"[A-Za-z']+")
+ENDINGS = ".!?\"'’”)-:…—–"
 
 
 class ScorerError(ValueError):
@@ -46,7 +47,9 @@ def scene_features(scene: Scene) -> list[float]:
         1 for e in els if e.type is ET.ACTION and "\n" not in e.text.strip() and e.text.strip() == e.text.strip().upper()
         and any(c.isalpha() for c in e.text)
     )
-    last = els[-1].text.rstrip() if els else ""
+    # Transitions (CUT TO:) and sections often close a scene; judge the ending by its last line of story.
+    story = [e for e in els if e.type in (ET.ACTION, ET.DIALOGUE, ET.PARENTHETICAL, ET.CENTERED, ET.LYRICS)]
+    last = story[-1].text.rstrip(" *_\t\n") if story else ""
     flat = [w.lower() for ws in words_by_el for w in ws][:300]
     lines = [e.text.strip().lower() for e in els if e.text.strip()]
     repeated = (len(lines) - len(set(lines))) / len(lines) if lines else 0.0
@@ -59,7 +62,7 @@ def scene_features(scene: Scene) -> list[float]:
         1.0 if cues else 0.0,
         min(len(scene.characters), 6) / 6,
         bare / len(els) if els else 0.0,
-        1.0 if last and last[-1] in ".!?\"'’”)-" else 0.0,
+        1.0 if last and last[-1] in ENDINGS else 0.0,
         len(set(flat)) / len(flat) if flat else 0.0,
         repeated,
         min(n_words / len(els), 40) / 40 if els else 0.0,
