@@ -185,7 +185,8 @@ def test_act_two_prompt_carries_the_end_of_act_one_and_its_characters_inside_del
     model = ScriptedChatModel.from_replies([GOOD])
     result = SceneGenerator(model).generate({"count": 3, "act": 2}, lighthouse_context())
     prompt = result.prompt
-    assert prompt == model.received[0][0].content + "\n\n" + human_prompt(model)
+    sent = [m[0].content + "\n\n" + m[-1].content for m in model.received]
+    assert prompt in sent and heading_of(prompt) == result.data["options"][0]["heading"]
     draft = block(prompt, "DRAFT")
     assert "EXT. JETTY - NIGHT" in draft and "The sea decides who stays" in draft
     assert "A storm." not in prompt and "Bubbles break the surface" not in prompt  # acts two and three stay out

@@ -216,3 +216,11 @@ def test_invented_speakers_are_given_to_the_unused_cast():
 def test_a_parenthetical_after_the_colon_moves_above_the_speech():
     text, _ = repair("NORA: (to Sam) Oh, no!\nSAM: What?", HEADING, CAST)
     assert "NORA WELLS\n(to Sam)\nOh, no!" in text
+
+
+def test_a_crowd_of_invented_names_is_folded_into_the_cast():
+    raw = "CLIP-IN\nNow?\n\nMISSOUTE\nDon't say.\n\nLOVERFIED\nNo.\n\nBIG BANG\nJEFF ANDERSON: I am going.\n\nNORA: Enough."
+    parts = read_scene(raw, ("NORA", "SAM"))
+    names = [s.name for s in parts.speeches]
+    assert len(set(names) - {"NORA", "SAM"}) <= 1
+    assert names[:2] == ["SAM", "MISSOUTE"] and names[-1] == "NORA"

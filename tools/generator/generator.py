@@ -394,7 +394,8 @@ class SceneGenerator:
             data={**extra, "options": data_options, "candidates": len(candidates),
                   "valid_candidates": sum(c.valid for c in candidates), "seconds": round(seconds, 3)},
             options=options,
-            prompt=candidates[0].prompt if candidates else None,
+            # The prompt behind option 1, so the writer can see why it came out as it did.
+            prompt=(chosen or candidates)[0].prompt if candidates else None,
         )
 
 

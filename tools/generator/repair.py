@@ -163,7 +163,7 @@ def read_scene(text: str, cast: tuple[str, ...]) -> SceneParts:
                     pm = _PAREN_RE.match(lines[i])
                     if pm and not block:
                         paren = pm.group(1).strip()
-                    elif _CUE_RE.match(lines[i]) and block:
+                    elif block and (_CUE_RE.match(lines[i]) or _SPEAKER_RE.match(lines[i])):
                         break
                     else:
                         block.append(lines[i])
@@ -184,17 +184,28 @@ def read_scene(text: str, cast: tuple[str, ...]) -> SceneParts:
 
 def _recast(parts: SceneParts, cast: tuple[str, ...]) -> None:
     """Names the model made up go to cast members who have not spoken yet: the program chose who is in
-    the scene, and a small model's invented names rarely mean anything."""
+    the scene, and a small model's invented names rarely mean anything. One extra speaker may stay (a
+    waiter, a voice); any more are shared out between the cast in turn."""
+    if not cast:
+        return
     spoken = {s.name for s in parts.speeches}
     unused = [c for c in cast if c not in spoken]
     mapping: dict[str, str] = {}
+    kept_extra: str | None = None
+    turn = 0
     for speech in parts.speeches:
-        if speech.name in cast:
+        if speech.name in cast or speech.name == kept_extra:
             continue
-        if speech.name not in mapping and unused:
-            mapping[speech.name] = unused.pop(0)
-        if speech.name in mapping:
-            speech.name = mapping[speech.name]
+        if speech.name not in mapping:
+            if unused:
+                mapping[speech.name] = unused.pop(0)
+            elif kept_extra is None:
+                kept_extra = speech.name
+                continue
+            else:
+                mapping[speech.name] = cast[turn % len(cast)]
+                turn += 1
+        speech.name = mapping[speech.name]
     if mapping:
         parts.repairs.append("gave the model's invented names to the scene's cast")
 
