@@ -224,3 +224,10 @@ def test_a_crowd_of_invented_names_is_folded_into_the_cast():
     names = [s.name for s in parts.speeches]
     assert len(set(names) - {"NORA", "SAM"}) <= 1
     assert names[:2] == ["SAM", "MISSOUTE"] and names[-1] == "NORA"
+
+
+def test_roles_in_a_brief_become_the_cast_when_there_is_no_draft():
+    plans = scaffolds(2, brief="a detective questions a widow in her apartment", style="noir", locations=[],
+                      known=[], required=[])
+    assert all(p.characters[:2] == ("DETECTIVE", "WIDOW") for p in plans)
+    assert plans[0].heading == "INT. APARTMENT - NIGHT"

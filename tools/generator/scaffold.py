@@ -33,6 +33,15 @@ OUTDOOR_WORDS = (
     "river", "lake", "cemetery", "playground", "main street", "harbor", "harbour", "mountain", "ranch", "jetty",
     "reef", "gallery", "shore", "cliff", "meadow", "farm", "courtyard", "campsite", "sea", "ocean", "parking",
 )
+# People a brief names by role ("a detective questions a widow"): they become the cues.
+ROLE_WORDS = (
+    "detective", "widow", "widower", "nurse", "patient", "doctor", "reporter", "heiress", "sheriff", "deputy",
+    "bartender", "waitress", "waiter", "priest", "teacher", "student", "captain", "pilot", "soldier", "general",
+    "mother", "father", "daughter", "son", "sister", "brother", "grandmother", "grandfather", "stranger", "thief",
+    "guard", "lawyer", "judge", "witness", "suspect", "boss", "clerk", "driver", "child", "girl", "boy", "king",
+    "queen", "prince", "princess", "knight", "ghost", "robot", "astronaut", "scientist", "engineer", "landlord",
+)
+_ROLE_RE = re.compile(r"\b(?:a|an|the|her|his|their|old|young)\s+(" + "|".join(ROLE_WORDS) + r")\b", re.IGNORECASE)
 TIMES = ("NIGHT", "DAY", "DAWN", "EVENING", "LATER", "MORNING")
 _BRIEF_PLACE_RE = re.compile(
     r"\b(?:in|at|inside|outside|on|into)\s+(?:a|an|the|his|her|their|my|our)\s+((?:[a-z'-]+\s){0,2}?[a-z'-]+?)"
@@ -68,6 +77,11 @@ def place_from_brief(brief: str) -> str | None:
         return None
     place = m.group(1).strip()
     return place.upper() if len(place) >= 3 else None
+
+
+def roles_from_brief(brief: str) -> list[str]:
+    """"a detective questions a widow" -> ["DETECTIVE", "WIDOW"]."""
+    return list(dict.fromkeys(m.group(1).upper() for m in _ROLE_RE.finditer(brief or "")))
 
 
 def is_outdoors(location: str) -> bool:
@@ -120,6 +134,8 @@ def scaffolds(k: int, *, brief: str, style: str | None, locations: list[str], kn
               prefixes: dict[str, str] | None = None) -> list[Scaffold]:
     """``k`` scaffolds that differ in place, time, cast and temperature."""
     pool = location_pool(brief=brief, locations=locations, style=style)
+    if not known:
+        known = roles_from_brief(brief)
     temps = temperatures(k)
     times = [t for t in TIMES if t != last_time] if last_time else list(TIMES)
     out = []
