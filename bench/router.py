@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -45,8 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(3):
         router.route("warm up the embedder")
     report = evaluate(router.route, rows)
+    # CPU seconds per route: what a route costs on an idle core, whatever else shares the machine.
+    cpu = []
+    for row in rows:
+        start = time.process_time()
+        router.route(row.text, characters=row.characters)
+        cpu.append((time.process_time() - start) * 1000)
+    cpu.sort()
     print(f"torch threads {opts.threads}, lexical cues {'off' if opts.no_cues else 'on'}")
     print_report("all", report)
+    print(f"CPU time per route   p50 {cpu[len(cpu) // 2]:.1f} ms, p95 {cpu[int(0.95 * (len(cpu) - 1))]:.1f} ms (wall clock above includes waiting for a shared core)")
     for split in ("dev", "holdout"):
         part = [r for r in rows if r.split == split]
         if part:

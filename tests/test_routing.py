@@ -73,6 +73,15 @@ def test_labeled_set_meets_the_targets(router):
     assert full_p50 < 1.5 * bare_p50 + 10, (full_p50, bare_p50)
 
 
+def test_single_message_embedding_matches_encode(router, embedder):
+    import numpy as np
+
+    text = "make the second one darker"
+    fast = router._embed_one(text)
+    slow = embedder.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0]
+    assert np.allclose(fast, slow, atol=1e-5)
+
+
 def test_worked_examples(router):
     d = router.route("give me three openings for act two")
     assert (d.intent, d.args, d.clarify, d.layer) == ("generate", {"count": 3, "beat": "opening", "act": 2}, None, "semantic")
@@ -133,3 +142,15 @@ def test_cli_route_prints_the_decision(monkeypatch, capsys):
     assert cli.main.main(["route", "write a scene where maya lies", "--characters", "MAYA, LEO"]) == 0
     text = capsys.readouterr().out
     assert "intent:     generate" in text and "'MAYA'" in text
+
+
+def test_native_router_falls_back_to_the_semantic_router(router):
+    from langchain_core.messages import AIMessage
+
+    from agent.routing.native import ToolCallingRouter
+    from tests.test_routing_native import ToolFakeChatModel
+
+    bad_call = {"name": "critique", "args": {"path": "/etc/passwd"}, "id": "c1", "type": "tool_call"}
+    model = ToolFakeChatModel(messages=iter([AIMessage(content="", tool_calls=[bad_call])]))
+    d = ToolCallingRouter(model, fallback=router).route("give me a logline")
+    assert (d.intent, d.args, d.layer) == ("summarize", {"level": "logline"}, "fallback")

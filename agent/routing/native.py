@@ -42,7 +42,7 @@ def tool_specs(tool_schemas: Mapping[str, type[BaseModel]]) -> list[dict[str, An
 
 
 def system_prompt() -> str:
-    return importlib.resources.files("agent.routing").joinpath("prompts/native_system.md").read_text(encoding="utf-8")
+    return importlib.resources.files("agent.routing").joinpath("native_system.md").read_text(encoding="utf-8")
 
 
 class ToolCallingRouter:
