@@ -54,7 +54,7 @@ class SFTConfig:
     batch_size: int = field(default=1, metadata={"help": "examples per device per step"})
     grad_accum: int = field(default=8, metadata={"help": "gradient accumulation steps"})
     learning_rate: float = field(default=2e-4, metadata={"help": "peak learning rate"})
-    warmup_ratio: float = field(default=0.03, metadata={"help": "share of steps spent warming up"})
+    warmup: float = field(default=0.03, metadata={"help": "warm-up: a share of the steps when below 1, else a step count"})
     lr_scheduler: str = field(default="cosine", metadata={"help": "transformers scheduler name"})
     optim: str = field(default="auto", metadata={"help": "auto (paged_adamw_8bit on CUDA, adamw_torch on CPU) or a name"})
     gradient_checkpointing: bool = field(default=False, metadata={"help": "recompute activations to save memory"})
@@ -63,6 +63,7 @@ class SFTConfig:
     eval_steps: int = field(default=0, metadata={"help": "evaluate on validation every N steps (0: never)"})
     max_train: int = field(default=0, metadata={"help": "use at most this many training examples (0: all)"})
     seed: int = field(default=0, metadata={"help": "seed for LoRA init and data order"})
+    threads: int = field(default=0, metadata={"help": "CPU threads for torch (0: torch's default; 1 on a busy shared CPU)"})
     resume: bool = field(default=False, metadata={"help": "continue from the newest checkpoint in output"})
 
 
@@ -96,7 +97,7 @@ class EvalConfig:
     loss_examples: int = field(default=24, metadata={"help": "validation examples for loss / perplexity"})
     generations: int = field(default=12, metadata={"help": "scenes generated per model for form and critic"})
     max_new_tokens: int = field(default=320, metadata={"help": "tokens per generated scene"})
-    max_length: int = field(default=1024, metadata={"help": "longest validation example for loss"})
+    max_length: int = field(default=512, metadata={"help": "answer tokens scored per validation example"})
     critic: bool = field(default=True, metadata={"help": "score scenes with the critic's SceneScorer if present"})
     write_card: bool = field(default=True, metadata={"help": "write the results into the adapter's README.md"})
     seed: int = field(default=0, metadata={"help": "seed for choosing validation examples"})
