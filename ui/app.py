@@ -28,9 +28,10 @@ def build_app(runtime: Runtime) -> gr.Blocks:
     with gr.Blocks(title=TITLE) as demo:
         writer = gr.BrowserState("", storage_key="scriptroom-writer")
         session = gr.State(None)  # one Session per browser tab
-        options = gr.State([])  # the Fountain options now on show
+        # The Fountain options on show; a hidden JSON rather than State so API clients receive them.
+        options = gr.JSON([], visible=False)
 
-        gr.Markdown(f"# 🎬 {TITLE}\n{INTRO}\n\n<sub>Model: {info.name} · {info.backend}</sub>")
+        gr.Markdown(f"# {TITLE}\n{INTRO}\n\n<sub>Model: {info.name} · {info.backend}</sub>")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(

@@ -100,7 +100,8 @@ class WritersRoom:
 
         stats = compute(script)
         return (
-            f"Loaded **{session.project.name}**: {len(script.scenes)} scenes, about {stats.pages} pages, "
+            f"Loaded **{session.project.name}**: {len(script.scenes)} scenes, about {stats.pages} "
+            f"page{'' if stats.pages == 1 else 's'}, "
             f"{len(script.characters)} speaking characters. Ask me for notes, a summary, new scenes or rewrites."
         )
 

@@ -9,7 +9,7 @@ from typing import Any, Iterator, Sequence
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
 
 DEFAULT_REPLY = "I'm Scriptroom's scripted test model. Point SCRIPTROOM_BACKEND at a real model for real answers."
@@ -33,6 +33,11 @@ class ScriptedChatModel(GenericFakeChatModel):
     def bind_tools(self, tools: Any, **kwargs: Any) -> "ScriptedChatModel":
         return self
 
+    def reply(self, messages: list[BaseMessage]) -> AIMessage:
+        """The next scripted reply; subclasses may compute one from the messages instead."""
+        result = GenericFakeChatModel._generate(self, messages)
+        return result.generations[0].message
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -41,7 +46,7 @@ class ScriptedChatModel(GenericFakeChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         self.received.append(list(messages))
-        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+        return ChatResult(generations=[ChatGeneration(message=self.reply(messages))])
 
     def _stream(
         self,
@@ -51,8 +56,7 @@ class ScriptedChatModel(GenericFakeChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         self.received.append(list(messages))
-        result = super()._generate(messages, stop=stop, run_manager=None, **kwargs)
-        message = result.generations[0].message
+        message = self.reply(messages)
         if getattr(message, "tool_calls", None):
             yield ChatGenerationChunk(message=AIMessageChunk(content=message.content, tool_calls=message.tool_calls))
             return

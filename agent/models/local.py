@@ -20,6 +20,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import ConfigDict
 
 from agent.models.errors import ModelUnavailableError
+from agent.models.gpu import on_gpu
 
 ROLE_NAMES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
 
@@ -133,6 +134,7 @@ class LocalEngine:
             ids = ids[:, -budget:]
         return ids.to(self.device)
 
+    @on_gpu
     def stream(self, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str]:
         """Yield text pieces as they are decoded."""
         import torch

