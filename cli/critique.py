@@ -10,6 +10,9 @@ from typing import Any
 from cli.main import emit
 
 
+NOTES_MAX_TOKENS = 128
+
+
 def add_parsers(sub: Any) -> None:
     from agent.settings import add_settings_flags
 
@@ -50,7 +53,8 @@ def run_critique(args: Any) -> int:
     if not args.no_llm:
         from agent.models.factory import build_chat_model
 
-        model = build_chat_model(settings)
+        # The model writes four short lines; a cap keeps a small CPU model from rambling for minutes.
+        model = build_chat_model(settings.with_(max_new_tokens=min(settings.max_new_tokens, NOTES_MAX_TOKENS)))
     embedder = None if args.no_scores else make_embedder()
     out_dir = out.parent if out is not None else Path(tempfile.mkdtemp(prefix="scriptroom-critique-"))
     progress = None if args.json else (lambda msg: print(f"... {msg}", file=sys.stderr))

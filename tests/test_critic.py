@@ -174,7 +174,8 @@ def test_drafts_without_scenes_raise_a_clear_tool_error(tmp_path, text):
     "INT. ROOM - DAY\n\nBOB\nHi.\n",  # one scene, one line
 ])
 def test_tiny_drafts_give_sensible_output(tmp_path, text):
-    result = critic(tmp_path, scorer=random_scorer())[0].critique(parse(text))
+    plots = "BOB" not in text  # one run draws charts for a draft with no speakers at all
+    result = critic(tmp_path, scorer=random_scorer(), plots=plots)[0].critique(parse(text))
     assert result.data["notes"]["verdict"] in VERDICTS
     assert Path(result.data["reports"]["pdf"]).stat().st_size > 1000
 
