@@ -12,6 +12,13 @@ from typing import Any, Sequence
 COMMAND_MODULES = [
     "cli.chat",
     "cli.documents",
+    "cli.library",
+    "cli.route",
+    "cli.generate",
+    "cli.critique",
+    "cli.summarize",
+    "cli.style",
+    "cli.finetune",
 ]
 
 # Errors a writer can cause: printed as one clear line, exit status 2. Anything else is a bug and raises.

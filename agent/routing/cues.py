@@ -17,7 +17,7 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("summarize", r"\bsumm?ar\w*|\brecap\w*|\btl;?dr\b|\blogline|\bsynops\w*|\bsinopsis|\bbeat sheet"
          r"|\bsum (?:it )?up\b|\bresum\w*|\bzusammen\w*|\boverview\b|\bbreakdown\b|\bgist\b", 0.25),
         ("summarize", r"\bwhat happens in\b|\bwhat(?:'s| is) (?:this|my|the) (?:script|draft|story|screenplay) about\b", 0.15),
-        ("critique", r"\bcriti\w*|\bcritque|\bfeedback|\bnotes? on\b|\bwhat'?s wrong\b|\bweak\w*|\bdoesn'?t work"
+        ("critique", r"\bcriti\w*|\bcritque|\bfeedback|\bnotes? on\b|\bwhat(?:'?s| is) wrong\b|\bweak\w*|\bdoesn'?t work"
          r"|\bnot working\b|\bhonest\b|\bopinion\b|\brate\b|\breview\b|\btear (?:it )?apart|\bfeel\w* (?:flat|off|clunky)"
          r"|\bclunky\b|\bflat\b|\bdrag\w*|\bbelievable\b|\bdoes .{1,40} (?:land|work)\b|\bworking\?|\bqui ne va pas\b"
          r"|\bwhat do you think\b|\btell me if\b|\bcheck (?:my|the)\b|\bclear enough\b", 0.25),
