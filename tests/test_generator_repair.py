@@ -70,6 +70,10 @@ def test_prose_fallback_uses_quotes_then_sentences():
     plain, _ = repair("The wind is cold. The lights flicker. Nora turns away. Sam follows.", HEADING, CAST,
                       prose_fallback=True)
     assert check_scene(plain).speeches >= 2
+    lone, _ = repair("the wind is cold and the lights flicker", HEADING, CAST, prose_fallback=True)
+    assert check_scene(lone).speeches == 1
+    nothing, _ = repair("x", HEADING, CAST, prose_fallback=True)
+    assert not check_scene(nothing).valid
     without, _ = repair("The wind is cold. The lights flicker.", HEADING, CAST)
     assert not check_scene(without).valid  # no fallback asked: no dialogue invented
 

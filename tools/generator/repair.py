@@ -266,10 +266,10 @@ def exchange_from_prose(parts: SceneParts, cast: tuple[str, ...]) -> SceneParts:
             _add_speech(out, cast[j % len(cast)], q[:-1] + "." if q.endswith(",") else q, "")
         return out
     sentences = [s.strip() for p in prose for s in _SENTENCE_RE.split(p) if s.strip()]
-    if len(sentences) < 2:
+    if not sentences or (len(sentences) == 1 and len(sentences[0].split()) < 2):
         return parts
-    keep = max(1, min(2, len(sentences) // 3))
-    out.action = [" ".join(sentences[:keep])]
+    keep = min(2, len(sentences) // 3)  # a lone sentence is all speech
+    out.action = [" ".join(sentences[:keep])] if keep else []
     for j, s in enumerate(sentences[keep:][:MAX_SPEECHES]):
         _add_speech(out, cast[j % len(cast)], s, "")
     return out
