@@ -48,6 +48,23 @@ class Runtime:
                 runtime.agent.tools.update(builder(runtime))
         return runtime
 
+    def switch_adapter(self, adapter: str | None) -> str:
+        """Reload the local model with another LoRA adapter (or none), without a restart.
+
+        The model is shared by every session on this server, so the switch applies to all of them.
+        """
+        from agent.models.factory import load_engine
+
+        if self.settings.backend != "local":
+            return f"Adapters apply to the local backend; this server uses {self.settings.backend}."
+        self.settings = self.settings.with_(adapter=adapter or None)
+        model = build_chat_model(self.settings, engine=load_engine(self.settings))
+        self.agent.chat_model = model
+        self.agent.info = model_info(self.settings, model)
+        for builder in TOOL_BUILDERS:  # tools hold the model they were built with
+            self.agent.tools.update(builder(self))
+        return f"Now using {self.agent.info.name}" + (f" with adapter {adapter}." if adapter else " without an adapter.")
+
     def new_session(self) -> Session:
         return Session()
 
@@ -142,6 +159,7 @@ def _critic_tools(runtime: Runtime) -> dict[str, Any]:
         scorer=_scene_scorer(runtime),
         out_dir=runtime.settings.home / "reports",
     )
+    runtime.extras["critic"] = critic  # the Analysis panel calls it directly, with a progress bar
     tool = make_critic_tool(critic)
     return {tool.name: tool}
 

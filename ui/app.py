@@ -7,6 +7,7 @@ from typing import Any
 import gradio as gr
 
 from agent.runtime import Runtime
+from tools.base import ToolError
 from tools.schemas import STYLE_PRESETS
 from ui.handlers import DRAFT_TYPES, WritersRoom, option_html
 
@@ -109,6 +110,11 @@ def build_app(runtime: Runtime) -> gr.Blocks:
                         gr.Markdown(f"**Backend** {info.backend} · **model** {info.name}")
                         temperature = gr.Slider(0, 1.5, value=runtime.settings.temperature, step=0.05, label="Temperature")
                         n_options = gr.Slider(1, 10, value=3, step=1, label="Options per request")
+                        adapter = gr.Dropdown(
+                            choices=_adapter_choices(runtime), value=runtime.settings.adapter or "none",
+                            label="LoRA adapter (applies to everyone on this server)",
+                        )
+                        adapter_status = gr.Markdown()
                         gr.Markdown("Style presets: " + ", ".join(STYLE_PRESETS))
 
         panel_outputs = [chatbot, session, options, draft_view]
@@ -144,6 +150,10 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         analyze.click(_analysis(room), [session], [plots, notes], api_name="analyze")
         temperature.change(_set("temperature"), [temperature, session], session)
         n_options.change(_set("options_count", int), [n_options, session], session)
+        adapter.change(
+            lambda a: runtime.switch_adapter(None if a == "none" else a), [adapter], adapter_status,
+            concurrency_limit=1,
+        )
     return demo
 
 
@@ -156,21 +166,34 @@ def _retry(room: WritersRoom):
 
 
 def _analysis(room: WritersRoom):
-    def analysis(session: Any):
-        tool = room.runtime.agent.tools.get("critique")
-        if tool is None:
+    def analysis(session: Any, progress=gr.Progress()):
+        critic = room.runtime.extras.get("critic")
+        if critic is None:
             return [], "The critic is not part of this Scriptroom yet."
         if session is None or session.project is None:
             return [], "Attach a draft first."
-        events = list(room.runtime.agent.run(session, "/critique"))
-        output = next((e.data for e in events if e.kind.value == "tool_output"), None)
-        if output is None:
-            return [], next((e.text for e in events if e.kind.value == "error"), "The critique did not finish.")
-        paths = output.get("data", {}).get("plots", {})
-        images = list(paths.values()) if isinstance(paths, dict) else list(paths)
-        return images, output.get("summary", "")
+        steps = iter(range(1, 100))
+
+        def say(message: str) -> None:
+            progress(min(0.95, next(steps) / 10), desc=message)
+
+        try:
+            result = critic.critique(session.project.script, progress=say)
+        except ToolError as exc:
+            return [], f"⚠️ {exc}"
+        plots = result.data.get("plots", {})
+        images = list(plots.values()) if isinstance(plots, dict) else list(plots)
+        return images, result.summary
 
     return analysis
+
+
+def _adapter_choices(runtime: Runtime) -> list[str]:
+    if runtime.settings.backend != "local":
+        return ["none"]
+    from finetune.adapters import list_adapters
+
+    return ["none", *[str(a.path) for a in list_adapters(runtime.settings)]]
 
 
 def _set(field: str, cast=float):
