@@ -27,6 +27,8 @@ USER_ERRORS = [
     ("agent.models.errors", "ModelUnavailableError"),
     ("screenplay.errors", "ScriptImportError"),
     ("screenplay.errors", "ScriptExportError"),
+    ("tools.library.errors", "LibraryError"),
+    ("tools.base", "ToolError"),
 ]
 
 
