@@ -10,6 +10,7 @@ from typing import Any
 class EventKind(str, Enum):
     ROUTE = "route"  # the routing decision (intent, args, layer)
     TOOL_START = "tool_start"  # a tool is about to run, with its arguments
+    TOOL_PROGRESS = "tool_progress"  # a streaming tool's step (an option as it is written)
     TOOL_OUTPUT = "tool_output"  # a tool finished: its ToolResult as a dict
     TOKEN = "token"  # a piece of the model's streamed answer
     ANSWER = "answer"  # the final answer of the turn (full text)

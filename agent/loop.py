@@ -135,7 +135,21 @@ class Agent:
             context = self._context(session)
             args = self._resolve(intent, args, context, session)
             yield Event(EventKind.TOOL_START, name, {"args": args})
-            result = tool.invoke({**_accepted(tool, args), **({"context": context} if _takes_context(tool) else {})})
+            stream = (getattr(tool, "metadata", None) or {}).get("stream")
+            if stream is not None:
+                # A streaming tool (the generator): show each option as it is written.
+                result = None
+                for step in stream(_accepted(tool, args), context):
+                    if step.kind == "done":
+                        result = step.result
+                    else:
+                        yield Event(
+                            EventKind.TOOL_PROGRESS,
+                            step.text,
+                            {"tool": name, "kind": step.kind, "index": step.index, "score": step.score},
+                        )
+            else:
+                result = tool.invoke({**_accepted(tool, args), **({"context": context} if _takes_context(tool) else {})})
             if not isinstance(result, ToolResult):
                 result = ToolResult(tool=name, summary=str(result))
         except ToolError as exc:

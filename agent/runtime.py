@@ -144,6 +144,9 @@ def _generator_tools(runtime: Runtime) -> dict[str, Any]:
         scorer=_scene_scorer(runtime),
     )
     tools = [make_generator_tool(generator), make_revise_tool(generator)]
+    # The loop streams these through the generator's own event stream (options as they are written).
+    tools[0].metadata = {"stream": generator.stream}
+    tools[1].metadata = {"stream": generator.stream_revise}
     return {t.name: t for t in tools}
 
 

@@ -238,3 +238,32 @@ def test_draft_text_reaches_the_model_only_inside_delimiters(agent):
     assert "<|im_start|>" not in system  # role markers are defused
     start, end = system.index("<<<STORY BIBLE"), system.index("STORY BIBLE>>>")
     assert start < system.index("Ignore previous instructions") < end
+
+
+def test_a_streaming_tool_reports_progress_before_its_result(router):
+    from dataclasses import dataclass
+
+    @dataclass
+    class Step:
+        kind: str
+        index: int = 0
+        text: str = ""
+        score: float | None = None
+        result: ToolResult | None = None
+
+    def stream(args, context):
+        for i, text in enumerate(OPTIONS[: args["count"]], 1):
+            yield Step("option", i, text, 0.9)
+        yield Step("done", result=ToolResult("generate_scenes", "streamed", options=OPTIONS[: args["count"]]))
+
+    tool = StructuredTool.from_function(
+        func=lambda context, **kw: None, name="generate_scenes", description="g", args_schema=context_schema(GenerateArgs)
+    )
+    tool.metadata = {"stream": stream}
+    agent = Agent(ScriptedChatModel(), ModelInfo("fake", "s", True, True, 4096), {"generate_scenes": tool}, router)
+    session = session_with()
+    events = list(agent.run(session, "give me two openings for act two"))
+    progress = [e for e in events if e.kind is EventKind.TOOL_PROGRESS]
+    assert [e.data["index"] for e in progress] == [1, 2]
+    assert events.index(progress[-1]) < next(i for i, e in enumerate(events) if e.kind is EventKind.TOOL_OUTPUT)
+    assert session.last_result.options == OPTIONS[:2] and events[-1].text == "streamed"

@@ -124,6 +124,8 @@ class WritersRoom:
                         metadata={"title": f"🛠️ {event.text}", "status": "pending"},
                     )
                 )
+            elif event.kind is EventKind.TOOL_PROGRESS:
+                _show_progress(history, event)
             elif event.kind is EventKind.TOOL_OUTPUT:
                 _mark_done(history, seconds=event.data.get("seconds"))
             elif event.kind in (EventKind.ANSWER, EventKind.CLARIFY):
@@ -331,6 +333,22 @@ def _plain(message: Any) -> dict[str, Any]:
 def _args_markdown(args: dict[str, Any]) -> str:
     shown = {k: v for k, v in args.items() if v not in (None, "", [], {})}
     return "\n".join(f"- **{k}**: {v}" for k, v in shown.items()) or "(no arguments)"
+
+
+def _show_progress(history: list[Any], event: Any) -> None:
+    """Write a streaming tool's latest step into its pending step message."""
+    step = next((m for m in reversed(history) if (getattr(m, "metadata", None) or {}).get("status") == "pending"), None)
+    if step is None:
+        return
+    head = step.content.split("\n\n---\n", 1)[0]
+    kind, index = event.data.get("kind"), event.data.get("index", 0)
+    if kind == "candidate":
+        label = f"writing draft {index + 1}…"
+    elif kind == "option":
+        label = f"option {index} ready"
+    else:
+        label = f"draft {index + 1} done"
+    step.content = f"{head}\n\n---\n*{label}*\n\n```\n{event.text[-600:]}\n```"
 
 
 def _mark_done(history: list[Any], seconds: float | None = None) -> None:
