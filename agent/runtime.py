@@ -33,6 +33,7 @@ class Runtime:
         *,
         chat_model: Any = None,
         embedder: Any = None,
+        router: Any = None,
         with_tools: bool = True,
     ) -> "Runtime":
         model = chat_model if chat_model is not None else build_chat_model(settings)
@@ -43,7 +44,7 @@ class Runtime:
             from tools.embeddings import load_embedder
 
             runtime.embedder = embedder if embedder is not None else load_embedder()
-            runtime.agent.router = build_router(runtime)
+            runtime.agent.router = router if router is not None else build_router(runtime)
             for builder in TOOL_BUILDERS:
                 runtime.agent.tools.update(builder(runtime))
         return runtime

@@ -28,11 +28,11 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def app_url(tmp_path, embedder):
+def app_url(tmp_path, embedder, router):
     from ui.app import CSS, build_app
 
     settings = Settings(home=tmp_path / "home", backend="fake", port=free_port())
-    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Maya keeps the diner open all night.\n\nMAYA\nWe're still open."]), embedder=embedder)
+    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Maya keeps the diner open all night.\n\nMAYA\nWe're still open."]), embedder=embedder, router=router)
     demo = build_app(runtime)
     demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(server_name="127.0.0.1", server_port=settings.port, prevent_thread_lock=True, quiet=True, css=CSS)
