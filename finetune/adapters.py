@@ -62,3 +62,30 @@ def list_adapters(settings: Any) -> list[AdapterInfo]:
             if info is not None:
                 out.append(info)
     return out
+
+
+def export_adapter(src: str | Path, dest: str | Path, *, half: bool = True, base_model: str | None = None) -> AdapterInfo:
+    """Copy a trained adapter (config, weights, Scriptroom metadata) to `dest` without checkpoints or tokenizer
+    files, weights in fp16 when `half` (half the size; PEFT casts them back on load)."""
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    src, dest = Path(src), Path(dest)
+    if not (src / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"{src} has no adapter_config.json")
+    dest.mkdir(parents=True, exist_ok=True)
+    config = json.loads((src / "adapter_config.json").read_text(encoding="utf-8"))
+    if base_model:
+        config["base_model_name_or_path"] = base_model  # a public id instead of a local cache path
+    (dest / "adapter_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    tensors = load_file(str(src / "adapter_model.safetensors"))
+    if half:
+        tensors = {k: v.half().contiguous() for k, v in tensors.items()}
+    save_file(tensors, str(dest / "adapter_model.safetensors"), metadata={"format": "pt"})
+    for name in (META_FILE, "README.md"):
+        if (src / name).is_file():
+            shutil.copyfile(src / name, dest / name)
+    info = adapter_info(dest)
+    assert info is not None
+    return info

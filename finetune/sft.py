@@ -103,10 +103,7 @@ def training_args(cfg: Any, *, output: str, cls: Any, **extra: Any) -> Any:
 
 
 def run_sft(cfg: SFTConfig, *, settings: Any = None, progress: bool = True) -> TrainResult:
-    from datasets import Dataset
     from transformers import AutoTokenizer
-    from trl import SFTConfig as TRLSFTConfig
-    from trl import SFTTrainer
 
     train_rows = load_split(cfg.data, "train", cfg.tasks, cfg.max_train)
     if not train_rows:
@@ -121,11 +118,24 @@ def run_sft(cfg: SFTConfig, *, settings: Any = None, progress: bool = True) -> T
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    if cfg.threads:
-        import torch
+    import torch
 
+    threads = torch.get_num_threads()
+    if cfg.threads:
         # Oversubscribed cores make torch's threads wait on each other; fewer threads finish sooner.
         torch.set_num_threads(cfg.threads)
+    try:
+        return _train(cfg, model_dir, tokenizer, train_rows, val_rows, resume_from, progress)
+    finally:
+        torch.set_num_threads(threads)  # process-wide: give the caller back its setting
+
+
+def _train(cfg: SFTConfig, model_dir: Path, tokenizer: Any, train_rows: list, val_rows: list,
+           resume_from: str | None, progress: bool) -> TrainResult:
+    from datasets import Dataset
+    from trl import SFTConfig as TRLSFTConfig
+    from trl import SFTTrainer
+
     model = load_base(model_dir, load_in_4bit=cfg.load_in_4bit)
     model = make_trainable(
         model,
