@@ -208,7 +208,6 @@ def test_tool_is_named_critique_with_injected_context(tmp_path, draft):
 def test_cli_critique_writes_pdf_and_json(tmp_path, monkeypatch, capsys):
     import cli.main
 
-    monkeypatch.setattr(cli.main, "COMMAND_MODULES", [*cli.main.COMMAND_MODULES, "cli.critique"])
     report = tmp_path / "r" / "report.pdf"
     assert cli.main.main(["critique", str(DATA / "mixed-1.fountain"), "--backend", "fake", "--no-scores",
                           "-o", str(report)]) == 0

@@ -14,8 +14,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "fountain"
 
 @pytest.fixture(autouse=True)
 def documents_command(monkeypatch):
-    if "cli.documents" not in cli_main.COMMAND_MODULES:
-        monkeypatch.setattr(cli_main, "COMMAND_MODULES", [*cli_main.COMMAND_MODULES, "cli.documents"])
     monkeypatch.delenv("SCRIPTROOM_MAX_UPLOAD_MB", raising=False)
 
 

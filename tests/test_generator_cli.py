@@ -5,19 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 import cli.main
 from screenplay.formats.fountain import parse
 from tools.scene_scoring import check_scene
 
 DRAFT = Path(__file__).parent / "fixtures" / "generator" / "lighthouse.fountain"
-
-
-@pytest.fixture(autouse=True)
-def generate_command(monkeypatch):
-    if "cli.generate" not in cli.main.COMMAND_MODULES:
-        monkeypatch.setattr(cli.main, "COMMAND_MODULES", [*cli.main.COMMAND_MODULES, "cli.generate"])
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

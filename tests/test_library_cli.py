@@ -42,7 +42,6 @@ Nobody move.
 
 @pytest.fixture
 def run_cli(monkeypatch, hashing_embedder, capsys):
-    monkeypatch.setattr(cli.main, "COMMAND_MODULES", [*cli.main.COMMAND_MODULES, "cli.library"])
     monkeypatch.setattr("cli.library.make_embedder", lambda: hashing_embedder)
 
     def run(*argv: str) -> tuple[int, str, str]:

@@ -54,7 +54,6 @@ def test_markdown_to_fountain_handles_prologues_and_inline_directions():
 def test_index_shakespeare_is_opt_in_and_tagged(monkeypatch, tmp_path, hashing_embedder, capsys, plays):
     macbeth = [p for p in plays if p.source == "shakespeare/macbeth.fountain"]
     monkeypatch.setattr(shakespeare, "shakespeare_plays", lambda: macbeth)  # one play keeps the test fast
-    monkeypatch.setattr(cli.main, "COMMAND_MODULES", [*cli.main.COMMAND_MODULES, "cli.library"])
     monkeypatch.setattr("cli.library.make_embedder", lambda: hashing_embedder)
     lib = str(tmp_path / "lib")
     assert cli.main.main(["index", "--shakespeare", "--library", lib, "--json"]) == 0

@@ -135,7 +135,6 @@ def test_fake_role_markers_change_nothing_dangerous(router, message):
 def test_cli_route_prints_the_decision(monkeypatch, capsys):
     import cli.main
 
-    monkeypatch.setattr(cli.main, "COMMAND_MODULES", [*cli.main.COMMAND_MODULES, "cli.route"])
     assert cli.main.main(["route", "insert option 2 after scene 14", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out == {"intent": "insert", "args": {"option": 2, "after_scene": 14}, "confidence": out["confidence"], "layer": "semantic", "clarify": None}

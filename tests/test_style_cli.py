@@ -18,8 +18,6 @@ SAMPLE = Path(__file__).parent / "fixtures" / "samples" / "lighthouse.fountain"
 
 @pytest.fixture(autouse=True)
 def registered(monkeypatch):
-    if "cli.style" not in cli.main.COMMAND_MODULES:  # registered in cli.main once merged
-        monkeypatch.setattr(cli.main, "COMMAND_MODULES", [*cli.main.COMMAND_MODULES, "cli.style"])
     monkeypatch.setattr(cli.style, "make_embedder", HashingEmbedder)
     monkeypatch.setattr(cli.style, "load_classifier", lambda embedder: None)  # the head expects MiniLM
 
