@@ -28,8 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, ModelUnavailableError) as exc:
         print(f"scriptroom: error: {exc}", file=sys.stderr)
         return 2
+    import threading
+
     from ui.app import launch
 
+    # The first start indexes the starter scene library; do it while the page loads.
+    threading.Thread(target=runtime.warm, name="warm-library", daemon=True).start()
     launch(runtime)
     return 0
 

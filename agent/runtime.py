@@ -34,12 +34,14 @@ class Runtime:
         chat_model: Any = None,
         embedder: Any = None,
         router: Any = None,
+        library: Any = None,
         with_tools: bool = True,
     ) -> "Runtime":
         model = chat_model if chat_model is not None else build_chat_model(settings)
         info = model_info(settings, model)
         agent = Agent(chat_model=model, info=info)
-        runtime = cls(settings=settings, agent=agent)
+        runtime = cls(settings=settings, agent=agent, library=library)
+        runtime.extras["owns_library"] = library is None
         if with_tools:
             from tools.embeddings import load_embedder
 
@@ -90,10 +92,15 @@ class Runtime:
             self.library = SceneLibrary(location, self.embedder)
         return self.library
 
+    def warm(self) -> None:
+        """Index the starter scenes now (once per data directory), not on a writer's first request."""
+        if self.agent.tools:
+            self.scene_library().ensure_starter()
+
     def close(self) -> None:
-        if self.library is not None:
+        if self.library is not None and self.extras.get("owns_library", True):
             self.library.close()
-            self.library = None
+        self.library = None
 
 
 def build_router(runtime: Runtime) -> Any:

@@ -59,3 +59,14 @@ def router(embedder):
     from agent.routing import Router
 
     return Router(embedder)
+
+
+@pytest.fixture(scope="session")
+def starter_library(tmp_path_factory, embedder):
+    """One scene library with the starter scenes indexed, shared by the app tests (indexing costs ~20 s)."""
+    from tools.library import SceneLibrary
+
+    library = SceneLibrary(tmp_path_factory.mktemp("starter-library"), embedder)
+    library.ensure_starter()
+    yield library
+    library.close()

@@ -18,12 +18,12 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def launched(embedded_engine, models_home, embedder, router, tmp_path):
+def launched(embedded_engine, models_home, embedder, router, starter_library, tmp_path):
     from ui.app import build_app
 
     settings = Settings(home=tmp_path / "home", port=free_port(), max_new_tokens=24, temperature=0.0)
     runtime = Runtime.create(
-        settings, chat_model=build_chat_model(settings, engine=embedded_engine), embedder=embedder, router=router
+        settings, chat_model=build_chat_model(settings, engine=embedded_engine), embedder=embedder, router=router, library=starter_library
     )
     demo = build_app(runtime)
     demo.queue(default_concurrency_limit=2, max_size=16)

@@ -28,11 +28,11 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def app_url(tmp_path, embedder, router):
+def app_url(tmp_path, embedder, router, starter_library):
     from ui.app import CSS, build_app
 
     settings = Settings(home=tmp_path / "home", backend="fake", port=free_port())
-    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Maya keeps the diner open all night.\n\nMAYA\nWe're still open."]), embedder=embedder, router=router)
+    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Maya keeps the diner open all night.\n\nMAYA\nWe're still open."]), embedder=embedder, router=router, library=starter_library)
     demo = build_app(runtime)
     demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(server_name="127.0.0.1", server_port=settings.port, prevent_thread_lock=True, quiet=True, css=CSS)
@@ -63,7 +63,7 @@ def test_three_openings_in_a_real_browser(app_url, tmp_path):
         box.press("Enter")
 
         try:
-            page.get_by_text("Option 3", exact=True).wait_for(timeout=300_000)
+            page.get_by_role("button", name="Use this").nth(2).wait_for(timeout=300_000)
         finally:
             page.screenshot(path=str(ARTIFACTS / "writers-room-after-request.png"), full_page=True)
         assert page.get_by_role("button", name="Use this").count() == 3

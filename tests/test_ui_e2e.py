@@ -24,12 +24,12 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def app_url(tmp_path, embedder, router):
+def app_url(tmp_path, embedder, router, starter_library):
     from ui.app import build_app
 
     settings = Settings(home=tmp_path / "home", backend="fake", port=free_port())
     reply = "Maya keeps the diner open all night.\n\nMAYA\nWe're still open."
-    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies([reply]), embedder=embedder, router=router)
+    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies([reply]), embedder=embedder, router=router, library=starter_library)
     demo = build_app(runtime)
     demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(server_name="127.0.0.1", server_port=settings.port, prevent_thread_lock=True, quiet=True)

@@ -20,9 +20,9 @@ OPTIONS = [
 
 
 @pytest.fixture
-def room(tmp_path, embedder, router):
+def room(tmp_path, embedder, router, starter_library):
     settings = Settings(home=tmp_path / "home", backend="fake")
-    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Sure."]), embedder=embedder, router=router)
+    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Sure."]), embedder=embedder, router=router, library=starter_library)
     yield WritersRoom.create(runtime)
     runtime.close()
 
@@ -91,12 +91,12 @@ def test_export_without_a_draft_is_a_clear_error(room):
         room.export("pdf", room.start(None)[1])
 
 
-def test_project_chat_and_bible_come_back_after_a_restart(room, embedder, router):
+def test_project_chat_and_bible_come_back_after_a_restart(room, embedder, router, starter_library):
     writer, session, history = room.start(None)
     history, session, *_ = run(room.send({"text": "", "files": [str(DRAFT)]}, history, session))
     assert room.save_bible("A waitress saves a stranger.", "neo-noir", "MAYA: the waitress", "DINER", session, history) == "Story bible saved."
     # a new process on the same data directory
-    runtime = Runtime.create(room.runtime.settings, chat_model=ScriptedChatModel(), embedder=embedder, router=router)
+    runtime = Runtime.create(room.runtime.settings, chat_model=ScriptedChatModel(), embedder=embedder, router=router, library=starter_library)
     again = WritersRoom.create(runtime)
     same_writer, restored, restored_history = again.start(writer)
     assert restored.project.name == "Night Shift" and len(restored.project.script.scenes) == 3

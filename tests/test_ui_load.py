@@ -37,13 +37,13 @@ def text_of(message) -> str:
     return str(content)
 
 
-def test_twenty_concurrent_sessions(tmp_path, embedder, router):
+def test_twenty_concurrent_sessions(tmp_path, embedder, router, starter_library):
     from gradio_client import Client
 
     from ui.app import build_app
 
     settings = Settings(home=tmp_path / "home", backend="fake", port=free_port())
-    runtime = Runtime.create(settings, chat_model=EchoModel(), embedder=embedder, router=router)
+    runtime = Runtime.create(settings, chat_model=EchoModel(), embedder=embedder, router=router, library=starter_library)
     demo = build_app(runtime)
     demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(server_name="127.0.0.1", server_port=settings.port, prevent_thread_lock=True, quiet=True)
