@@ -200,6 +200,8 @@ def write_card(adapter: Path, report: EvalReport, cfg: EvalConfig) -> Path:
     result = meta.get("result", {})
     notes = "\n".join(f"- {n}" for n in report.notes) or "- none"
     sample = report.samples.get("adapter", "")[:1200]
+    root = Path(__file__).resolve().parents[1]
+    shown = adapter.resolve().relative_to(root) if adapter.resolve().is_relative_to(root) else adapter
     card = f"""---
 library_name: peft
 base_model: HuggingFaceTB/SmolLM2-135M-Instruct
@@ -209,7 +211,7 @@ tags: [lora, screenplay, fountain, scriptroom]
 
 A LoRA adapter for Scriptroom's embedded model ({report.base_model}, SmolLM2-135M-Instruct dequantized from the
 packaged Q4_1 GGUF) that teaches it to answer writing requests with Fountain screenplay scenes.
-Standard PEFT format: `PeftModel.from_pretrained(base, "{adapter.name}")`, or `scriptroom chat --adapter {adapter}`.
+Standard PEFT format: `PeftModel.from_pretrained(base, "{adapter.name}")`, or `scriptroom chat --adapter {shown}`.
 
 ## Training
 - Kind: {meta.get("kind", "?")}; data: Scriptroom's starter scene library (original scenes), built by

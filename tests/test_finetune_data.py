@@ -99,7 +99,7 @@ def test_bad_task_and_empty_sources_are_writer_errors(tmp_path):
 
 def test_config_yaml_then_overrides(tmp_path):
     cfg = load_config(SFTConfig, ROOT / "configs/lora-cpu-tiny.yaml", {"max_steps": "7", "output": "x"})
-    assert cfg.max_steps == 7 and cfg.output == "x" and cfg.lora_r == 8 and cfg.tasks == ["write", "reformat", "continue"]
+    assert cfg.max_steps == 7 and cfg.output == "x" and cfg.lora_r == 8 and cfg.tasks == ["write"] and cfg.threads == 1
     q = load_config(SFTConfig, ROOT / "configs/qlora-7b.yaml")
     assert q.load_in_4bit and q.optim == "paged_adamw_8bit" and q.gradient_checkpointing and q.target_modules == "all-linear"
     assert load_config(DPOConfig, ROOT / "configs/qlora-7b.yaml").adapter == "runs/qlora-7b/sft"
