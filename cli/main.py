@@ -29,6 +29,7 @@ USER_ERRORS = [
     ("screenplay.errors", "ScriptExportError"),
     ("tools.library.errors", "LibraryError"),
     ("tools.base", "ToolError"),
+    ("finetune.errors", "FinetuneError"),
 ]
 
 
