@@ -15,7 +15,7 @@ from tools.style.presets import Preset
 from tools.style.structure import RESTYLED, reparsed_shape, shape
 from tools.summarizer.facts import display_name, plain, sentences
 from tools.summarizer.faithful import ScriptFacts, unknown_names
-from tools.summarizer.prompting import quote_data, render
+from tools.prompting import quote_data, render
 
 PACKAGE = "tools.style"
 Progress = Callable[[int, int, str], None]
