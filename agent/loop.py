@@ -137,7 +137,8 @@ class Agent:
             yield Event(EventKind.TOOL_START, name, {"args": args})
             stream = (getattr(tool, "metadata", None) or {}).get("stream")
             if stream is not None:
-                # A streaming tool (the generator): show each option as it is written.
+                # A streaming tool: the generator shows each option as it is written; the summarizer and
+                # critic report their steps.
                 result = None
                 for step in stream(_accepted(tool, args), context):
                     if step.kind == "done":
@@ -146,7 +147,8 @@ class Agent:
                         yield Event(
                             EventKind.TOOL_PROGRESS,
                             step.text,
-                            {"tool": name, "kind": step.kind, "index": step.index, "score": step.score},
+                            {"tool": name, "kind": step.kind, "index": step.index, "score": step.score,
+                             "total": getattr(step, "total", 0)},
                         )
             else:
                 result = tool.invoke({**_accepted(tool, args), **({"context": context} if _takes_context(tool) else {})})

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from finetune.config import SHIPPED_ADAPTER, DPOConfig
 from finetune.errors import FinetuneError
 from finetune.modeling import LoraSpec, latest_checkpoint, load_base, make_trainable, trainable_summary
+from finetune.progress import step_reporter
 from finetune.sft import TrainResult, _result, resolve_model, training_args, write_meta
 
 MAX_PAIRS_PER_PROMPT = 4  # a prompt with many likes and dislikes should not dominate the run
@@ -97,7 +98,10 @@ def load_preferences(cfg: DPOConfig, settings: Any = None) -> list[Any]:
     return [r for r in records if not cfg.writer or r.writer == cfg.writer]
 
 
-def run_dpo(cfg: DPOConfig, *, settings: Any = None, progress: bool = True) -> tuple[TrainResult, PairReport]:
+def run_dpo(
+    cfg: DPOConfig, *, settings: Any = None, progress: bool = True, on_step: Any = None
+) -> tuple[TrainResult, PairReport]:
+    """DPO on the stored preferences into cfg.output. ``on_step(step, total, loss)`` hears every step."""
     from datasets import Dataset
     from transformers import AutoTokenizer
     from trl import DPOConfig as TRLDPOConfig
@@ -128,6 +132,7 @@ def run_dpo(cfg: DPOConfig, *, settings: Any = None, progress: bool = True) -> t
     )
     trainer = DPOTrainer(
         model=model, args=args, train_dataset=Dataset.from_list(to_conversational(pairs)), processing_class=tokenizer,
+        callbacks=[step_reporter(on_step)] if on_step else None,
     )
     start = time.perf_counter()
     trainer.train(resume_from_checkpoint=resume_from)

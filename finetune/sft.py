@@ -28,6 +28,7 @@ from finetune.modeling import (
     make_trainable,
     trainable_summary,
 )
+from finetune.progress import step_reporter
 
 META_FILE = "scriptroom.json"  # beside adapter_config.json: what the adapter was trained on and how
 
@@ -102,7 +103,8 @@ def training_args(cfg: Any, *, output: str, cls: Any, **extra: Any) -> Any:
     )
 
 
-def run_sft(cfg: SFTConfig, *, settings: Any = None, progress: bool = True) -> TrainResult:
+def run_sft(cfg: SFTConfig, *, settings: Any = None, progress: bool = True, on_step: Any = None) -> TrainResult:
+    """Train a LoRA adapter into cfg.output. ``on_step(step, total, loss)`` hears every optimizer step."""
     from transformers import AutoTokenizer
 
     train_rows = load_split(cfg.data, "train", cfg.tasks, cfg.max_train)
@@ -125,13 +127,13 @@ def run_sft(cfg: SFTConfig, *, settings: Any = None, progress: bool = True) -> T
         # Oversubscribed cores make torch's threads wait on each other; fewer threads finish sooner.
         torch.set_num_threads(cfg.threads)
     try:
-        return _train(cfg, model_dir, tokenizer, train_rows, val_rows, resume_from, progress)
+        return _train(cfg, model_dir, tokenizer, train_rows, val_rows, resume_from, progress, on_step)
     finally:
         torch.set_num_threads(threads)  # process-wide: give the caller back its setting
 
 
 def _train(cfg: SFTConfig, model_dir: Path, tokenizer: Any, train_rows: list, val_rows: list,
-           resume_from: str | None, progress: bool) -> TrainResult:
+           resume_from: str | None, progress: bool, on_step: Any = None) -> TrainResult:
     from datasets import Dataset
     from trl import SFTConfig as TRLSFTConfig
     from trl import SFTTrainer
@@ -157,6 +159,7 @@ def _train(cfg: SFTConfig, model_dir: Path, tokenizer: Any, train_rows: list, va
         train_dataset=Dataset.from_list(to_prompt_completion(train_rows)),
         eval_dataset=Dataset.from_list(to_prompt_completion(val_rows)) if val_rows else None,
         processing_class=tokenizer,
+        callbacks=[step_reporter(on_step)] if on_step else None,
     )
     start = time.perf_counter()
     trainer.train(resume_from_checkpoint=resume_from)

@@ -79,3 +79,10 @@ def test_upload_three_openings_pick_and_export(app_url):
 
     assert len(PdfReader(str(pdf)).pages) >= 1
     assert chosen.encode() in fdx.read_bytes()  # the picked scene went into the exported draft
+
+    # The Analysis tab's summary runs on the same session's draft (its progress bar shows while it works).
+    job = client.submit("scenes", api_name="/summarize")
+    summary = job.result()
+    assert summary and not summary.startswith("⚠️") and "Attach a draft" not in summary
+    assert any(h.text.split(" - ")[0].split(". ", 1)[-1] in summary.upper() for h in (
+        s.heading for s in fountain.parse(Path(draft).read_text(encoding="utf-8")).scenes[:3]))

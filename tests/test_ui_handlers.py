@@ -114,18 +114,5 @@ def test_undo_turn_forgets_the_last_exchange(room):
     assert history == [] and session.history == []
 
 
-def test_analysis_panel_shows_the_critics_plots_and_notes(room):
-    from ui.app import _analysis
-
-    writer, session, history = room.start(None)
-    assert _analysis(room)(session, progress=lambda *a, **k: None) == ([], "Attach a draft first.")
-    run(room.send({"text": "", "files": [str(DRAFT)]}, history, session))
-    seen = []
-    images, notes = _analysis(room)(session, progress=lambda value, desc="": seen.append(desc))
-    assert images and all(Path(p).suffix == ".png" and Path(p).exists() for p in images)
-    assert "Night Shift" in notes or "scene" in notes.lower()
-    assert seen, "the critic reported progress"
-
-
 def test_adapter_switch_is_refused_plainly_off_the_local_backend(room):
     assert "local backend" in room.runtime.switch_adapter("/some/adapter")

@@ -7,8 +7,8 @@ from typing import Any
 import gradio as gr
 
 from agent.runtime import Runtime
-from tools.base import ToolError
 from tools.schemas import STYLE_PRESETS
+from ui import jobs
 from ui.handlers import DRAFT_TYPES, WritersRoom, option_html
 
 TITLE = "Scriptroom"
@@ -92,6 +92,14 @@ def build_app(runtime: Runtime) -> gr.Blocks:
                         analyze = gr.Button("Critique my draft", variant="primary")
                         plots = gr.Gallery(label="Plots", columns=2, height=360)
                         notes = gr.Markdown()
+                        with gr.Row():
+                            level = gr.Dropdown(
+                                [("Logline", "logline"), ("Synopsis", "synopsis"), ("One page", "page"),
+                                 ("Beat sheet", "beats"), ("Scene by scene", "scenes")],
+                                value="synopsis", label="Summary", scale=2,
+                            )
+                            summarize_btn = gr.Button("Summarize my draft", scale=1)
+                        summary = gr.Markdown()
                     with gr.Tab("Library"):
                         query = gr.Textbox(label="Find scenes like…", placeholder="a tense standoff at night")
                         with gr.Row():
@@ -111,11 +119,26 @@ def build_app(runtime: Runtime) -> gr.Blocks:
                         temperature = gr.Slider(0, 1.5, value=runtime.settings.temperature, step=0.05, label="Temperature")
                         n_options = gr.Slider(1, 10, value=3, step=1, label="Options per request")
                         adapter = gr.Dropdown(
-                            choices=_adapter_choices(runtime), value=runtime.settings.adapter or "none",
+                            choices=jobs.adapter_choices(runtime), value=runtime.settings.adapter or "none",
                             label="LoRA adapter (applies to everyone on this server)",
                         )
                         adapter_status = gr.Markdown()
                         gr.Markdown("Style presets: " + ", ".join(STYLE_PRESETS))
+                    with gr.Tab("Fine-tune"):
+                        gr.Markdown(
+                            "Train a LoRA adapter for the local model, then choose it under Settings. "
+                            "On a laptop CPU a step takes 5–10 s; a GPU Space is far faster."
+                        )
+                        train_kind = gr.Radio(
+                            [("My draft + the starter scenes (LoRA)", "sft"), ("My picks and likes (DPO)", "dpo")],
+                            value="sft", label="Learn from",
+                        )
+                        prefs = gr.Markdown()
+                        with gr.Row():
+                            train_steps = gr.Slider(1, 200, value=20, step=1, label="Steps")
+                            train_name = gr.Textbox(label="Adapter name", placeholder="my-voice-v1")
+                        train_btn = gr.Button("Start training", variant="primary")
+                        train_status = gr.Markdown()
 
         panel_outputs = [chatbot, session, options, draft_view]
 
@@ -125,7 +148,9 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         # ---- events -----------------------------------------------------------------------
         demo.load(room.start, [writer], [writer, session, chatbot]).then(
             lambda s: (room.draft_html(s), room.options(s)), [session], [draft_view, options]
-        ).then(refresh_panels, [session], [scene_pick, logline, tone, characters, locations])
+        ).then(refresh_panels, [session], [scene_pick, logline, tone, characters, locations]).then(
+            lambda s: jobs.preference_counts(room.storage, s), [session], prefs, api_name=False
+        )
 
         send = box.submit(lambda: gr.update(interactive=False), None, box, api_name=False).then(
             room.send, [box, chatbot, session], panel_outputs, api_name="send"
@@ -145,9 +170,16 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         scene_pick.change(room.scene_html, [session, scene_pick], draft_view)
         bible_save.click(room.save_bible, [logline, tone, characters, locations, session, chatbot], bible_status)
         search.click(room.search_library, [query, genre, int_ext, k], results, api_name="search_library")
-        add_draft.click(room.add_to_library, [session], results)
+        add_draft.click(_with_progress(jobs.add_to_library, runtime), [session], results, api_name="add_to_library")
         export_btn.click(room.export, [fmt, session], download, api_name="export")
-        analyze.click(_analysis(room), [session], [plots, notes], api_name="analyze")
+        analyze.click(_with_progress(jobs.critique, runtime), [session], [plots, notes], api_name="analyze")
+        summarize_btn.click(_with_progress(jobs.summarize, runtime), [session, level], summary, api_name="summarize")
+        train_kind.change(lambda s: jobs.preference_counts(room.storage, s), [session], prefs, api_name=False)
+        # One training run at a time on this server; the chat stays usable meanwhile.
+        train_btn.click(
+            _with_progress(jobs.train, runtime), [session, train_kind, train_steps, train_name], train_status,
+            api_name="train", concurrency_limit=1, concurrency_id="finetune",
+        ).then(lambda: gr.update(choices=jobs.adapter_choices(runtime)), None, adapter, api_name=False)
         temperature.change(_set("temperature"), [temperature, session], session)
         n_options.change(_set("options_count", int), [n_options, session], session)
         adapter.change(
@@ -165,35 +197,13 @@ def _retry(room: WritersRoom):
     return retry
 
 
-def _analysis(room: WritersRoom):
-    def analysis(session: Any, progress=gr.Progress()):
-        critic = room.runtime.extras.get("critic")
-        if critic is None:
-            return [], "The critic is not part of this Scriptroom yet."
-        if session is None or session.project is None:
-            return [], "Attach a draft first."
-        steps = iter(range(1, 100))
+def _with_progress(job: Any, runtime: Runtime):
+    """``job(runtime, *inputs, progress)`` as a Gradio handler whose progress bar shows on its outputs."""
 
-        def say(message: str) -> None:
-            progress(min(0.95, next(steps) / 10), desc=message)
+    def handler(*inputs: Any, progress=gr.Progress()):
+        return job(runtime, *inputs, progress)
 
-        try:
-            result = critic.critique(session.project.script, progress=say)
-        except ToolError as exc:
-            return [], f"⚠️ {exc}"
-        plots = result.data.get("plots", {})
-        images = list(plots.values()) if isinstance(plots, dict) else list(plots)
-        return images, result.summary
-
-    return analysis
-
-
-def _adapter_choices(runtime: Runtime) -> list[str]:
-    if runtime.settings.backend != "local":
-        return ["none"]
-    from finetune.adapters import list_adapters
-
-    return ["none", *[str(a.path) for a in list_adapters(runtime.settings)]]
+    return handler
 
 
 def _set(field: str, cast=float):

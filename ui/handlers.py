@@ -31,7 +31,7 @@ class WritersRoom:
 
     @classmethod
     def create(cls, runtime: Runtime) -> "WritersRoom":
-        return cls(runtime=runtime, storage=Storage(runtime.settings.home / "scriptroom.sqlite3"))
+        return cls(runtime=runtime, storage=Storage(runtime.settings.database))
 
     # ---- sessions and projects ---------------------------------------------------------
     def start(self, writer: str | None) -> tuple[str, Session, list[Any]]:
@@ -304,12 +304,6 @@ class WritersRoom:
             blocks.append(f"**{hit.heading}** — {hit.source} · score {hit.score:.2f}\n\n{excerpt}")
         return "\n\n---\n\n".join(blocks)
 
-    def add_to_library(self, session: Session | None) -> str:
-        if session is None or session.project is None:
-            return "Attach a draft first."
-        report = self.runtime.scene_library().add_script(session.project.script, source=session.project.source or session.project.name)
-        return f"Added to the library: {report.to_dict()}"
-
 
 def _split(value: Any) -> tuple[str, list[str]]:
     if isinstance(value, dict):
@@ -342,6 +336,9 @@ def _show_progress(history: list[Any], event: Any) -> None:
         return
     head = step.content.split("\n\n---\n", 1)[0]
     kind, index = event.data.get("kind"), event.data.get("index", 0)
+    if kind == "progress":
+        step.content = f"{head}\n\n---\n{progress_line(index, event.data.get('total', 0), event.text)}"
+        return
     if kind == "candidate":
         label = f"writing draft {index + 1}…"
     elif kind == "option":
@@ -349,6 +346,14 @@ def _show_progress(history: list[Any], event: Any) -> None:
     else:
         label = f"draft {index + 1} done"
     step.content = f"{head}\n\n---\n*{label}*\n\n```\n{event.text[-600:]}\n```"
+
+
+def progress_line(done: int, total: int, label: str, width: int = 20) -> str:
+    """A text progress bar for a tool step in the chat: ``▰▰▰▱▱ 12/40 · summarising scene 12``."""
+    if total > 0:
+        filled = round(width * min(done, total) / total)
+        return f"`{'▰' * filled}{'▱' * (width - filled)}` {done}/{total} · {label}"
+    return f"step {done} · {label}"
 
 
 def _mark_done(history: list[Any], seconds: float | None = None) -> None:

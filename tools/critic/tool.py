@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from itertools import count
 from typing import Any
 
 from tools.base import context_schema
+from tools.progress import progress_stream
 from tools.schemas import CritiqueArgs
 
 
 def make_critic_tool(critic: Any, *, progress: Any = None):
+    """The tool; ``metadata["stream"]`` runs it with each step reported (the chat shows them as it works)."""
     from langchain_core.tools import StructuredTool
 
     from tools.critic.critic import Critic
@@ -22,10 +25,17 @@ def make_critic_tool(critic: Any, *, progress: Any = None):
         return critic.critique(script, act=act, scene=scene, scene_ref=scene_ref, focus=focus,
                                bible=context.bible, progress=progress)
 
-    return StructuredTool.from_function(
+    def run(args: dict[str, Any], context: Any, report: Any):
+        script = context.require_script("A critique")
+        steps = count(1)
+        return critic.critique(script, **args, bible=context.bible, progress=lambda msg: report(next(steps), 0, msg))
+
+    tool = StructuredTool.from_function(
         func=critique,
         name="critique",
         description=CritiqueArgs.__doc__ or "Give notes on the draft",
         args_schema=context_schema(CritiqueArgs),
         response_format="content",
     )
+    tool.metadata = {"stream": progress_stream(run)}
+    return tool

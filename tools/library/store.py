@@ -278,10 +278,17 @@ class SceneLibrary:
                 col.delete(ids=stale_ids[start : start + _PAGE])
         return len(stale_scenes)
 
-    def add_script(self, script: Any, source: str, tags: Mapping[str, str] | None = None) -> IndexReport:
-        """Index one parsed Script under ``source``; scenes it no longer has are removed."""
+    def add_script(
+        self,
+        script: Any,
+        source: str,
+        tags: Mapping[str, str] | None = None,
+        on_commit: Callable[[list[SceneRecord]], None] | None = None,
+    ) -> IndexReport:
+        """Index one parsed Script under ``source``; scenes it no longer has are removed.
+        ``on_commit`` hears each stored batch (progress bars)."""
         records = script_records(script, source, tags)
-        report = self.add_records(records)
+        report = self.add_records(records, on_commit=on_commit)
         report.removed = self.remove_stale(records)
         return report
 

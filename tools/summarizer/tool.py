@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.base import ToolError, ToolResult, context_schema
+from tools.progress import progress_stream
 from tools.schemas import SummarizeArgs
 
 TOOL_NAME = "summarize"
@@ -27,16 +28,20 @@ def summary_result(summary: Any) -> ToolResult:
 
 
 def make_summarizer_tool(summarizer: Any):
+    """The tool; ``metadata["stream"]`` runs it with scene-by-scene progress (a long script takes minutes)."""
     from langchain_core.tools import StructuredTool
 
     def summarize(context: Any, level: str = "synopsis", act: int | None = None, scene: int | None = None,
-                  scene_ref: str | None = None) -> ToolResult:
+                  scene_ref: str | None = None, progress: Any = None) -> ToolResult:
         script = context.require_script("Summarising")
         if scene is None and scene_ref:
             scene = _scene_from_ref(script, scene_ref)
-        return summary_result(summarizer.summarize(script, level, act=act, scene=scene))
+        return summary_result(summarizer.summarize(script, level, act=act, scene=scene, progress=progress))
 
-    return StructuredTool.from_function(
+    def run(args: dict[str, Any], context: Any, report: Any) -> ToolResult:
+        return summarize(context, **args, progress=lambda done, total, label: report(done, total, f"summarising {label}"))
+
+    tool = StructuredTool.from_function(
         func=summarize,
         name=TOOL_NAME,
         description=(
@@ -46,3 +51,5 @@ def make_summarizer_tool(summarizer: Any):
         ),
         args_schema=context_schema(SummarizeArgs),
     )
+    tool.metadata = {"stream": progress_stream(run)}
+    return tool

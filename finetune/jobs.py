@@ -1,0 +1,136 @@
+"""Fine-tuning runs the app starts for a writer: LoRA on their draft plus the starter library, or DPO on their
+own picks and judgements. Each ends as a standard PEFT folder under ``settings.adapters_dir``, where the app
+lists it; the run works in ``<home>/runs/<name>`` and the adapter appears only once it is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from finetune.config import SHIPPED_ADAPTER, DataConfig, DPOConfig, SFTConfig
+from finetune.errors import FinetuneError
+from finetune.progress import OnStep
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "scriptroom.json")
+MAX_STEPS = 500  # an app-started run on a shared server stays bounded
+
+
+@dataclass(frozen=True)
+class JobResult:
+    kind: str  # "sft" or "dpo"
+    name: str
+    path: str  # the finished adapter folder
+    steps: int
+    examples: int
+    seconds: float
+    first_loss: float | None
+    last_loss: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        loss = ""
+        if self.first_loss is not None and self.last_loss is not None:
+            loss = f"; training loss {self.first_loss:.3f} -> {self.last_loss:.3f}"
+        what = "LoRA on your draft and the starter library" if self.kind == "sft" else "DPO on your preferences"
+        return (f"Trained **{self.name}** ({what}): {self.steps} steps on {self.examples} examples in "
+                f"{self.seconds:.0f} s{loss}. Choose it under Settings → LoRA adapter.")
+
+
+def adapter_folder(settings: Any, name: str) -> Path:
+    """Where an adapter called ``name`` goes; a bad or taken name raises FinetuneError."""
+    name = name.strip()
+    if not NAME_RE.match(name):
+        raise FinetuneError(
+            f"{name!r} is not a usable adapter name: use 1 to 64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit (e.g. my-noir-v1)"
+        )
+    folder = Path(settings.adapters_dir) / name
+    if folder.exists():
+        raise FinetuneError(f"an adapter named {name!r} already exists in {folder.parent}; choose another name")
+    return folder
+
+
+def _check(settings: Any, steps: int) -> None:
+    if settings.backend != "local":
+        raise FinetuneError(
+            f"fine-tuning from the app trains the local model; this server uses the {settings.backend} backend. "
+            "Train with `scriptroom finetune sft --config configs/qlora-7b.yaml` where the model lives."
+        )
+    if not 1 <= steps <= MAX_STEPS:
+        raise FinetuneError(f"steps must be 1 to {MAX_STEPS}, not {steps}")
+
+
+def train_on_draft(
+    settings: Any, fountain: str, name: str, *, steps: int = 20, max_length: int = 512, on_step: OnStep | None = None
+) -> JobResult:
+    """LoRA SFT (the recipe of the shipped adapter, shorter) on the writer's draft plus the starter library."""
+    from finetune.data import build_dataset
+    from finetune.sft import run_sft
+
+    final = adapter_folder(settings, name)
+    _check(settings, steps)
+    work = _workdir(settings, final.name)
+    draft = work / "draft.fountain"
+    draft.write_text(fountain, encoding="utf-8")
+    tasks = ["exchange", "write"]
+    build_dataset(DataConfig(output=str(work / "data"), starter=True, scripts=[str(draft)], tasks=tasks))
+    cfg = SFTConfig(
+        model=settings.model, data=str(work / "data"), output=str(work / "adapter"), tasks=tasks, lora_r=8,
+        lora_alpha=16, max_length=max_length, max_steps=steps, grad_accum=1, learning_rate=6e-4, warmup=0.05,
+        optim="adamw_torch", save_steps=max(steps, 10), logging_steps=max(1, min(10, steps // 4)),
+    )
+    result = run_sft(cfg, settings=settings, progress=False, on_step=on_step)
+    return _finish("sft", work, final, result)
+
+
+def train_on_preferences(
+    settings: Any, writer: str, name: str, *, steps: int = 10, max_length: int = 512, on_step: OnStep | None = None
+) -> JobResult:
+    """DPO on this writer's stored picks and like/dislike pairs, on top of the shipped adapter when present."""
+    from finetune.dpo import run_dpo
+
+    final = adapter_folder(settings, name)
+    _check(settings, steps)
+    work = _workdir(settings, final.name)
+    base = "shipped" if (SHIPPED_ADAPTER / "adapter_config.json").is_file() else "none"
+    cfg = DPOConfig(
+        model=settings.model, adapter=base, feedback_db=str(settings.feedback_db), writer=writer,
+        output=str(work / "adapter"), max_length=max_length, max_steps=steps, grad_accum=1, learning_rate=5e-5,
+    )
+    result, _ = run_dpo(cfg, settings=settings, progress=False, on_step=on_step)
+    return _finish("dpo", work, final, result)
+
+
+def _workdir(settings: Any, name: str) -> Path:
+    work = Path(settings.home) / "runs" / f"{name}-{int(time.time())}"
+    work.mkdir(parents=True, exist_ok=False)
+    return work
+
+
+def _finish(kind: str, work: Path, final: Path, result: Any) -> JobResult:
+    """Copy the adapter files beside ``final``, then rename: the app never lists a half-written adapter."""
+    staging = final.parent / f".{final.name}.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for file in ADAPTER_FILES:
+        src = Path(result.output) / file
+        if src.is_file():
+            shutil.copy2(src, staging / file)
+    (staging / "README.md").write_text(
+        f"# {final.name}\n\nTrained in the Scriptroom app ({kind}).\n\n```json\n"
+        f"{json.dumps({k: v for k, v in result.to_dict().items() if k != 'log'}, indent=2)}\n```\n", encoding="utf-8",
+    )
+    os.replace(staging, final)
+    shutil.rmtree(work, ignore_errors=True)  # checkpoints and data of a finished run
+    return JobResult(kind, final.name, str(final), result.steps, result.examples, result.seconds,
+                     result.first_loss, result.last_loss)
