@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from agent.loop import Agent
-from agent.models.factory import build_chat_model, model_info
+from agent.models.factory import build_chat_model, build_scene_model, model_info
 from agent.session import Session
 from agent.settings import Settings
 
@@ -139,6 +139,16 @@ def _scene_scorer(runtime: Runtime) -> Any:
     return runtime.extras["scorer"]
 
 
+def _scene_model(runtime: Runtime) -> Any:
+    """The generator's model (see build_scene_model), loaded once per main model and adapter choice."""
+    key = (id(runtime.agent.chat_model), runtime.settings.adapter, runtime.settings.scene_adapter)
+    cached = runtime.extras.get("scene_model")
+    if cached is None or cached[0] != key:
+        cached = (key, build_scene_model(runtime.settings, runtime.agent.chat_model))
+        runtime.extras["scene_model"] = cached
+    return cached[1]
+
+
 def _generator_tools(runtime: Runtime) -> dict[str, Any]:
     if not _available("tools.generator"):
         return {}
@@ -146,7 +156,7 @@ def _generator_tools(runtime: Runtime) -> dict[str, Any]:
     from tools.generator.tool import make_generator_tool, make_revise_tool
 
     generator = SceneGenerator(
-        runtime.agent.chat_model,
+        _scene_model(runtime),
         library=runtime.scene_library(),
         embedder=runtime.embedder,
         scorer=_scene_scorer(runtime),
@@ -184,6 +194,7 @@ def _summarizer_tools(runtime: Runtime) -> dict[str, Any]:
     summarizer = Summarizer(
         runtime.agent.chat_model, embedder=runtime.embedder, cache_dir=runtime.settings.home / "cache" / "summaries"
     )
+    runtime.extras["summarizer"] = summarizer  # the Analysis panel calls it directly, with a progress bar
     tool = make_summarizer_tool(summarizer)
     return {tool.name: tool}
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 EMBEDDED_MODEL = "smollm2-135m-instruct"
+# The LoRA adapter trained for the embedded model (configs/lora-cpu-tiny.yaml; `scriptroom finetune` writes it).
+SHIPPED_ADAPTER = Path(__file__).resolve().parent / "models" / "adapters" / "scriptroom-smollm2-lora"
 BACKENDS = ("local", "openai", "fake")
 
 
@@ -37,6 +39,11 @@ class Settings:
         metadata={"help": "embedded default, a Hugging Face model id in the cache, or a local folder"},
     )
     adapter: str | None = field(default=None, metadata={"help": "PEFT LoRA adapter folder to attach"})
+    scene_adapter: str = field(
+        default="auto",
+        metadata={"help": "adapter the scene generator writes with when no --adapter is set: auto (the shipped "
+                          "Scriptroom adapter on the embedded model), none, or an adapter folder"},
+    )
     load_in_4bit: bool = field(default=False, metadata={"help": "4-bit NF4 (bitsandbytes, CUDA only)"})
     device: str = field(default="auto", metadata={"help": "auto | cpu | cuda"})
     cpu_int8: bool = field(
@@ -77,8 +84,14 @@ class Settings:
         return self.home / "adapters"
 
     @property
+    def database(self) -> Path:
+        """The writer's projects, chats and preferences (agent.storage): one SQLite file."""
+        return self.home / "scriptroom.sqlite3"
+
+    @property
     def feedback_db(self) -> Path:
-        return self.home / "feedback.sqlite3"
+        # Preferences live with the projects, so the app and `scriptroom finetune dpo` read the same file.
+        return self.database
 
     @property
     def max_upload_bytes(self) -> int:

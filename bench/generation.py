@@ -1,12 +1,14 @@
 """Scene generation on the embedded model: validity after repair, exact N, diversity, grounding, speed.
 
     .venv/bin/python bench/generation.py [--limit 32] [--max-new-tokens 160] [--extra 2] [--backend local]
+                                         [--adapter none|shipped|FOLDER]
 
 Runs the fixed requests of tests/data/generation_requests.jsonl (with and without a draft; drafts are the
 small Fountain files in tests/fixtures/generator/) and prints one table:
 valid Fountain (heading + cue + dialogue) after repair, requests that returned exactly N, distinct-2 and
 mean pairwise MiniLM cosine between the options of a request, options that use the draft's own
-character names, repairs and regenerations, and seconds per option.
+character names, the critic's learned score of the kept options (as the app reranks with it), repairs and
+regenerations, and seconds per option. ``--adapter`` compares the base model with a LoRA adapter.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extra", type=int, default=2, help="candidates beyond N (K = N + extra)")
     parser.add_argument("--backend", default="local", help="local (embedded model) or fake (a smoke run)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--adapter", default="none",
+                        help="none (the base model), shipped (the repository's adapter) or an adapter folder")
     parser.add_argument("--json", action="store_true", help="print per-request rows as JSON too")
     args = parser.parse_args(argv)
 
@@ -58,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     from tools.embeddings import load_embedder
     from tools.generator import SceneGenerator
     from tools.library.embedder import as_text_embedder
+    from tools.critic.scene_scorer import SceneScorer
     from tools.scene_scoring import check_scene
 
     rows = [json.loads(line) for line in REQUESTS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -72,11 +77,19 @@ def main(argv: list[str] | None = None) -> int:
         from agent.models.factory import load_engine
         from agent.models.local import LocalChatModel
 
-        engine = load_engine(Settings.from_env())
+        adapter = None
+        if args.adapter == "shipped":
+            from finetune.config import SHIPPED_ADAPTER
+
+            adapter = str(SHIPPED_ADAPTER)
+        elif args.adapter != "none":
+            adapter = args.adapter
+        engine = load_engine(Settings.from_env().with_(adapter=adapter))
         chat = LocalChatModel(engine=engine, max_new_tokens=args.max_new_tokens, seed=args.seed)
     embedder = as_text_embedder(load_embedder())
+    scorer = SceneScorer.load(embedder)  # the critic's learned scorer: the app reranks with it
     load_seconds = time.perf_counter() - load_start
-    generator = SceneGenerator(chat, embedder=embedder, extra_candidates=args.extra)
+    generator = SceneGenerator(chat, embedder=embedder, scorer=scorer, extra_candidates=args.extra)
 
     results = []
     for row in rows:
@@ -109,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             "prose": sum(any("prose" in x for x in r) for r in repairs),
             "regenerated": sum(any(x.startswith("regenerated") for x in r) for r in repairs),
             "candidates": result.data["candidates"],
+            "scores": [float(scorer.score(o)) for o in options],
             "seconds": seconds,
         })
         r = results[-1]
@@ -123,13 +137,15 @@ def main(argv: list[str] | None = None) -> int:
     total_seconds = sum(r["seconds"] for r in results)
     print()
     print(f"scene generation bench: {len(results)} requests, {options} options, backend {args.backend}, "
-          f"max_new_tokens {args.max_new_tokens}, K = N + {args.extra} (model + embedder load {load_seconds:.1f} s)")
+          f"adapter {args.adapter}, max_new_tokens {args.max_new_tokens}, K = N + {args.extra} (model + embedder load {load_seconds:.1f} s)")
     print(f"| metric | value |\n|---|---|")
     print(f"| valid Fountain (heading + cue + dialogue) after repair | {sum(r['valid'] for r in results) / max(options, 1):.1%} |")
     print(f"| requests that returned exactly N | {sum(r['got'] == r['wanted'] for r in results) / len(results):.1%} |")
     print(f"| distinct-2 between options (mean per request) | {statistics.mean(r['distinct_2'] for r in results):.3f} |")
     print(f"| mean pairwise MiniLM cosine between options | {statistics.mean(cos) if cos else float('nan'):.3f} |")
     print(f"| options using the draft's own character names | {sum(r['own_names'] for r in with_draft) / max(draft_options, 1):.1%} |")
+    scores = [x for r in results for x in r["scores"]]
+    print(f"| critic score of kept options (learned scorer, 0-1), mean | {statistics.mean(scores) if scores else float('nan'):.3f} |")
     print(f"| options that needed any repair | {sum(r['repaired'] for r in results) / max(options, 1):.1%} |")
     print(f"| options whose dialogue came from prose (last resort) | {sum(r['prose'] for r in results) / max(options, 1):.1%} |")
     print(f"| options regenerated at least once | {sum(r['regenerated'] for r in results) / max(options, 1):.1%} |")

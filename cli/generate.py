@@ -27,11 +27,13 @@ def add_parsers(sub: Any) -> None:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from agent.models.factory import build_chat_model
+    from agent.models.factory import build_chat_model, build_scene_model
     from agent.settings import settings_from_args
     from cli.main import emit
     from tools.base import ToolError
     from tools.context import StoryBible, ToolContext
+    from tools.critic.scene_scorer import SceneScorer
+    from tools.embeddings import load_embedder
     from tools.generator import SceneGenerator, request_from_text
     from tools.generator.requests import as_request
 
@@ -46,15 +48,16 @@ def run_generate(args: argparse.Namespace) -> int:
         context = ToolContext(bible=StoryBible())
 
     started = time.perf_counter()
-    chat_model = build_chat_model(settings)
-    embedder = library = None
+    chat_model = build_scene_model(settings, build_chat_model(settings))
+    # The app's reranking: the critic's learned scorer, and MiniLM for diversity.
+    embedder = load_embedder()
+    scorer = SceneScorer.load(embedder)
+    library = None
     if args.library:
-        from tools.embeddings import load_embedder
         from tools.library import SceneLibrary
 
-        embedder = load_embedder()
         library = SceneLibrary(settings.chroma_url or settings.library_dir, embedder)
-    generator = SceneGenerator(chat_model, library=library, embedder=embedder)
+    generator = SceneGenerator(chat_model, library=library, embedder=embedder, scorer=scorer)
     try:
         characters = context.script.characters if context.script is not None else []
         request = request_from_text(args.request, count=args.count, characters=characters)

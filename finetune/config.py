@@ -13,10 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+from agent.settings import EMBEDDED_MODEL, SHIPPED_ADAPTER  # noqa: F401  (SHIPPED_ADAPTER: re-exported)
 from finetune.errors import FinetuneError
-
-EMBEDDED_MODEL = "smollm2-135m-instruct"  # same name as agent.settings.EMBEDDED_MODEL, without importing agent
-SHIPPED_ADAPTER = Path(__file__).resolve().parent / "adapters" / "scriptroom-smollm2-lora"
 
 
 @dataclass
@@ -27,8 +25,8 @@ class DataConfig:
         default_factory=list, metadata={"help": "extra script files or folders (any format screenplay.io reads)"}
     )
     tasks: list[str] = field(
-        default_factory=lambda: ["write", "continue", "rewrite", "reformat", "summarize", "critique"],
-        metadata={"help": "tasks to build: write, continue, rewrite, reformat, summarize, critique"},
+        default_factory=lambda: ["write", "continue", "rewrite", "reformat", "summarize", "critique", "exchange"],
+        metadata={"help": "tasks to build: write, continue, rewrite, reformat, summarize, critique, exchange"},
     )
     validation: float = field(default=0.15, metadata={"help": "share of sources (scripts/scenes) held out"})
     style_pairs: int = field(default=2, metadata={"help": "cross-genre rewrite pairs per scene (same beat)"})

@@ -3,7 +3,9 @@
     .venv/bin/python -m finetune.data --output runs/data        # or: scriptroom finetune data
 
 Tasks: write a scene from a beat and context, continue a scene, rewrite a scene in another genre,
-reformat a NAME: words draft into Fountain, summarize (extractive), critique (notes from checks).
+reformat a NAME: words draft into Fountain, summarize (extractive), critique (notes from checks), and
+exchange: the scene generator's own prompt (tools/generator/prompts, rendered by its renderer, so training
+and use see the same words) answered with action and ``NAME: words`` lines, the shape the generator asks for.
 The train/validation split is by source (a starter file, or a whole script), so no scene text is
 on both sides; pairs whose two scenes fall on different sides are dropped.
 """
@@ -28,7 +30,7 @@ from screenplay.model import ElementType, Scene, Script
 ET = ElementType
 STARTER = Path(__file__).resolve().parents[1] / "tools" / "library" / "starter"
 TEMPLATES = Path(__file__).resolve().parent / "prompts" / "instructions.yaml"
-TASKS = ("write", "continue", "rewrite", "reformat", "summarize", "critique")
+TASKS = ("write", "continue", "rewrite", "reformat", "summarize", "critique", "exchange")
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+")
 _WORD_RE = re.compile(r"[A-Za-z']+")
 
@@ -215,6 +217,50 @@ def build_continue(u: SceneUnit, rng: random.Random) -> Example | None:
     return Example("continue", [u.source], _chat(user, "\n\n".join(paras[cut:])))
 
 
+def build_exchange(u: SceneUnit, others: list[SceneUnit], rng: random.Random) -> Example | None:
+    """The generator's scene prompt for this scene's heading, cast and gist; the answer is one or two
+    sentences about the place, then the scene's own lines as ``NAME: words`` (its first speakers only)."""
+    from tools.generator import prompting
+    from tools.generator.examples import exchange_from_scene
+    from tools.generator.generator import STYLE_HINTS
+
+    speeches = _speeches(u.scene)
+    cast: list[str] = []
+    for name, _ in speeches:
+        if name not in cast and len(cast) < 3:
+            cast.append(name)
+    said = [(n, w) for n, w in speeches if n in cast]
+    actions = _actions(u.scene)
+    if len(cast) < 2 or len(said) < 3 or not actions:
+        return None
+    lines = min(len(said), rng.choice((4, 6, 6, 8)))
+    opening = " ".join(_SENTENCE_RE.split(" ".join(actions[0].split()))[:2])
+    answer = "\n".join([opening] + [f"{n}: {' '.join(w.split())}" for n, w in said[:lines]])
+    partners = [o for o in others if o.source != u.source]
+    examples, sources = [], {u.source}
+    if partners and rng.random() < 0.5:
+        partner = rng.choice(partners)
+        examples.append(prompting.quote_data("EXAMPLE", exchange_from_scene(partner.scene)))
+        sources.add(partner.source)
+    # Writers' briefs are a clause ("Vic warns Nora about the divers"); the nearest the library has is
+    # where the scene ends up, or its beat.
+    roll = rng.random()
+    if roll < 0.4 and len(actions) > 1:
+        brief = _first_sentence(actions[-1])
+    elif roll < 0.7 and u.beat:
+        brief = f"the {u.beat.replace('-', ' ')} of a {u.genre.replace('-', ' ')} story"
+    else:
+        brief = ""
+    style = STYLE_HINTS.get(u.genre, "") if rng.random() < 0.5 else ""
+    user = prompting.render(
+        "scene.md", bible="", draft="", position="", examples=examples, seed="", heading=u.scene.heading.text,
+        brief=" ".join(brief.split()), style=style, lines=lines, characters=cast,
+    )
+    messages = [{"role": "system", "content": prompting.render("system.md")},
+                {"role": "user", "content": user}, {"role": "assistant", "content": answer}]
+    return Example("exchange", sorted(sources), messages)
+
+
 def build_rewrite(u: SceneUnit, others: list[SceneUnit], rng: random.Random, k: int) -> list[Example]:
     """Cross-genre pairs on the same beat: the target is the other genre's scene for that beat."""
     if not (u.genre and u.beat):
@@ -351,10 +397,15 @@ def build_examples(units: list[SceneUnit], cfg: DataConfig, held: set[str] = fro
     examples: list[Example] = []
     for u in units:
         for task in cfg.tasks:
-            if task == "rewrite":
+            if task in ("rewrite", "exchange"):
                 # Partners from the same side of the split, so pairs never straddle it.
                 side = [o for o in units if (o.source in held) == (u.source in held)]
-                examples.extend(build_rewrite(u, side, rng, cfg.style_pairs))
+                if task == "rewrite":
+                    examples.extend(build_rewrite(u, side, rng, cfg.style_pairs))
+                else:
+                    # Two variants a scene (examples, brief, style and length drawn apart): 158 scenes
+                    # are few, and the generator's prompts vary in exactly those ways.
+                    examples.extend(ex for ex in (build_exchange(u, side, rng) for _ in range(2)) if ex)
             else:
                 ex = SINGLE[task](u, rng)
                 if ex is not None:

@@ -19,7 +19,8 @@ def scriptroom_home(tmp_path, monkeypatch) -> Path:
     """Redirect the data directory so no test reads or writes the writer's ~/.scriptroom."""
     home = tmp_path / "scriptroom-home"
     monkeypatch.setenv("SCRIPTROOM_HOME", str(home))
-    for var in ("SCRIPTROOM_BACKEND", "SCRIPTROOM_MODEL", "SCRIPTROOM_BASE_URL", "SCRIPTROOM_CHROMA_URL", "SCRIPTROOM_ADAPTER"):
+    for var in ("SCRIPTROOM_BACKEND", "SCRIPTROOM_MODEL", "SCRIPTROOM_BASE_URL", "SCRIPTROOM_CHROMA_URL", "SCRIPTROOM_ADAPTER",
+                "SCRIPTROOM_SCENE_ADAPTER"):
         monkeypatch.delenv(var, raising=False)
     return home
 

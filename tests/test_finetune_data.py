@@ -46,7 +46,7 @@ def test_split_has_no_source_or_scene_leakage(dataset):
 
 def test_every_task_is_built_and_deduplicated(dataset):
     out, report = dataset
-    assert set(report.per_task) == {"write", "continue", "rewrite", "reformat", "summarize", "critique"}
+    assert set(report.per_task) == {"write", "continue", "rewrite", "reformat", "summarize", "critique", "exchange"}
     assert all(c["train"] > 0 for c in report.per_task.values())
     rows = read_jsonl(out / "train.jsonl") + read_jsonl(out / "validation.jsonl")
     assert len({r["id"] for r in rows}) == len(rows)
@@ -63,6 +63,26 @@ def test_rewrite_pairs_share_a_beat_across_genres(dataset):
     for r in rows[:20]:
         a, b = (units[s] for s in r["sources"])
         assert a.beat == b.beat and a.genre != b.genre
+
+
+def test_exchange_examples_speak_the_generators_own_prompt(dataset):
+    """Training and use see the same words: the scene generator's system and scene prompts, answered with
+    action and NAME: words lines of the scene's own cast, which the generator's reader accepts as they are."""
+    from tools.generator import prompting
+    from tools.generator.repair import read_scene
+
+    out, _ = dataset
+    rows = [r for r in read_jsonl(out / "train.jsonl") if r["task"] == "exchange"]
+    assert len(rows) > 150
+    for row in rows[:40]:
+        system, user, answer = (m["content"] for m in row["messages"])
+        assert system == prompting.render("system.md")
+        assert user.startswith(("Write a short new scene", "An example scene")) and "one line each" in user
+        cast = [line.split(":")[0] for line in user.splitlines()[-3:] if line.endswith(": ...")]
+        assert 2 <= len(cast) <= 3
+        parts = read_scene(answer, tuple(cast))
+        assert parts.action and len(parts.speeches) >= 3 and not parts.repairs
+        assert {s.name for s in parts.speeches} <= set(cast)
 
 
 def test_program_made_inputs_reflect_the_scene():
@@ -99,7 +119,7 @@ def test_bad_task_and_empty_sources_are_writer_errors(tmp_path):
 
 def test_config_yaml_then_overrides(tmp_path):
     cfg = load_config(SFTConfig, ROOT / "configs/lora-cpu-tiny.yaml", {"max_steps": "7", "output": "x"})
-    assert cfg.max_steps == 7 and cfg.output == "x" and cfg.lora_r == 8 and cfg.tasks == ["write"] and cfg.threads == 1
+    assert cfg.max_steps == 7 and cfg.output == "x" and cfg.lora_r == 8 and cfg.tasks == ["exchange", "write"] and cfg.threads == 1
     q = load_config(SFTConfig, ROOT / "configs/qlora-7b.yaml")
     assert q.load_in_4bit and q.optim == "paged_adamw_8bit" and q.gradient_checkpointing and q.target_modules == "all-linear"
     assert load_config(DPOConfig, ROOT / "configs/qlora-7b.yaml").adapter == "runs/qlora-7b/sft"

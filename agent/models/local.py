@@ -45,6 +45,7 @@ class LocalEngine:
     device: str = "cpu"
     context_window: int = 2048
     load_seconds: float = 0.0
+    adapter: str | None = None  # the LoRA adapter folder merged into the weights, if any
     # generate() is not re-entrant on one model: concurrent sessions take turns.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -104,6 +105,7 @@ class LocalEngine:
             device=device,
             context_window=window,
             load_seconds=time.perf_counter() - start,
+            adapter=str(adapter) if adapter else None,
         )
         # One short pass now, so the writer's first request does not pay for kernel warm-up.
         for _ in engine.stream([{"role": "user", "content": "Hi"}], GenerationParams(max_new_tokens=2, temperature=0)):
