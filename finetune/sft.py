@@ -69,6 +69,23 @@ def to_prompt_completion(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def check_max_length(rows: list[dict[str, Any]], tokenizer: Any, max_length: int) -> None:
+    """Refuse a max_length that leaves no answer token in any example (TRL would fail with an empty dataset).
+
+    Sequences are cut at the end, so an example teaches something only when its prompt is shorter."""
+    lengths = sorted(_prompt_tokens(r, tokenizer) for r in rows)
+    if lengths and lengths[0] >= max_length:
+        raise FinetuneError(
+            f"--max-length {max_length} is shorter than every prompt ({lengths[0]} to {lengths[-1]} tokens, median "
+            f"{lengths[len(lengths) // 2]}), so no answer would be learned; use at least {lengths[len(lengths) // 2] + 64}"
+        )
+
+
+def _prompt_tokens(row: dict[str, Any], tokenizer: Any) -> int:
+    text = tokenizer.apply_chat_template(row["messages"][:-1], tokenize=False, add_generation_prompt=True)
+    return len(tokenizer(text)["input_ids"])
+
+
 def load_split(data: str | Path, split: str, tasks: list[str], limit: int = 0) -> list[dict[str, Any]]:
     rows = read_jsonl(Path(data) / f"{split}.jsonl")
     if tasks:
@@ -120,6 +137,7 @@ def run_sft(cfg: SFTConfig, *, settings: Any = None, progress: bool = True, on_s
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
+    check_max_length(train_rows, tokenizer, cfg.max_length)
     import torch
 
     threads = torch.get_num_threads()

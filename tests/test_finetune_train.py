@@ -101,6 +101,17 @@ def test_resume_continues_from_the_newest_checkpoint(trained, models_home):
     assert result.steps == STEPS + 1
 
 
+def test_a_max_length_shorter_than_every_prompt_is_refused_plainly(trained, models_home, capsys):
+    root, _ = trained
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SCRIPTROOM_HOME", str(models_home))
+        rc = cli.main.main(["finetune", "sft", "--data", str(root / "data"), "--output", str(root / "short"),
+                            "--tasks", "write", "--max-length", "24", "--max-steps", "1"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--max-length 24 is shorter than every prompt" in err and "use at least" in err
+    assert not (root / "short").exists()
+
+
 def test_dpo_on_stored_preferences_updates_the_adapter(trained, tmp_path, models_home):
     from safetensors.torch import load_file
 
