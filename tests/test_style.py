@@ -184,3 +184,31 @@ def test_tool_restyles_scene_act_and_option(lighthouse):
         tool.invoke({"style": "noir", "context": ctx})
     with pytest.raises(ToolError, match="no scene 30"):
         tool.invoke({"style": "noir", "scene": 30, "context": ctx})
+
+
+class _Tempered(ScriptedChatModel):
+    """A scripted model with the sampling fields a real one has; records the temperature of each call."""
+
+    temperature: float = 0.0
+    max_new_tokens: int = 256
+    temperatures: list[float] = []
+
+    def reply(self, messages):
+        self.temperatures.append(self.temperature)
+        return super().reply(messages)
+
+
+def test_a_rejected_rewrite_is_retried_sampling_not_greedy_and_the_writer_is_told():
+    source = parse("INT. KITCHEN - DAY\n\nMAYA\nPass the salt.\n")
+    model = _Tempered(messages=iter(["", "", "Hand me the salt, sweetheart, before it gets cold."]), temperatures=[])
+    styler = StyleTransfer(model, retries=1)
+    first = styler.transfer(source, resolve("noir"))
+    assert model.temperatures == [0.0, 0.7]  # the greedy answer again would be the same empty reply
+    assert first.rewritten == 0 and first.kept == 1
+    tool = make_style_tool(styler)
+    result = tool.invoke({"style": "noir", "context": ToolContext(script=source)})
+    assert "Hand me the salt" in result.options[0]
+    assert model.temperatures[2] == 0.0  # a new element starts greedy again
+    failing = make_style_tool(StyleTransfer(_Tempered(messages=iter(["", ""]), temperatures=[]), retries=1))
+    summary = failing.invoke({"style": "noir", "context": ToolContext(script=source)}).summary
+    assert "0 of 1 lines restyled" in summary and "text is as you wrote it" in summary

@@ -69,6 +69,9 @@ def style_result(result: Any, what: str) -> ToolResult:
     if result.kept:
         reasons = "; ".join(dict.fromkeys(f.reason for f in result.failures))
         lines.append(f"{result.kept} kept as written because the rewrites failed a check ({reasons}).")
+        if not result.rewritten:
+            lines.append("Nothing passed the checks, so the text is as you wrote it. The embedded 135M model rarely "
+                         "manages a faithful restyle; a bigger model does (see 'Bigger models' in the README).")
     if figures:
         lines.append("Measures: " + ", ".join(figures) + ".")
     lines.append(f"\n```fountain\n{result.text.strip()}\n```\nSay 'insert option 1' to put it in the draft.")

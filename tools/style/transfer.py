@@ -149,8 +149,9 @@ class StyleTransfer:
             previous = _previous_text(els, j)
             mentioned = [nm for nm in names if re.search(r"\b" + re.escape(nm) + r"\b", plain(el.text), re.IGNORECASE)]
             reason = "no rewrite tried"
-            for _ in range(1 + self.retries):
-                reply = self._ask(preset, el, speaker, previous, mentioned, action_ex, dialogue_ex, result)
+            for attempt in range(1 + self.retries):
+                reply = self._ask(preset, el, speaker, previous, mentioned, action_ex, dialogue_ex, result,
+                                  retry=attempt > 0)
                 candidate = _clean(reply)
                 reason = self._check(el, candidate, mentioned, facts, work, els, j, before)
                 if reason is None:
@@ -170,7 +171,7 @@ class StyleTransfer:
         return result
 
     def _ask(self, preset: Preset, el: Element, speaker: str, previous: str, mentioned: list[str],
-             action_ex: list[str], dialogue_ex: list[str], result: StyleResult) -> str:
+             action_ex: list[str], dialogue_ex: list[str], result: StyleResult, *, retry: bool = False) -> str:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         is_action = el.type is ElementType.ACTION
@@ -188,8 +189,15 @@ class StyleTransfer:
         result.prompt = prompt
         result.model_calls += 1
         model = self.chat_model
-        if "max_new_tokens" in getattr(type(model), "model_fields", {}):
-            model = model.model_copy(update={"max_new_tokens": self.max_new_tokens})
+        fields = getattr(type(model), "model_fields", {})
+        update: dict[str, Any] = {}
+        if "max_new_tokens" in fields:
+            update["max_new_tokens"] = self.max_new_tokens
+        if retry and "temperature" in fields:
+            # A greedy retry would repeat the rejected answer word for word: sample instead.
+            update["temperature"] = max(float(getattr(model, "temperature", 0) or 0), 0.7)
+        if update:
+            model = model.model_copy(update=update)
         reply = model.invoke(
             [SystemMessage(content=render("system.md", package=PACKAGE)), HumanMessage(content=prompt)],
             stop=["\n\n"],
