@@ -16,9 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
+from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
@@ -31,7 +33,6 @@ REQUESTS = ROOT / "tests" / "data" / "generation_requests.jsonl"
 
 def distinct_2(texts: list[str]) -> float:
     """Distinct word bigrams over all bigrams across the options of one request (1 = no shared phrasing)."""
-    import re
 
     pairs = []
     for t in texts:
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             "regenerated": sum(any(x.startswith("regenerated") for x in r) for r in repairs),
             "candidates": result.data["candidates"],
             "scores": [float(scorer.score(o)) for o in options],
+            "repair_kinds": [x for r in repairs for x in r],
             "seconds": seconds,
         })
         r = results[-1]
@@ -149,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| options that needed any repair | {sum(r['repaired'] for r in results) / max(options, 1):.1%} |")
     print(f"| options whose dialogue came from prose (last resort) | {sum(r['prose'] for r in results) / max(options, 1):.1%} |")
     print(f"| options regenerated at least once | {sum(r['regenerated'] for r in results) / max(options, 1):.1%} |")
+    kinds = Counter(re.sub(r"\d+ times?", "N times", k) for r in results for k in r["repair_kinds"])
     print(f"| seconds per option (K candidates written per request) | {total_seconds / max(options, 1):.1f} |")
+    print("\nrepairs of kept options, by kind: " + "; ".join(f"{k} {n}" for k, n in kinds.most_common()))
     if args.json:
         print(json.dumps(results, indent=2))
     return 0
