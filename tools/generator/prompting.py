@@ -1,47 +1,14 @@
-"""Prompt files of the generator, rendered strictly, and the data delimiters draft text travels in."""
+"""The generator's prompt files (tools/generator/prompts), through the shared strict renderer and data
+delimiters of tools/prompting.py; finetune/data.py renders the same files, so training and use match."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from tools.prompting import defuse, quote_data
+from tools.prompting import render as _render
 
-import jinja2
-
-# Chat-template role markers of the common model families; inside data they must not read as a turn.
-_ROLE_MARKER_RE = re.compile(
-    r"<\|?\s*(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\s*\|?>"
-    r"|\[/?INST\]|<</?SYS>>",
-    re.IGNORECASE,
-)
-# A line that poses as a chat turn ("System: ...", "### Assistant:") inside quoted data.
-_ROLE_LINE_RE = re.compile(r"^(\s*#*\s*)(system|assistant|user|human)(\s*:)", re.IGNORECASE | re.MULTILINE)
-
-
-@lru_cache(maxsize=None)
-def _environment() -> jinja2.Environment:
-    # Cached read-only template environment (not per-writer state).
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("tools.generator", "prompts"),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        autoescape=False,
-    )
+__all__ = ["defuse", "quote_data", "render"]
 
 
 def render(name: str, **variables: object) -> str:
     """Render ``tools/generator/prompts/<name>``; a variable the template uses but is not given raises."""
-    return _environment().get_template(name).render(**variables).strip()
-
-
-def defuse(text: str) -> str:
-    """Text that cannot close a data block early or pose as a chat turn."""
-    text = _ROLE_MARKER_RE.sub(lambda m: "(" + re.sub(r"[<>|\[\]/]", "", m.group(0)).strip() + ")", text)
-    text = text.replace("<<<", "‹‹‹").replace(">>>", "›››").replace("<|", "‹|").replace("|>", "|›")
-    return _ROLE_LINE_RE.sub(lambda m: f"{m.group(1)}{m.group(2)} (quoted){m.group(3)}", text)
-
-
-def quote_data(label: str, text: str) -> str:
-    """Writer or library text between ``<<<LABEL`` and ``LABEL>>>``; the prompt says such blocks are data."""
-    return f"<<<{label}\n{defuse(text.strip())}\n{label}>>>"
+    return _render(name, "tools.generator", **variables)
