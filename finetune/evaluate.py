@@ -241,7 +241,7 @@ Notes:
 ```
 
 ## Limits
-A 135M model with a few minutes of CPU training: it learns the page format, not good writing. Scenes are short,
+A 135M model with half an hour of CPU training: it learns the page format, not good writing. Scenes are short,
 repetitive and often lose the thread; use it as a format-aware drafting aid, or train a bigger model with
 configs/qlora-7b.yaml.
 """

@@ -19,7 +19,6 @@ from finetune.errors import FinetuneError
 from finetune.progress import OnStep
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "scriptroom.json")
 MAX_STEPS = 500  # an app-started run on a shared server stays bounded
 
 
@@ -118,14 +117,12 @@ def _workdir(settings: Any, name: str) -> Path:
 
 
 def _finish(kind: str, work: Path, final: Path, result: Any) -> JobResult:
-    """Copy the adapter files beside ``final``, then rename: the app never lists a half-written adapter."""
+    """Export the adapter beside ``final``, then rename: the app never lists a half-written adapter."""
+    from finetune.adapters import export_adapter
+
     staging = final.parent / f".{final.name}.partial"
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    for file in ADAPTER_FILES:
-        src = Path(result.output) / file
-        if src.is_file():
-            shutil.copy2(src, staging / file)
+    export_adapter(result.output, staging)  # config, fp16 weights and metadata; no checkpoints
     (staging / "README.md").write_text(
         f"# {final.name}\n\nTrained in the Scriptroom app ({kind}).\n\n```json\n"
         f"{json.dumps({k: v for k, v in result.to_dict().items() if k != 'log'}, indent=2)}\n```\n", encoding="utf-8",
