@@ -73,7 +73,7 @@ def test_three_openings_in_a_real_browser(app_url, tmp_path):
         page.get_by_role("button", name="Use this").nth(1).click()
         page.get_by_text("Inserted option 2", exact=False).wait_for(timeout=60_000)
 
-        page.get_by_role("tab", name="Export").click()
+        page.get_by_role("tab", name="Draft").click()  # export sits above the draft preview
         page.get_by_role("button", name="Export draft").click()
         link = page.locator("a[download]").first
         link.wait_for(timeout=60_000)
@@ -83,4 +83,13 @@ def test_three_openings_in_a_real_browser(app_url, tmp_path):
         info.value.save_as(saved)
         assert saved.read_bytes().startswith(b"<?xml") and b"FinalDraft" in saved.read_bytes()
         page.screenshot(path=str(ARTIFACTS / "writers-room-export.png"), full_page=True)
+
+        # Fine-tune (in Settings): this writer's stored pick shows in the counts; a served or scripted model is
+        # refused plainly rather than trained.
+        page.get_by_role("tab", name="Settings").click()
+        # Picking option 2 of 3 stored two pairs (chosen over each of the others).
+        page.get_by_text("2 pairs from picks among options", exact=False).wait_for(timeout=10_000)
+        page.get_by_role("button", name="Start training").click()
+        page.get_by_text("trains the local model", exact=False).wait_for(timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "writers-room-finetune.png"), full_page=True)
         browser.close()

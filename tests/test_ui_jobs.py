@@ -95,7 +95,7 @@ def test_preference_counts_are_the_writers_own(room):
     room.storage.add_preference(PreferenceRecord(prompt="p", chosen="a", rejected="b", kind="pick", writer=session.writer))
     room.storage.add_preference(PreferenceRecord(prompt="p", chosen="a", rejected="", kind="like", writer="someone-else"))
     text = jobs.preference_counts(room.storage, session)
-    assert "**1** picks" in text and "**0** likes" in text
+    assert "**1** pairs from picks" in text and "**0** likes" in text
 
 
 def test_training_refuses_bad_names_and_served_backends(room):
@@ -109,7 +109,7 @@ def test_training_refuses_bad_names_and_served_backends(room):
 
 @pytest.mark.slow
 def test_training_on_the_draft_writes_an_adapter_the_app_lists(tmp_path, models_home, embedder, router):
-    """A real two-step LoRA run on the embedded model, started as the Fine-tune tab starts it."""
+    """A real two-step LoRA run on the embedded model, started as the app's Fine-tune section starts it."""
     from agent.models.store import resolve_model_dir
     from finetune.jobs import train_on_draft
     from screenplay.formats.fountain import render

@@ -79,6 +79,11 @@ def build_app(runtime: Runtime) -> gr.Blocks:
             with gr.Column(scale=2):
                 with gr.Tabs():
                     with gr.Tab("Draft"):
+                        # Export lives here, not in a tab: six tabs overflow into a menu on narrow panels.
+                        with gr.Row():
+                            fmt = gr.Radio(["fountain", "fdx", "pdf"], value="fdx", label="Export as", scale=2)
+                            export_btn = gr.Button("Export draft", variant="primary", scale=1)
+                        download = gr.File(label="Download", interactive=False, visible=False)
                         scene_pick = gr.Dropdown(label="Jump to scene", choices=[], interactive=True)
                         draft_view = gr.HTML(room.draft_html(None))
                     with gr.Tab("Story bible"):
@@ -109,12 +114,7 @@ def build_app(runtime: Runtime) -> gr.Blocks:
                         search = gr.Button("Search")
                         results = gr.Markdown()
                         add_draft = gr.Button("Add my draft to the library", size="sm")
-                    with gr.Tab("Export"):
-                        with gr.Row():
-                            fmt = gr.Radio(["fountain", "fdx", "pdf"], value="fdx", label="Format")
-                            export_btn = gr.Button("Export draft", variant="primary")
-                        download = gr.File(label="Download", interactive=False)
-                    with gr.Tab("Settings"):
+                    with gr.Tab("Settings") as settings_tab:
                         gr.Markdown(f"**Backend** {info.backend} · **model** {info.name}")
                         temperature = gr.Slider(0, 1.5, value=runtime.settings.temperature, step=0.05, label="Temperature")
                         n_options = gr.Slider(1, 10, value=3, step=1, label="Options per request")
@@ -124,9 +124,9 @@ def build_app(runtime: Runtime) -> gr.Blocks:
                         )
                         adapter_status = gr.Markdown()
                         gr.Markdown("Style presets: " + ", ".join(STYLE_PRESETS))
-                    with gr.Tab("Fine-tune"):
+                        # In Settings, not a tab of its own: more tabs overflow into a menu on narrow panels.
                         gr.Markdown(
-                            "Train a LoRA adapter for the local model, then choose it under Settings. "
+                            "### Fine-tune\nTrain a LoRA adapter for the local model, then choose it above. "
                             "On a laptop CPU a step takes 5–10 s; a GPU Space is far faster."
                         )
                         train_kind = gr.Radio(
@@ -171,10 +171,13 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         bible_save.click(room.save_bible, [logline, tone, characters, locations, session, chatbot], bible_status)
         search.click(room.search_library, [query, genre, int_ext, k], results, api_name="search_library")
         add_draft.click(_with_progress(jobs.add_to_library, runtime), [session], results, api_name="add_to_library")
-        export_btn.click(room.export, [fmt, session], download, api_name="export")
+        export_btn.click(room.export, [fmt, session], download, api_name="export").success(
+            lambda: gr.update(visible=True), None, download, api_name=False
+        )
         analyze.click(_with_progress(jobs.critique, runtime), [session], [plots, notes], api_name="analyze")
         summarize_btn.click(_with_progress(jobs.summarize, runtime), [session, level], summary, api_name="summarize")
-        train_kind.change(lambda s: jobs.preference_counts(room.storage, s), [session], prefs, api_name=False)
+        # The counts change with every like and pick: refresh them whenever the writer opens Settings.
+        settings_tab.select(lambda s: jobs.preference_counts(room.storage, s), [session], prefs, api_name=False)
         # One training run at a time on this server; the chat stays usable meanwhile.
         train_btn.click(
             _with_progress(jobs.train, runtime), [session, train_kind, train_steps, train_name], train_status,

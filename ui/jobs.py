@@ -80,8 +80,10 @@ def preference_counts(storage: Storage, session: Session | None) -> str:
     picks = sum(r.kind == "pick" for r in mine)
     likes = sum(r.kind == "like" for r in mine)
     dislikes = sum(r.kind == "dislike" for r in mine)
-    return (f"Your stored judgements: **{picks}** picks among options, **{likes}** likes, **{dislikes}** dislikes. "
-            "Preference training needs at least two pairs (a pick, or a like and a dislike for the same request).")
+    # A pick among N options is stored as N - 1 pairs (chosen over each other option).
+    return (f"Your stored judgements: **{picks}** pairs from picks among options, **{likes}** likes, "
+            f"**{dislikes}** dislikes. Preference training needs at least two pairs (a pick among three gives two; "
+            "a like and a dislike for the same request give one).")
 
 
 def adapter_choices(runtime: Runtime) -> list[str]:
