@@ -1,35 +1,23 @@
 """A real launch of the Gradio app on localhost, driven by gradio_client, on the real embedded model."""
 
-import socket
-
 import pytest
 
 from agent.models.factory import build_chat_model
 from agent.runtime import Runtime
 from agent.settings import Settings
+from tests.appserver import free_port, serve
 
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def launched(embedded_engine, models_home, embedder, router, starter_library, tmp_path):
-    from ui.app import build_app
-
     settings = Settings(home=tmp_path / "home", port=free_port(), max_new_tokens=24, temperature=0.0)
     runtime = Runtime.create(
         settings, chat_model=build_chat_model(settings, engine=embedded_engine), embedder=embedder, router=router, library=starter_library
     )
-    demo = build_app(runtime)
-    demo.queue(default_concurrency_limit=2, max_size=16)
-    demo.launch(server_name="127.0.0.1", server_port=settings.port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{settings.port}/"
-    demo.close()
+    with serve(runtime, concurrency=2, max_size=16) as url:
+        yield url
     runtime.close()
 
 

@@ -5,7 +5,6 @@ saved to test-artifacts/ for a person to look at.
 """
 
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from agent.models.fake import ScriptedChatModel
 from agent.runtime import Runtime
 from agent.settings import Settings
+from tests.appserver import free_port, serve
 
 pytestmark = pytest.mark.slow
 
@@ -21,23 +21,12 @@ FIXTURE = Path(__file__).parent / "fixtures" / "ui" / "night_shift.fountain"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def app_url(tmp_path, embedder, router, starter_library):
-    from ui.app import CSS, build_app
-
     settings = Settings(home=tmp_path / "home", backend="fake", port=free_port())
     runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Maya keeps the diner open all night.\n\nMAYA\nWe're still open."]), embedder=embedder, router=router, library=starter_library)
-    demo = build_app(runtime)
-    demo.queue(default_concurrency_limit=4, max_size=64)
-    demo.launch(server_name="127.0.0.1", server_port=settings.port, prevent_thread_lock=True, quiet=True, css=CSS)
-    yield f"http://127.0.0.1:{settings.port}/"
-    demo.close()
+    with serve(runtime) as url:
+        yield url
     runtime.close()
 
 

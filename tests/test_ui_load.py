@@ -1,6 +1,5 @@
 """Load: 20 concurrent writers through gradio_client on the scripted model, no errors, no mixed state."""
 
-import socket
 import threading
 import time
 
@@ -9,15 +8,10 @@ import pytest
 from agent.models.fake import ScriptedChatModel
 from agent.runtime import Runtime
 from agent.settings import Settings
+from tests.appserver import free_port, serve
 
 pytestmark = pytest.mark.slow
 WRITERS = 20
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class EchoModel(ScriptedChatModel):
@@ -40,14 +34,8 @@ def text_of(message) -> str:
 def test_twenty_concurrent_sessions(tmp_path, embedder, router, starter_library):
     from gradio_client import Client
 
-    from ui.app import build_app
-
     settings = Settings(home=tmp_path / "home", backend="fake", port=free_port())
     runtime = Runtime.create(settings, chat_model=EchoModel(), embedder=embedder, router=router, library=starter_library)
-    demo = build_app(runtime)
-    demo.queue(default_concurrency_limit=4, max_size=64)
-    demo.launch(server_name="127.0.0.1", server_port=settings.port, prevent_thread_lock=True, quiet=True)
-    url = f"http://127.0.0.1:{settings.port}/"
     results: dict[int, list] = {}
     errors: list[BaseException] = []
 
@@ -64,16 +52,17 @@ def test_twenty_concurrent_sessions(tmp_path, embedder, router, starter_library)
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
-    started = time.perf_counter()
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=600)
+        with serve(runtime) as url:
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=600)
+            elapsed = time.perf_counter() - started
     finally:
-        demo.close()
         runtime.close()
-    elapsed = time.perf_counter() - started
+    elapsed = elapsed = time.perf_counter() - started
     print(f"\n{WRITERS} writers x 2 turns: {elapsed:.1f} s wall, {2 * WRITERS / elapsed:.2f} turns/s, errors {len(errors)}")
     assert not errors, errors[:3]
     assert len(results) == WRITERS
