@@ -415,6 +415,21 @@ def extract_instruction(message: str, ex: Extraction) -> str:
     return clean_free_text(text)
 
 
+# The extracted fields each intent's tool takes, as (argument, Extraction attribute); free-text arguments
+# (brief, query, instruction) and the revise mode are worked out from the message in args_for.
+_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "generate": (("count", "count"), ("act", "act"), ("scene", "scene"), ("scene_ref", "scene_ref"),
+                 ("beat", "beat"), ("characters", "characters"), ("style", "style")),
+    "critique": (("act", "act"), ("scene", "scene"), ("scene_ref", "scene_ref"), ("focus", "focus")),
+    "summarize": (("level", "level"), ("act", "act"), ("scene", "scene"), ("scene_ref", "scene_ref")),
+    "similar": (("scene", "scene"), ("scene_ref", "scene_ref"), ("k", "count"), ("genre", "genre")),
+    "style": (("style", "style"), ("scene", "scene"), ("scene_ref", "scene_ref"), ("act", "act"),
+              ("option", "option")),
+    "insert": (("option", "option"), ("after_scene", "after_scene"), ("before_scene", "before_scene")),
+    "revise": (("option", "option"),),
+}
+
+
 def args_for(intent: str, message: str, ex: Extraction) -> dict[str, Any]:
     """The arguments the message determines for one intent (defaults left out)."""
     args: dict[str, Any] = {}
@@ -423,43 +438,13 @@ def args_for(intent: str, message: str, ex: Extraction) -> dict[str, Any]:
         if value not in (None, "", []):
             args[key] = value
 
+    for name, attr in _FIELDS.get(intent, ()):
+        put(name, getattr(ex, attr))
     if intent == "generate":
-        put("count", ex.count)
-        put("act", ex.act)
-        put("scene", ex.scene)
-        put("scene_ref", ex.scene_ref)
-        put("beat", ex.beat)
-        put("characters", ex.characters)
-        put("style", ex.style)
         put("brief", extract_brief(message, ex))
-    elif intent == "critique":
-        put("act", ex.act)
-        put("scene", ex.scene)
-        put("scene_ref", ex.scene_ref)
-        put("focus", ex.focus)
-    elif intent == "summarize":
-        put("level", ex.level)
-        put("act", ex.act)
-        put("scene", ex.scene)
-        put("scene_ref", ex.scene_ref)
     elif intent == "similar":
         put("query", extract_query(message, ex))
-        put("scene", ex.scene)
-        put("scene_ref", ex.scene_ref)
-        put("k", ex.count)
-        put("genre", ex.genre)
-    elif intent == "style":
-        put("style", ex.style)
-        put("scene", ex.scene)
-        put("scene_ref", ex.scene_ref)
-        put("act", ex.act)
-        put("option", ex.option)
-    elif intent == "insert":
-        put("option", ex.option)
-        put("after_scene", ex.after_scene)
-        put("before_scene", ex.before_scene)
     elif intent == "revise":
-        put("option", ex.option)
         mode = revise_mode(fold(message))
         put("mode", mode)
         if mode == "edit":
