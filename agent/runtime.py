@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from agent.loop import Agent
-from agent.models.factory import build_chat_model, build_scene_model, model_info
+from agent.models.factory import build_chat_model, model_info, scene_settings
 from agent.session import Session
 from agent.settings import Settings
 
@@ -140,11 +140,15 @@ def _scene_scorer(runtime: Runtime) -> Any:
 
 
 def _scene_model(runtime: Runtime) -> Any:
-    """The generator's model (see build_scene_model), loaded once per main model and adapter choice."""
-    key = (id(runtime.agent.chat_model), runtime.settings.adapter, runtime.settings.scene_adapter)
+    """The generator's model: the main one, or a local engine with the scene adapter (see scene_settings),
+    loaded once per adapter and kept across adapter switches of the main model."""
+    main = runtime.agent.chat_model
+    wanted = scene_settings(runtime.settings)
+    if wanted.adapter == runtime.settings.adapter or getattr(main, "engine", None) is None:
+        return main  # no scene adapter applies, or a fake or served model: used as it is
     cached = runtime.extras.get("scene_model")
-    if cached is None or cached[0] != key:
-        cached = (key, build_scene_model(runtime.settings, runtime.agent.chat_model))
+    if cached is None or cached[0] != (wanted.model, wanted.adapter):
+        cached = ((wanted.model, wanted.adapter), build_chat_model(wanted))
         runtime.extras["scene_model"] = cached
     return cached[1]
 

@@ -27,7 +27,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from agent.models.factory import build_chat_model, build_scene_model
+    from agent.models.factory import build_chat_model, scene_settings
     from agent.settings import settings_from_args
     from cli.main import emit
     from tools.base import ToolError
@@ -48,7 +48,7 @@ def run_generate(args: argparse.Namespace) -> int:
         context = ToolContext(bible=StoryBible())
 
     started = time.perf_counter()
-    chat_model = build_scene_model(settings, build_chat_model(settings))
+    chat_model = build_chat_model(scene_settings(settings))  # one model: only the generator runs here
     # The app's reranking: the critic's learned scorer, and MiniLM for diversity.
     embedder = load_embedder()
     scorer = SceneScorer.load(embedder)

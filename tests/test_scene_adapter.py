@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.models.factory import build_scene_model, scene_adapter
+from agent.models.factory import scene_adapter, scene_settings
 from agent.models.fake import ScriptedChatModel
 from agent.settings import SHIPPED_ADAPTER, Settings
 
@@ -25,9 +25,28 @@ def test_a_writers_own_choice_wins(tmp_path):
     assert Settings.from_env({"SCRIPTROOM_SCENE_ADAPTER": "none"}).scene_adapter == "none"
 
 
-def test_fake_and_served_models_are_used_as_they_are(tmp_path):
+def test_scene_settings_attach_the_adapter_only_when_one_applies(tmp_path):
+    assert scene_settings(Settings(home=tmp_path)).adapter == str(SHIPPED_ADAPTER)
+    fake = Settings(home=tmp_path, backend="fake")
+    assert scene_settings(fake) == fake
+    mine = Settings(home=tmp_path, adapter="/my/adapter")
+    assert scene_settings(mine) == mine
+
+
+def test_a_fake_model_is_the_generators_model_too(tmp_path, embedder, router):
+    from agent.runtime import Runtime
+
     fake = ScriptedChatModel()
-    assert build_scene_model(Settings(home=tmp_path), fake) is fake
+    runtime = Runtime.create(Settings(home=tmp_path), chat_model=fake, embedder=embedder, router=router)
+    try:
+        assert generator_model(runtime) is fake and "scene_model" not in runtime.extras
+    finally:
+        runtime.close()
+
+
+def generator_model(runtime):
+    """The model the generator tool of ``runtime`` writes with."""
+    return runtime.agent.tools["generate_scenes"].metadata["stream"].__self__.chat_model
 
 
 @pytest.mark.slow
@@ -38,11 +57,14 @@ def test_the_runtime_gives_the_generator_the_adapted_model(models_home, embedder
     settings = Settings(home=models_home)
     runtime = Runtime.create(settings, embedder=embedder, router=router, library=starter_library)
     main = runtime.agent.chat_model
-    scene = runtime.extras["scene_model"][1]
+    scene = generator_model(runtime)
     assert main.engine.adapter is None and scene.engine.adapter == str(SHIPPED_ADAPTER)
-    # Choosing an adapter for everything (Settings tab) hands the generator the main model again.
+    # Choosing an adapter for everything (Settings tab) hands the generator the main model again ...
     runtime.switch_adapter(str(SHIPPED_ADAPTER))
-    assert runtime.extras["scene_model"][1] is runtime.agent.chat_model
+    assert generator_model(runtime) is runtime.agent.chat_model
+    # ... and back to none, the scene engine loaded before is used again, not loaded twice.
+    runtime.switch_adapter(None)
+    assert generator_model(runtime) is scene
     off = Runtime.create(settings.with_(scene_adapter="none"), chat_model=build_chat_model(settings, engine=main.engine),
                          embedder=embedder, router=router, library=starter_library)
-    assert off.extras["scene_model"][1] is off.agent.chat_model
+    assert generator_model(off) is off.agent.chat_model

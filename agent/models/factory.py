@@ -89,16 +89,14 @@ def scene_adapter(settings: Settings) -> str | None:
     return choice
 
 
-def build_scene_model(settings: Settings, main_model: Any) -> Any:
-    """The chat model the scene generator uses: ``main_model``, or the local model with the scene adapter.
+def scene_settings(settings: Settings) -> Settings:
+    """The settings of the scene generator's model: ``settings`` with the scene adapter attached, when one applies.
 
-    A second copy of a 135M model costs about 0.3 GB; it keeps the adapter (trained on the generator's own
-    prompts) away from the other tools, whose prompts it was not trained on.
+    In the app the generator then gets a second copy of the 135M model (about 0.34 GB measured), which keeps the
+    adapter, trained on the generator's own prompts, away from the other tools' prompts.
     """
     adapter = scene_adapter(settings)
-    if adapter is None or getattr(main_model, "engine", None) is None:
-        return main_model  # a fake or served model is used as it is
-    return build_chat_model(settings.with_(adapter=adapter))
+    return settings.with_(adapter=adapter) if adapter else settings
 
 
 def model_info(settings: Settings, chat_model: Any = None) -> ModelInfo:
