@@ -203,6 +203,12 @@ def test_tool_is_named_critique_with_injected_context(tmp_path, draft):
     assert isinstance(out, ToolResult) and out.data["scope"] == "scene 2"
     with pytest.raises(ToolError, match="needs a draft"):
         tool.invoke({"context": ToolContext(), "scene": 2})
+    # The loop's streaming path: each named step in order, then the same result.
+    steps = list(tool.metadata["stream"]({"scene": 2}, ctx))
+    progress = [st for st in steps if st.kind == "progress"]
+    assert len(progress) >= 2 and [st.index for st in progress] == list(range(1, len(progress) + 1))
+    assert {st.total for st in progress} == {0} and all(st.text for st in progress)
+    assert steps[-1].kind == "done" and steps[-1].result.data["scope"] == "scene 2"
 
 
 def test_cli_critique_writes_pdf_and_json(tmp_path, monkeypatch, capsys):

@@ -10,7 +10,7 @@ from tools.progress import progress_stream
 from tools.schemas import CritiqueArgs
 
 
-def make_critic_tool(critic: Any, *, progress: Any = None):
+def make_critic_tool(critic: Any):
     """The tool; ``metadata["stream"]`` runs it with each step reported (the chat shows them as it works)."""
     from langchain_core.tools import StructuredTool
 
@@ -20,15 +20,14 @@ def make_critic_tool(critic: Any, *, progress: Any = None):
         raise TypeError(f"make_critic_tool needs a Critic, got {type(critic).__name__}")
 
     def critique(context: Any, act: int | None = None, scene: int | None = None,
-                 scene_ref: str | None = None, focus: str | None = None):
+                 scene_ref: str | None = None, focus: str | None = None, progress: Any = None):
         script = context.require_script("A critique")
         return critic.critique(script, act=act, scene=scene, scene_ref=scene_ref, focus=focus,
                                bible=context.bible, progress=progress)
 
     def run(args: dict[str, Any], context: Any, report: Any):
-        script = context.require_script("A critique")
-        steps = count(1)
-        return critic.critique(script, **args, bible=context.bible, progress=lambda msg: report(next(steps), 0, msg))
+        steps = count(1)  # the critic names its steps but does not count them
+        return critique(context, **args, progress=lambda msg: report(next(steps), 0, msg))
 
     tool = StructuredTool.from_function(
         func=critique,
