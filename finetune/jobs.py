@@ -1,6 +1,7 @@
 """Fine-tuning runs the app starts for a writer: LoRA on their draft plus the starter library, or DPO on their
 own picks and judgements. Each ends as a standard PEFT folder under ``settings.adapters_dir``, where the app
-lists it; the run works in ``<home>/runs/<name>`` and the adapter appears only once it is complete.
+lists it; the run works in ``<home>/runs/<name>-<time>`` (removed when it ends) and the adapter appears only
+once it is complete.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import os
 import re
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from finetune.config import SHIPPED_ADAPTER, DataConfig, DPOConfig, SFTConfig
 from finetune.errors import FinetuneError
@@ -78,18 +80,18 @@ def train_on_draft(
 
     final = adapter_folder(settings, name)
     _check(settings, steps)
-    work = _workdir(settings, final.name)
-    draft = work / "draft.fountain"
-    draft.write_text(fountain, encoding="utf-8")
-    tasks = ["exchange", "write"]
-    build_dataset(DataConfig(output=str(work / "data"), starter=True, scripts=[str(draft)], tasks=tasks))
-    cfg = SFTConfig(
-        model=settings.model, data=str(work / "data"), output=str(work / "adapter"), tasks=tasks, lora_r=8,
-        lora_alpha=16, max_length=max_length, max_steps=steps, grad_accum=1, learning_rate=6e-4, warmup=0.05,
-        optim="adamw_torch", save_steps=max(steps, 10), logging_steps=max(1, min(10, steps // 4)),
-    )
-    result = run_sft(cfg, settings=settings, progress=False, on_step=on_step)
-    return _finish("sft", work, final, result)
+    with _workdir(settings, final.name) as work:
+        draft = work / "draft.fountain"
+        draft.write_text(fountain, encoding="utf-8")
+        tasks = ["exchange", "write"]
+        build_dataset(DataConfig(output=str(work / "data"), starter=True, scripts=[str(draft)], tasks=tasks))
+        cfg = SFTConfig(
+            model=settings.model, data=str(work / "data"), output=str(work / "adapter"), tasks=tasks, lora_r=8,
+            lora_alpha=16, max_length=max_length, max_steps=steps, grad_accum=1, learning_rate=6e-4, warmup=0.05,
+            optim="adamw_torch", save_steps=max(steps, 10), logging_steps=max(1, min(10, steps // 4)),
+        )
+        result = run_sft(cfg, settings=settings, progress=False, on_step=on_step)
+        return _finish("sft", final, result)
 
 
 def train_on_preferences(
@@ -100,23 +102,28 @@ def train_on_preferences(
 
     final = adapter_folder(settings, name)
     _check(settings, steps)
-    work = _workdir(settings, final.name)
     base = "shipped" if (SHIPPED_ADAPTER / "adapter_config.json").is_file() else "none"
-    cfg = DPOConfig(
-        model=settings.model, adapter=base, feedback_db=str(settings.feedback_db), writer=writer,
-        output=str(work / "adapter"), max_length=max_length, max_steps=steps, grad_accum=1, learning_rate=5e-5,
-    )
-    result, _ = run_dpo(cfg, settings=settings, progress=False, on_step=on_step)
-    return _finish("dpo", work, final, result)
+    with _workdir(settings, final.name) as work:
+        cfg = DPOConfig(
+            model=settings.model, adapter=base, feedback_db=str(settings.feedback_db), writer=writer,
+            output=str(work / "adapter"), max_length=max_length, max_steps=steps, grad_accum=1, learning_rate=5e-5,
+        )
+        result, _ = run_dpo(cfg, settings=settings, progress=False, on_step=on_step)
+        return _finish("dpo", final, result)
 
 
-def _workdir(settings: Any, name: str) -> Path:
+@contextmanager
+def _workdir(settings: Any, name: str) -> Iterator[Path]:
+    """The run's data and checkpoints, removed when it ends, finished or failed (the app does not resume)."""
     work = Path(settings.home) / "runs" / f"{name}-{int(time.time())}"
     work.mkdir(parents=True, exist_ok=False)
-    return work
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
-def _finish(kind: str, work: Path, final: Path, result: Any) -> JobResult:
+def _finish(kind: str, final: Path, result: Any) -> JobResult:
     """Export the adapter beside ``final``, then rename: the app never lists a half-written adapter."""
     from finetune.adapters import export_adapter
 
@@ -128,6 +135,5 @@ def _finish(kind: str, work: Path, final: Path, result: Any) -> JobResult:
         f"{json.dumps({k: v for k, v in result.to_dict().items() if k != 'log'}, indent=2)}\n```\n", encoding="utf-8",
     )
     os.replace(staging, final)
-    shutil.rmtree(work, ignore_errors=True)  # checkpoints and data of a finished run
     return JobResult(kind, final.name, str(final), result.steps, result.examples, result.seconds,
                      result.first_loss, result.last_loss)

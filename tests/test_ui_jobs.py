@@ -148,6 +148,7 @@ def test_preference_training_uses_only_this_writers_pairs(tmp_path, models_home)
         store.add_preference(PreferenceRecord(prompt=prompt, chosen=scene, rejected=flat, kind="pick", writer="me"))
     with pytest.raises(FinetuneError, match="only 0 preference pair"):
         train_on_preferences(settings, "someone-else", "theirs", steps=1, max_length=128)
+    assert not list((settings.home / "runs").glob("theirs*"))  # a failed run leaves no work folder behind
     result = train_on_preferences(settings, "me", "mine-v1", steps=1, max_length=128)
     assert result.kind == "dpo" and result.examples == 2 and result.steps == 1
     assert (settings.adapters_dir / "mine-v1" / "adapter_config.json").is_file()
