@@ -47,6 +47,17 @@ def realscripts() -> Path:
     return REALSCRIPTS
 
 
+@pytest.fixture
+def one_thread():
+    """On a busy 2-core machine one torch thread decodes several times faster than two fighting for cores."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The packaged all-MiniLM-L6-v2, loaded once per run."""

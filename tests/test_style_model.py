@@ -15,17 +15,6 @@ from tools.style.structure import shape
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def one_thread():
-    """On a busy 2-core machine one torch thread decodes several times faster than two fighting for cores."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def test_embedded_model_restyle_keeps_structure_and_is_measured(embedded_engine, embedder, one_thread):
     from agent.models.local import LocalChatModel
     from tools.library.embedder import SentenceTransformerEmbedder

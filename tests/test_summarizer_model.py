@@ -14,17 +14,6 @@ pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).parent / "fixtures" / "samples" / "lighthouse.fountain"
 
 
-@pytest.fixture
-def one_thread():
-    """On a busy 2-core machine one torch thread decodes several times faster than two fighting for cores."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def test_embedded_model_scene_summary_is_faithful(embedded_engine, embedder, tmp_path, one_thread):
     from agent.models.local import LocalChatModel
 
