@@ -12,6 +12,8 @@ EMBEDDED_MODEL = "smollm2-135m-instruct"
 # The LoRA adapter trained for the embedded model (configs/lora-cpu-tiny.yaml; `scriptroom finetune` writes it).
 SHIPPED_ADAPTER = Path(__file__).resolve().parent / "models" / "adapters" / "scriptroom-smollm2-lora"
 BACKENDS = ("local", "openai", "fake")
+ENGINE_CHOICES = ("auto", "llama.cpp", "transformers")
+WRITING_CHOICES = ("auto", "scaffold", "free")
 
 
 class SettingsError(ValueError):
@@ -43,6 +45,16 @@ class Settings:
         default="auto",
         metadata={"help": "adapter the scene generator writes with when no --adapter is set: auto (the shipped "
                           "Scriptroom adapter on the embedded model), none, or an adapter folder"},
+    )
+    engine: str = field(
+        default="auto",
+        metadata={"help": "local engine: auto (llama.cpp for GGUF models on CPU when it is installed, else "
+                          "transformers), llama.cpp, or transformers"},
+    )
+    writing: str = field(
+        default="auto",
+        metadata={"help": "how tools write scenes: auto (scaffold for models under ~1B parameters, free for "
+                          "bigger or served ones), scaffold (structure built in code), free (the model writes)"},
     )
     load_in_4bit: bool = field(default=False, metadata={"help": "4-bit NF4 (bitsandbytes, CUDA only)"})
     device: str = field(default="auto", metadata={"help": "auto | cpu | cuda"})
@@ -106,6 +118,14 @@ class Settings:
             raise SettingsError(
                 "the openai backend needs a server: set SCRIPTROOM_BASE_URL "
                 "(for example http://localhost:8000/v1) or pass --base-url"
+            )
+        if self.engine not in ENGINE_CHOICES:
+            raise SettingsError(
+                f"SCRIPTROOM_ENGINE={self.engine!r} is not an engine; use one of {', '.join(ENGINE_CHOICES)}"
+            )
+        if self.writing not in WRITING_CHOICES:
+            raise SettingsError(
+                f"SCRIPTROOM_WRITING={self.writing!r} is not a writing tier; use one of {', '.join(WRITING_CHOICES)}"
             )
         if not 0 <= self.temperature <= 2:
             raise SettingsError(f"temperature {self.temperature} is out of range; use 0 to 2")

@@ -43,6 +43,8 @@ def test_flags_override_environment():
         ({"SCRIPTROOM_PORT": "eighty"}, "SCRIPTROOM_PORT"),
         ({"SCRIPTROOM_TEMPERATURE": "5"}, "0 to 2"),
         ({"SCRIPTROOM_LOAD_IN_4BIT": "maybe"}, "true/false"),
+        ({"SCRIPTROOM_ENGINE": "vllm"}, "auto, llama.cpp, transformers"),
+        ({"SCRIPTROOM_WRITING": "poetic"}, "auto, scaffold, free"),
     ],
 )
 def test_bad_configuration_says_what_is_accepted(env, needle):

@@ -10,15 +10,32 @@ from agent.models.errors import ModelUnavailableError
 from agent.settings import EMBEDDED_MODEL, SHIPPED_ADAPTER, Settings
 
 
+TOKEN_LIMIT_PARAMS = ("max_tokens", "max_completion_tokens", "max_new_tokens")
+ENGINES = ("llama.cpp", "transformers", "openai", "fake")
+WRITING_TIERS = ("scaffold", "free")
+# Below this many parameters a model cannot hold a scene's structure on its own: tools build it in code.
+FREE_WRITING_MIN_PARAMS = 1_000_000_000
+
+
 @dataclass(frozen=True)
 class ModelInfo:
-    """What the rest of Scriptroom may rely on: capability flags, never model-name checks."""
+    """What the rest of Scriptroom may rely on: capability flags, never model-name checks.
+
+    token_limit_param is the keyword a tool passes to limit a reply's length (``model.invoke(msgs, **{info.
+    token_limit_param: 200})``); writing_tier says whether tools scaffold a scene in code ("scaffold") or let the
+    model write it ("free").
+    """
 
     backend: str
     name: str
     supports_tool_calling: bool
     streaming: bool
     context_window: int
+    token_limit_param: str = "max_new_tokens"
+    supports_stop: bool = True
+    supports_grammar: bool = False
+    engine: str = "transformers"
+    writing_tier: str = "scaffold"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,11 +116,41 @@ def scene_settings(settings: Settings) -> Settings:
     return settings.with_(adapter=adapter) if adapter else settings
 
 
+def is_openai_itself(base_url: str | None) -> bool:
+    """True for OpenAI's own API, the only server that wants max_completion_tokens (others ignore it)."""
+    return not base_url or "api.openai.com" in base_url
+
+
+def writing_tier(settings: Settings, n_params: int | None) -> str:
+    """The settings' explicit choice, else "free" only for models known to be at least ~1B parameters."""
+    if settings.writing != "auto":
+        return settings.writing
+    return "free" if n_params is not None and n_params >= FREE_WRITING_MIN_PARAMS else "scaffold"
+
+
 def model_info(settings: Settings, chat_model: Any = None) -> ModelInfo:
     if settings.backend == "fake":
-        return ModelInfo("fake", "scripted", supports_tool_calling=True, streaming=True, context_window=8192)
+        return ModelInfo(
+            "fake", "scripted", supports_tool_calling=True, streaming=True, context_window=8192,
+            token_limit_param="max_tokens", supports_stop=True, supports_grammar=False, engine="fake",
+            # Scripted replies stand in for the embedded model in tests, so the default follows it.
+            writing_tier=writing_tier(settings, None),
+        )
     if settings.backend == "openai":
-        return ModelInfo("openai", settings.model, supports_tool_calling=True, streaming=True, context_window=8192)
-    window = getattr(getattr(chat_model, "engine", None), "context_window", 2048)
+        return ModelInfo(
+            "openai", settings.model, supports_tool_calling=True, streaming=True, context_window=8192,
+            token_limit_param="max_completion_tokens" if is_openai_itself(settings.base_url) else "max_tokens",
+            supports_stop=True, supports_grammar=False, engine="openai",
+            # A served model is how a team shares a capable one: free unless the settings say otherwise.
+            writing_tier=settings.writing if settings.writing != "auto" else "free",
+        )
+    engine = getattr(chat_model, "engine", None)
+    window = getattr(engine, "context_window", 2048)
     name = settings.model if settings.model != EMBEDDED_MODEL else f"{EMBEDDED_MODEL} (embedded)"
-    return ModelInfo("local", name, supports_tool_calling=False, streaming=True, context_window=window)
+    kind = getattr(engine, "kind", "transformers")
+    return ModelInfo(
+        "local", name, supports_tool_calling=False, streaming=True, context_window=window,
+        token_limit_param="max_tokens" if kind == "llama.cpp" else "max_new_tokens",
+        supports_stop=True, supports_grammar=kind == "llama.cpp", engine=kind,
+        writing_tier=writing_tier(settings, getattr(engine, "n_params", None)),
+    )

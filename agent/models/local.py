@@ -46,6 +46,8 @@ class LocalEngine:
     context_window: int = 2048
     load_seconds: float = 0.0
     adapter: str | None = None  # the LoRA adapter folder merged into the weights, if any
+    n_params: int | None = None  # counted before int8 packing hides the Linear weights from parameters()
+    kind: str = "transformers"  # the engine name ModelInfo reports
     # generate() is not re-entrant on one model: concurrent sessions take turns.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -95,6 +97,7 @@ class LocalEngine:
         if adapter:
             model = attach_adapter(model, adapter)
         model.eval()
+        n_params = sum(p.numel() for p in model.parameters())
         if device == "cpu" and cpu_int8 and not load_in_4bit:
             model = quantize_int8(model)
         window = int(getattr(model.config, "max_position_embeddings", 2048) or 2048)
@@ -106,6 +109,7 @@ class LocalEngine:
             context_window=window,
             load_seconds=time.perf_counter() - start,
             adapter=str(adapter) if adapter else None,
+            n_params=n_params,
         )
         # One short pass now, so the writer's first request does not pay for kernel warm-up.
         for _ in engine.stream([{"role": "user", "content": "Hi"}], GenerationParams(max_new_tokens=2, temperature=0)):
