@@ -14,6 +14,7 @@ SHIPPED_ADAPTER = Path(__file__).resolve().parent / "models" / "adapters" / "scr
 BACKENDS = ("local", "openai", "fake")
 ENGINE_CHOICES = ("auto", "llama.cpp", "transformers")
 WRITING_CHOICES = ("auto", "scaffold", "free")
+LOGINS = ("auto", "off", "password", "hf")
 
 
 class SettingsError(ValueError):
@@ -68,8 +69,22 @@ class Settings:
     temperature: float = field(default=0.7, metadata={"help": "sampling temperature (0 = greedy)"})
     max_new_tokens: int = field(default=384, metadata={"help": "longest reply, in tokens"})
     seed: int | None = field(default=None, metadata={"help": "sampling seed for repeatable output"})
-    host: str = field(default="127.0.0.1", metadata={"help": "address the app listens on"})
-    port: int = field(default=7860, metadata={"help": "port the app listens on"})
+    # Gradio's own variables are the fallback, so a Hugging Face Space (or any Gradio host) is obeyed.
+    host: str = field(
+        default="127.0.0.1",
+        metadata={"help": "address the app listens on (0.0.0.0 on a Hugging Face Space)", "fallback": "GRADIO_SERVER_NAME"},
+    )
+    port: int = field(default=7860, metadata={"help": "port the app listens on", "fallback": "GRADIO_SERVER_PORT"})
+    login: str = field(
+        default="auto",
+        metadata={"help": "off | password (accounts from `scriptroom users`) | hf (Hugging Face sign-in) | auto: "
+                          "password when accounts exist, hf on a Space with hf_oauth, else off"},
+    )
+    admins: str = field(
+        default="",
+        metadata={"help": "comma-separated Hugging Face user names with the admin role when login is hf "
+                          "(the Space's owner always has it)"},
+    )
     chroma_url: str | None = field(
         default=None, metadata={"help": "Chroma server URL for a shared team library"}
     )
@@ -106,6 +121,11 @@ class Settings:
         return self.database
 
     @property
+    def users_file(self) -> Path:
+        """Accounts for a shared server (agent.accounts): names, roles and salted password hashes."""
+        return self.home / "users.json"
+
+    @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
 
@@ -131,6 +151,8 @@ class Settings:
             raise SettingsError(f"temperature {self.temperature} is out of range; use 0 to 2")
         if self.max_new_tokens < 1:
             raise SettingsError("max_new_tokens must be at least 1")
+        if self.login not in LOGINS:
+            raise SettingsError(f"SCRIPTROOM_LOGIN={self.login!r} is not a login mode; use one of {', '.join(LOGINS)}")
         return self
 
     @classmethod
@@ -139,13 +161,17 @@ class Settings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         for f in fields(cls):
-            raw = env.get(f"SCRIPTROOM_{f.name.upper()}")
-            if raw is None or raw == "":
-                continue
-            try:
-                values[f.name] = _coerce(f.name, f.type, raw)
-            except ValueError as exc:
-                raise SettingsError(f"SCRIPTROOM_{f.name.upper()}: {exc}") from None
+            for var in (f"SCRIPTROOM_{f.name.upper()}", f.metadata.get("fallback")):
+                raw = env.get(var) if var else None
+                if raw is None or raw == "":
+                    continue
+                try:
+                    values[f.name] = _coerce(f.name, f.type, raw)
+                except ValueError as exc:
+                    raise SettingsError(f"{var}: {exc}") from None
+                break
+        if env.get("SPACE_ID") and "host" not in values:
+            values["host"] = "0.0.0.0"  # a Space's proxy reaches the app from outside its container
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "home" in values:
             values["home"] = Path(values["home"]).expanduser()
@@ -166,7 +192,8 @@ def add_settings_flags(parser: Any) -> None:
     """Add one --flag per Settings field (used by app.py and the CLI)."""
     for f in fields(Settings):
         flag = "--" + f.name.replace("_", "-")
-        help_ = f.metadata.get("help", "") + f" (env SCRIPTROOM_{f.name.upper()})"
+        fallback = f", then {f.metadata['fallback']}" if "fallback" in f.metadata else ""
+        help_ = f.metadata.get("help", "") + f" (env SCRIPTROOM_{f.name.upper()}{fallback})"
         if "bool" in str(f.type):
             parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=None, help=help_)
         else:

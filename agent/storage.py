@@ -86,20 +86,28 @@ class Storage:
                 yield db
 
     # ---- preferences -------------------------------------------------------------------
-    def add_preference(self, record: PreferenceRecord) -> int:
+    def add_preference(self, record: PreferenceRecord, *, once: bool = False) -> int | None:
+        """Store a judgement; with ``once``, not if the same writer already has the identical record (a re-import)."""
         with self._connect() as db:
+            if once and db.execute(
+                "SELECT 1 FROM preferences WHERE writer=? AND kind=? AND prompt=? AND chosen=? AND rejected=? AND created=?",
+                (record.writer, record.kind, record.prompt, record.chosen, record.rejected, record.created),
+            ).fetchone():
+                return None
             cur = db.execute(
                 "INSERT INTO preferences (writer, kind, prompt, chosen, rejected, created) VALUES (?,?,?,?,?,?)",
                 (record.writer, record.kind, record.prompt, record.chosen, record.rejected, record.created),
             )
             return int(cur.lastrowid)
 
-    def preferences(self, kind: str | None = None) -> list[PreferenceRecord]:
+    def preferences(self, kind: str | None = None, writer: str | None = None) -> list[PreferenceRecord]:
+        """Every stored judgement, or one kind's, or one writer's."""
+        where = {"kind": kind, "writer": writer}
+        clauses = [f"{column} = ?" for column, value in where.items() if value is not None]
+        params = tuple(value for value in where.values() if value is not None)
         query = "SELECT id, writer, kind, prompt, chosen, rejected, created FROM preferences"
-        params: tuple[Any, ...] = ()
-        if kind:
-            query += " WHERE kind = ?"
-            params = (kind,)
+        if clauses:
+            query += " WHERE " + " AND ".join(clauses)
         with self._connect() as db:
             rows = db.execute(query + " ORDER BY id", params).fetchall()
         return [
@@ -118,14 +126,16 @@ class Storage:
         chat: list[dict[str, Any]],
         source: str = "",
         project_id: str | None = None,
+        updated: float | None = None,
     ) -> str:
+        """Insert or update a project; ``updated`` (default now) orders a writer's projects, newest reopened first."""
         project_id = project_id or uuid.uuid4().hex
         with self._connect() as db:
             db.execute(
                 "INSERT INTO projects (id, writer, name, source, fountain, bible, chat, updated) VALUES (?,?,?,?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET name=excluded.name, source=excluded.source, fountain=excluded.fountain, "
                 "bible=excluded.bible, chat=excluded.chat, updated=excluded.updated WHERE projects.writer = excluded.writer",
-                (project_id, writer, name, source, fountain, json.dumps(bible), json.dumps(chat), time.time()),
+                (project_id, writer, name, source, fountain, json.dumps(bible), json.dumps(chat), updated or time.time()),
             )
         return project_id
 
@@ -147,3 +157,24 @@ class Storage:
                     "SELECT id, name, updated FROM projects WHERE writer=? ORDER BY updated DESC", (writer,)
                 )
             ]
+
+    def project_owner(self, project_id: str) -> str | None:
+        with self._connect() as db:
+            row = db.execute("SELECT writer FROM projects WHERE id=?", (project_id,)).fetchone()
+        return row[0] if row else None
+
+    # ---- writers -----------------------------------------------------------------------
+    def writers(self) -> dict[str, dict[str, int]]:
+        """Every writer with stored data: {writer: {"projects": n, "preferences": n}}."""
+        found: dict[str, dict[str, int]] = {}
+        with self._connect() as db:
+            for table in ("projects", "preferences"):
+                for writer, n in db.execute(f"SELECT writer, COUNT(*) FROM {table} GROUP BY writer"):
+                    found.setdefault(writer, {"projects": 0, "preferences": 0})[table] = n
+        return found
+
+    def delete_writer(self, writer: str) -> dict[str, int]:
+        """Remove everything a writer stored (one transaction); returns how many rows went from each table."""
+        with self._connect() as db:
+            return {table: db.execute(f"DELETE FROM {table} WHERE writer=?", (writer,)).rowcount
+                    for table in ("projects", "preferences")}

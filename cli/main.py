@@ -19,6 +19,8 @@ COMMAND_MODULES = [
     "cli.summarize",
     "cli.style",
     "cli.finetune",
+    "cli.users",
+    "cli.data",
 ]
 
 # Errors a writer can cause: printed as one clear line, exit status 2. Anything else is a bug and raises.
@@ -30,6 +32,8 @@ USER_ERRORS = [
     ("tools.library.errors", "LibraryError"),
     ("tools.base", "ToolError"),
     ("finetune.errors", "FinetuneError"),
+    ("agent.accounts", "AccountError"),
+    ("agent.backup", "BackupError"),
 ]
 
 

@@ -54,3 +54,36 @@ def test_bad_configuration_says_what_is_accepted(env, needle):
 
 def test_home_follows_the_test_redirect(scriptroom_home):
     assert Settings.from_env().home == scriptroom_home
+
+
+@pytest.mark.parametrize(
+    "env, host, port",
+    [
+        ({}, "127.0.0.1", 7860),
+        ({"SPACE_ID": "someone/scriptroom"}, "0.0.0.0", 7860),
+        ({"GRADIO_SERVER_NAME": "0.0.0.0", "GRADIO_SERVER_PORT": "7861"}, "0.0.0.0", 7861),
+        ({"SPACE_ID": "x", "GRADIO_SERVER_NAME": "10.1.2.3"}, "10.1.2.3", 7860),
+        ({"SCRIPTROOM_HOST": "127.0.0.1", "SCRIPTROOM_PORT": "9000", "GRADIO_SERVER_NAME": "0.0.0.0",
+          "GRADIO_SERVER_PORT": "7861", "SPACE_ID": "x"}, "127.0.0.1", 9000),
+    ],
+)
+def test_where_the_app_listens_follows_scriptroom_then_gradio_then_the_space(env, host, port):
+    s = Settings.from_env(env)
+    assert (s.host, s.port) == (host, port)
+
+
+def test_a_flag_beats_gradio_variables():
+    parser = argparse.ArgumentParser()
+    add_settings_flags(parser)
+    s = settings_from_args(parser.parse_args(["--port", "8123"]), env={"GRADIO_SERVER_PORT": "7861", "SPACE_ID": "x"})
+    assert (s.host, s.port) == ("0.0.0.0", 8123)
+
+
+def test_a_bad_gradio_port_names_gradios_variable():
+    with pytest.raises(SettingsError, match="GRADIO_SERVER_PORT"):
+        Settings.from_env({"GRADIO_SERVER_PORT": "http"})
+
+
+def test_unknown_login_mode_says_what_is_accepted():
+    with pytest.raises(SettingsError, match="off, password, hf"):
+        Settings.from_env({"SCRIPTROOM_LOGIN": "ldap"})
