@@ -87,3 +87,14 @@ def test_a_bad_gradio_port_names_gradios_variable():
 def test_unknown_login_mode_says_what_is_accepted():
     with pytest.raises(SettingsError, match="off, password, hf"):
         Settings.from_env({"SCRIPTROOM_LOGIN": "ldap"})
+
+
+@pytest.mark.parametrize("value, allowed", [(None, False), ("1", False), ("", False), ("0", True), ("false", True)])
+def test_only_an_explicit_hf_hub_offline_0_lets_a_model_download(monkeypatch, value, allowed):
+    from agent.models.store import hub_download_allowed
+
+    if value is None:
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    else:
+        monkeypatch.setenv("HF_HUB_OFFLINE", value)
+    assert hub_download_allowed() is allowed

@@ -1,7 +1,7 @@
 """Where model weights come from: the embedded GGUF (converted once), the HF cache, or a folder.
 
-Nothing here reaches a hub: lookups are local-only, and a miss raises ModelUnavailableError that
-says how to make the model available.
+Nothing here reaches a hub unless the operator sets HF_HUB_OFFLINE=0 (a Space that reaches it): lookups are
+local-only, and a miss raises ModelUnavailableError that says how to make the model available.
 """
 
 from __future__ import annotations
@@ -59,6 +59,11 @@ def convert_gguf(gguf: Path, target: Path) -> Path:
     return target
 
 
+def hub_download_allowed() -> bool:
+    """Only an explicit HF_HUB_OFFLINE=0 (or false/no/off) lets a model come from the Hub at run time."""
+    return os.environ.get("HF_HUB_OFFLINE", "1").strip().lower() in ("0", "false", "no", "off")
+
+
 def resolve_model_dir(model: str, models_dir: Path) -> Path:
     """A local folder holding config.json and weights for `model`, converting or finding it."""
     if model == EMBEDDED_MODEL:
@@ -76,11 +81,13 @@ def resolve_model_dir(model: str, models_dir: Path) -> Path:
     try:
         from huggingface_hub import snapshot_download
 
-        return Path(snapshot_download(model, local_files_only=True))
+        # Offline unless the operator says otherwise: HF_HUB_OFFLINE=0 (say, a ZeroGPU Space) lets the Hub download.
+        return Path(snapshot_download(model, local_files_only=not hub_download_allowed()))
     except Exception:
         raise ModelUnavailableError(
-            f"model {model!r} is not available offline. Scriptroom never downloads at run time: on a "
-            f"connected machine run `hf download {model}` and copy the Hugging Face cache here, "
+            f"model {model!r} is not available offline. Scriptroom downloads only when HF_HUB_OFFLINE=0 is set "
+            f"(a Space that reaches the Hub); otherwise, on a connected machine run `hf download {model}` and copy "
+            f"the Hugging Face cache here, "
             f"or put the model folder under {models_dir} or pass --model /path/to/folder. "
             f"The embedded default is {EMBEDDED_MODEL!r}."
         ) from None
