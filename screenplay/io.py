@@ -12,6 +12,13 @@ from screenplay.files import atomic_write_bytes
 from screenplay.model import Script
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Reading stops after this long (see screenplay.parse_worker); a 120-page PDF reads in about a second.
+DEFAULT_DEADLINE_S = 10.0
+# Text drafts up to this size are read in this process: every text reader is linear, and the slowest
+# input found for them reads this much in well under a second, cheaper than starting a worker.
+# PDF and Word files always go to the worker: their compressed streams bound neither time nor memory.
+INLINE_BYTES = 256 * 1024
+_CONTAINERS = ("pdf", "docx")
 
 # Extension -> format name; each format's module lives in screenplay.formats.
 FORMATS_BY_EXTENSION = {
@@ -51,8 +58,13 @@ def _format_for(filename: str) -> str:
     return fmt
 
 
-def loads(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Script:
-    """A Script from a draft's bytes; the filename's extension says which format they are in."""
+def loads(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+          deadline_s: float | None = DEFAULT_DEADLINE_S) -> Script:
+    """A Script from a draft's bytes; the filename's extension says which format they are in.
+
+    Large text drafts and every PDF or Word file are read in a worker process stopped after
+    deadline_s seconds (None reads everything in this process, without a deadline).
+    """
     name = Path(filename).name or filename
     fmt = _format_for(filename)
     if len(data) > max_bytes:
@@ -60,22 +72,41 @@ def loads(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
             f"{name} is {_human_size(len(data))}, over the {_human_size(max_bytes)} limit for drafts; "
             "raise it with SCRIPTROOM_MAX_UPLOAD_MB (for example SCRIPTROOM_MAX_UPLOAD_MB=50)"
         )
-    if not data.strip():
+    _refuse_empty(not data.strip(), name)
+    if deadline_s is not None and (fmt in _CONTAINERS or len(data) > INLINE_BYTES):
+        from screenplay.parse_worker import parse_in_worker
+
+        return parse_in_worker(data, name, fmt, deadline_s)
+    return parse_bytes(data, name, fmt)
+
+
+def _refuse_empty(empty: bool, name: str) -> None:
+    if empty:
         raise ScriptImportError(f"{name} is empty; there is no draft to read")
+
+
+def _has_content(script: Script) -> bool:
+    """Any scene, or any text before the first one: a title page alone is no draft."""
+    return bool(script.scenes) or any(el.text.strip() for el in script.preamble)
+
+
+def parse_bytes(data: bytes, name: str, fmt: str) -> Script:
+    """Parse in this process, without a deadline: loads' size and deadline checks come first."""
     if fmt in ("fountain", "plaintext"):
         text = decode(data)
-        if not text.strip():
-            raise ScriptImportError(f"{name} is empty; there is no draft to read")
-        module = _format_module(fmt, "read")
-        script = module.parse(text)
+        _refuse_empty(not text.strip(), name)
+        script = _format_module(fmt, "read").parse(text)
     else:
         script = _format_module(fmt, "read").parse(data)
+    # The same words for an empty Final Draft, Word or PDF file as for an empty Fountain one.
+    _refuse_empty(not _has_content(script), name)
     if not script.source_format:
         script.source_format = "text" if fmt == "plaintext" else fmt
     return script
 
 
-def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Script:
+def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES,
+         deadline_s: float | None = DEFAULT_DEADLINE_S) -> Script:
     """A Script from a draft on disk (see loads)."""
     p = Path(path)
     _format_for(p.name)  # a wrong extension is reported before the file is even opened
@@ -90,7 +121,7 @@ def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Scri
             f"{p.name} is {_human_size(size)}, over the {_human_size(max_bytes)} limit for drafts; "
             "raise it with SCRIPTROOM_MAX_UPLOAD_MB (for example SCRIPTROOM_MAX_UPLOAD_MB=50)"
         )
-    return loads(p.read_bytes(), p.name, max_bytes=max_bytes)
+    return loads(p.read_bytes(), p.name, max_bytes=max_bytes, deadline_s=deadline_s)
 
 
 def render(script: Script, fmt: str) -> bytes:

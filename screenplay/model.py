@@ -26,7 +26,9 @@ class ElementType(str, Enum):
 
 
 # Extensions a cue may carry in parentheses after the name: (V.O.), (O.S.), (CONT'D)...
-CUE_EXTENSION_RE = re.compile(r"\s*\(([^()]*)\)")
+# "(?<!\s)" lets a match start only where a run of spaces starts: without it every position inside
+# a long run of spaces rescans the rest of the run, quadratic time on a hostile line.
+CUE_EXTENSION_RE = re.compile(r"(?<!\s)\s*\(([^()]*)\)")
 
 
 @dataclass
@@ -84,7 +86,9 @@ HEADING_PREFIX_RE = re.compile(
     r"^(INT\.?/EXT\.?|EXT\.?/INT\.?|INT\./EXT|I/E\.?|E/I\.?|INT\.|EXT\.|EST\.|INT |EXT |EST )",
     re.IGNORECASE,
 )
-SCENE_NUMBER_RE = re.compile(r"\s*#([\w.\-]+)#\s*$")
+SCENE_NUMBER_RE = re.compile(r"(?<!\s)\s*#([\w.\-]+)#\s*$")  # (?<!\s): see CUE_EXTENSION_RE
+# The time of day follows the last " - " (or "--"); locations may themselves contain dashes.
+_TIME_DASH_RE = re.compile(r"(?<!\s)(?:\s+-{1,2}\s+|\s*--\s*|\s+–\s+|\s+—\s+)")
 # Times of day that a heading may give after a comma instead of a dash.
 COMMA_TIME_RE = re.compile(
     r"^(?:(?:EARLY |LATE |THE NEXT |NEXT |SAME |ANOTHER )?(?:DAY|NIGHT|MORNING|AFTERNOON|EVENING|DAWN|DUSK"
@@ -106,9 +110,8 @@ def parse_heading(text: str, *, forced: bool = False, number: str | None = None)
     if pm:
         prefix = pm.group(1).strip()
         rest = raw[pm.end():].strip()
-    # The time of day follows the last " - " (or "--"); locations may themselves contain dashes.
     location, time = rest, ""
-    parts = re.split(r"\s+-{1,2}\s+|\s*--\s*|\s+–\s+|\s+—\s+", rest)
+    parts = _TIME_DASH_RE.split(rest)
     if len(parts) > 1:
         location, time = " - ".join(p.strip() for p in parts[:-1]), parts[-1].strip()
     elif "," in rest:

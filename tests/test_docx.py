@@ -117,6 +117,8 @@ def test_bad_files_are_refused(data: bytes) -> None:
     assert "Accepted:" in str(info.value)
 
 
-def test_empty_document_is_refused() -> None:
-    with pytest.raises(ScriptImportError, match="no text"):
-        docx_format.parse(_save(docx.Document()))
+def test_empty_document_is_refused_like_an_empty_fountain_file() -> None:
+    from screenplay import io as script_io
+
+    with pytest.raises(ScriptImportError, match=r"^blank.docx is empty; there is no draft to read$"):
+        script_io.loads(_save(docx.Document()), "blank.docx")

@@ -283,6 +283,13 @@ def _not_paren(line: str) -> bool:
     return not (line.startswith("(") and line.endswith(")"))
 
 
+def _no_inner_lyric(text: str, first_too: bool = False) -> bool:
+    """Fountain has no escape for a line starting with ~ inside a paragraph (lyrics are always
+    forced), so action and speech text from other formats with such a line cannot survive it."""
+    lines = text.split("\n")
+    return not any(x.startswith("~") for x in (lines if first_too else lines[1:]))
+
+
 @st.composite
 def _speech(draw) -> list[Element]:
     name = draw(st.sampled_from(["ALICE", "BOB", "DR. NO", "Mc CLANE", "R2D2"]))
@@ -295,14 +302,15 @@ def _speech(draw) -> list[Element]:
         elif kind == "note":
             els.append(Element(ET.NOTE, draw(_multiline())))
         elif last != "dialogue":
-            text = draw(_multiline(gaps=True).filter(lambda t: all(_not_paren(x) for x in t.split("\n"))))
+            text = draw(_multiline(gaps=True).filter(
+                lambda t: all(_not_paren(x) for x in t.split("\n")) and _no_inner_lyric(t, first_too=True)))
             els.append(Element(ET.DIALOGUE, text))
         last = kind
     return els
 
 
 _element = st.one_of(
-    st.builds(lambda t, f: [Element(ET.ACTION, t, forced=f)], _multiline(gaps=True), st.booleans()),
+    st.builds(lambda t, f: [Element(ET.ACTION, t, forced=f)], _multiline(gaps=True).filter(_no_inner_lyric), st.booleans()),
     st.builds(lambda t: [Element(ET.ACTION, "    " + t)], _sentence),
     _speech(),
     st.builds(lambda t, f: [Element(ET.TRANSITION, t, forced=f)], st.sampled_from(["CUT TO:", "FADE OUT.", "smash cut to:"]) | _sentence, st.booleans()),

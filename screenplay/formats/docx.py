@@ -18,6 +18,13 @@ from screenplay.model import HEADING_PREFIX_RE, ElementType, Script, split_cue
 
 EMU_PER_INCH = 914400
 MAX_PARAGRAPHS = 100_000
+# A package is refused from its zip directory, before anything inflates. A 300-page script's
+# document.xml is a few MB and compresses about 10:1; a member may declare at most this much.
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 128 * 1024 * 1024
+MAX_RATIO = 100  # inflated / compressed, checked for members over RATIO_FLOOR_BYTES
+RATIO_FLOOR_BYTES = 1024 * 1024
+MAX_MEMBERS = 2000
 
 _STYLE_TYPES = {
     "scene heading": "heading",
@@ -55,7 +62,39 @@ def _style_indent(style) -> float | None:  # noqa: ANN001
     return None
 
 
+def _human(n: int) -> str:
+    return f"{n / 1024**2:.0f} MB"
+
+
+def check_package(data: bytes) -> None:
+    """Refuse a zip whose members would inflate past the limits, reading only its directory.
+
+    zipfile stops inflating a member at its declared size (and fails its CRC if there is more), so
+    declared sizes bound the work: checking them all refuses a bomb at once instead of after it.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise _fail(f"it is not a .docx document ({type(exc).__name__})") from exc
+    if len(members) > MAX_MEMBERS:
+        raise _fail(f"its package holds {len(members)} parts, more than the {MAX_MEMBERS} a document has")
+    total = 0
+    for m in members:
+        total += m.file_size
+        if m.file_size > MAX_MEMBER_BYTES:
+            raise _fail(f"its part {m.filename[:80]} would inflate to {_human(m.file_size)}, over the "
+                        f"{_human(MAX_MEMBER_BYTES)} a script needs")
+        if m.file_size > RATIO_FLOOR_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise _fail(f"its part {m.filename[:80]} would inflate {m.file_size // max(m.compress_size, 1)} "
+                        f"times over, a compression bomb rather than a document")
+    if total > MAX_TOTAL_BYTES:
+        raise _fail(f"its parts would inflate to {_human(total)}, over the {_human(MAX_TOTAL_BYTES)} "
+                    "a script needs")
+
+
 def _read(data: bytes) -> list[_Para]:
+    check_package(data)
     import docx  # python-docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -90,7 +129,7 @@ def parse(data: bytes) -> Script:
     """Read a .docx draft into a Script."""
     paras = _read(data)
     if not any(p.text for p in paras):
-        raise _fail("it contains no text")
+        return Script(source_format="docx")  # screenplay.io refuses it as it refuses an empty Fountain file
     typed = [p for p in paras if p.text and p.style.strip().lower() in _STYLE_TYPES]
     if len(typed) >= 0.5 * sum(1 for p in paras if p.text):
         kinds = [_STYLE_TYPES.get(p.style.strip().lower(), "action") for p in paras]

@@ -6,12 +6,15 @@ which also keeps a 120-page import at a few tens of milliseconds.
 
 Notes ([[...]]) become NOTE elements placed after the line that held them. A lone "[[" or "]]" stays
 literal text; Fountain has no escape for it, so such text may pair with a later note when re-read.
+
+Every scan is linear in the input: notes and boneyards are found with str.find and a stack, never with
+a lazy regex that restarts at each opener (a 97 KB file of "[[" once took 20 s that way).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from screenplay.model import (
     CUE_EXTENSION_RE,
@@ -26,11 +29,10 @@ from screenplay.model import (
 
 ET = ElementType
 
-_BONEYARD_LINE_RE = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*(?:\n|$)", re.S | re.M)
-_BONEYARD_RE = re.compile(r"/\*.*?\*/", re.S)
-# A note may run over several lines but not over a blank one (a line of two spaces is not blank).
-_NOTE_RE = re.compile(r"\[\[((?:[^\n]|\n(?=[ \t]*\S)|\n(?=  \n))*?)\]\]")
-_INLINE_NOTE_RE = re.compile(r"[ \t]*\[\[([^\n]*?)\]\]")
+_BONEYARD_TOKEN_RE = re.compile(r"/\*|\*/")
+# Where a paragraph ends: a newline before a blank line. A note may run over several lines but not
+# over a blank one; a line of exactly two spaces is an intentional empty line, not a blank one.
+_PARAGRAPH_END_RE = re.compile(r"\n(?!  (?:\n|$))(?=[ \t]*(?:\n|$))")
 # The spec's list exactly: "EXT/INT." is not on it, so such lines are action unless forced with ".".
 _HEADING_RE = re.compile(r"^(?:INT\.?/EXT|INT|EXT|EST|I/E)[. ]", re.I)
 _FORCED_HEADING_RE = re.compile(r"^\.[^\W_]")
@@ -100,21 +102,57 @@ def line_kind(s: str, has_next: bool) -> str:
 # ---------------------------------------------------------------------------- parsing
 
 
-@dataclass
-class _Line:
+class _Line(NamedTuple):  # a tuple, not a dataclass: hundreds of thousands are made for a long file
     raw: str  # rstripped, leading whitespace kept (action keeps its indentation)
     text: str  # stripped, inline notes removed
-    notes: list[str]  # inline notes found on the line
+    notes: list[str] | tuple[()]  # inline notes found on the line
     only_note: bool  # the line was nothing but [[notes]]
+    trailing_space: bool = False  # written with spaces after its last character
 
 
 def _line(raw: str) -> _Line:
-    notes: list[str] = []
-    if "[[" in raw:
-        notes = [n.replace(_NL, "\n").strip() for n in _INLINE_NOTE_RE.findall(raw)]
-        stripped = _INLINE_NOTE_RE.sub("", raw).rstrip()
-        return _Line(stripped, stripped.strip(), notes, bool(notes) and not stripped.strip())
-    return _Line(raw, raw.strip(), notes, False)
+    stripped = raw.rstrip()
+    trailing = len(stripped) != len(raw)
+    raw = stripped
+    spans = _note_spans(raw) if "[[" in raw and "]]" in raw else ()
+    if not spans:
+        return _Line(raw, raw.lstrip(), (), False, trailing)
+    notes = [raw[a + 2:b - 2].replace(_NL, "\n").strip() for a, b in spans]
+    kept, pos = [], 0
+    for a, b in spans:
+        kept.append(raw[pos:a].rstrip(" \t"))  # the spaces before a note go with it
+        pos = b
+    kept.append(raw[pos:])
+    stripped = "".join(kept).rstrip()
+    return _Line(stripped, stripped.strip(), notes, not stripped.strip(), trailing)
+
+
+def _note_spans(text: str, ends: list[int] | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each [[note]]: an opener to the first "]]" after it, never past a paragraph end.
+
+    ends: sorted positions where paragraphs end (see _PARAGRAPH_END_RE); None for a single line.
+    Openers without a close stay literal. Linear: the next close and the next paragraph end are
+    remembered between openers instead of searched for again from each one.
+    """
+    spans: list[tuple[int, int]] = []
+    ends = ends or []
+    i, e, close = 0, 0, -1
+    while True:
+        start = text.find("[[", i)
+        if start < 0:
+            break
+        if close < start + 2:
+            close = text.find("]]", start + 2)
+            if close < 0:
+                break
+        while e < len(ends) and ends[e] < start:
+            e += 1
+        if e < len(ends) and ends[e] < close:
+            i = ends[e]  # every opener before this paragraph end meets it before a close: all literal
+            continue
+        spans.append((start, close + 2))
+        i = close + 2
+    return spans
 
 
 def _paragraphs(lines: list[str]) -> list[list[str]]:
@@ -123,7 +161,7 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
     cur: list[str] = []
     for raw in lines:
         if raw.strip():
-            cur.append(raw.rstrip())
+            cur.append(raw)  # trailing spaces kept: they turn a would-be transition into action
         elif raw == "  " and cur:
             cur.append("")
         elif cur:
@@ -138,28 +176,39 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
     return paras
 
 
-def _title_page(lines: list[str]) -> tuple[dict[str, str], int]:
-    """Key: value pairs at the very top (values may continue on indented lines); lines consumed."""
+def _title_page(lines: list[str]) -> tuple[dict[str, str], int, list[str]]:
+    """Key: value pairs at the very top (values may continue on indented lines); lines consumed;
+    the [[notes]] written above them.
+
+    The spec puts the title page first; a note above it is accepted (the leniency editors show)
+    rather than turning every key into action.
+    """
     i = 0
-    while i < len(lines) and not lines[i].strip():
+    notes: list[str] = []
+    while i < len(lines):
+        s = lines[i].strip()
+        if s:
+            ln = _line(lines[i]) if s.startswith("[[") and s.endswith("]]") and i < 100 else None
+            if ln is None or not ln.only_note:
+                break
+            notes.extend(ln.notes)
         i += 1
     if i >= len(lines) or not _is_title_key(lines[i]):
-        return {}, 0
-    page: dict[str, str] = {}
+        return {}, 0, []
+    page: dict[str, list[str]] = {}
     key = None
     while i < len(lines) and lines[i].strip():
         line = lines[i]
         if key is not None and line[:1] in ("\t", " "):
-            extra = line.strip()
-            page[key] = f"{page[key]}\n{extra}" if page[key] else extra
+            page[key].append(line.strip())
         else:
             m = _TITLE_KEY_RE.match(line)
             if not m:
                 break  # a non-key line ends the title page; the body starts here
             key = m.group(1).strip()
-            page[key] = m.group(2).strip()
+            page[key] = [m.group(2).strip()] if m.group(2).strip() else []
         i += 1
-    return page, i
+    return {k: "\n".join(v) for k, v in page.items()}, i, notes
 
 
 def _notes(notes: list[str]) -> list[Element]:
@@ -182,6 +231,8 @@ def _parse_paragraph(raws: list[str]) -> list[Element | SceneHeading]:
             continue
         s = ln.text
         kind = line_kind(s, i + 1 < n)
+        if kind == "transition" and ln.trailing_space and not s.startswith(">"):
+            kind = "action"  # the spec: spaces after "TO:" keep an upper-case line action
         if kind == "page_break":
             out.append(Element(ET.PAGE_BREAK))
             out.extend(_notes(ln.notes))
@@ -217,7 +268,9 @@ def _parse_paragraph(raws: list[str]) -> list[Element | SceneHeading]:
 def _parse_run(lines: list[_Line], i: int, kind: str, out: list[Element]) -> int:
     """Consecutive >centered< or ~lyric lines make one element of several lines."""
     texts, notes = [], []
-    while i < len(lines) and not lines[i].only_note and line_kind(lines[i].text, True) == kind:
+    # What line_kind says for such lines, without its other tests: a long run costs one check a line.
+    same = (lambda s: s.startswith("~")) if kind == "lyrics" else (lambda s: s[:1] == ">" and _CENTERED_RE.match(s))
+    while i < len(lines) and not lines[i].only_note and same(lines[i].text):
         s = lines[i].text
         texts.append(s[1:-1].strip() if kind == "centered" else s[1:].strip())
         notes.extend(lines[i].notes)
@@ -252,6 +305,10 @@ def _parse_dialogue(lines: list[_Line], i: int, out: list[Element]) -> int:
         if ln.only_note:
             flush()
             out.extend(_notes(ln.notes))
+        elif ln.text.startswith("~"):
+            flush()  # a sung line inside a speech: lyrics are always forced
+            i = _parse_run(lines, i, "lyrics", out)
+            continue
         elif ln.text.startswith("(") and ln.text.endswith(")"):
             flush()
             out.append(Element(ET.PARENTHETICAL, ln.text))
@@ -272,13 +329,16 @@ def _parse_action(lines: list[_Line], i: int, forced: bool, out: list[Element]) 
     first = True
     while i < len(lines):
         ln = lines[i]
-        notes.extend(ln.notes)
+        if not first and ln.text.startswith("~"):
+            break  # a lyric is always forced, even inside a paragraph: it ends the action here
         if not ln.only_note:
             if first and forced:
                 texts.append(ln.raw.lstrip()[1:])
             else:
                 texts.append(ln.raw)
             first = False
+        if ln.notes:
+            notes.extend(ln.notes)
         i += 1
     while texts and not texts[-1].strip():
         texts.pop()
@@ -287,25 +347,58 @@ def _parse_action(lines: list[_Line], i: int, forced: bool, out: list[Element]) 
         # Once its notes are lifted out, text may only stay action when forced; say so, as render will.
         out.append(Element(ET.ACTION, text, forced=forced or _action_needs_force(text, False)))
     out.extend(_notes(notes))
-    return i
+    return i if i == len(lines) else _parse_run(lines, i, "lyrics", out)
 
 
 def _protect_notes(text: str) -> str:
     """Hide newlines inside [[notes]] so a note spanning lines stays one line while splitting."""
     if "[[" not in text:
         return text
-    return _NOTE_RE.sub(lambda m: "[[" + m.group(1).replace("\n", _NL) + "]]", text)
+    ends = [m.start() for m in _PARAGRAPH_END_RE.finditer(text)]
+    out, pos = [], 0
+    for a, b in _note_spans(text, ends):
+        out.append(text[pos:a])
+        out.append(text[a:b].replace("\n", _NL))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _strip_boneyard(text: str) -> str:
+    """Text without its /* boneyard */ spans.
+
+    Pairs nest, so "/* a /* b */ c */" hides all of it; an opener or closer without a partner stays
+    literal. The line breaks around a boneyard stay: in the spec's own example a boneyard on its own
+    lines separates "CUT TO:" from the next heading, and removing the breaks would join them.
+    """
+    if "/*" not in text:
+        return text
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for m in _BONEYARD_TOKEN_RE.finditer(text):
+        if m.group() == "/*":
+            stack.append(m.start())
+        elif stack:
+            pairs.append((stack.pop(), m.end()))
+    if not pairs:
+        return text
+    out, pos = [], 0
+    for a, b in sorted(pairs):
+        if b <= pos:
+            continue  # inside a pair already removed
+        out.append(text[pos:a])
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def parse(text: str) -> Script:
     """A Script from Fountain text (LF line endings expected; see screenplay.encoding.decode)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    if "/*" in text:
-        text = _BONEYARD_RE.sub("", _BONEYARD_LINE_RE.sub("", text))
-    text = _protect_notes(text)
+    text = _protect_notes(_strip_boneyard(text))
     lines = text.split("\n")
-    title_page, start = _title_page(lines)
-    script = Script(title_page=title_page, source_format="fountain")
+    title_page, start, notes = _title_page(lines)
+    script = Script(title_page=title_page, source_format="fountain", preamble=_notes(notes))
     target = script.preamble
     for para in _paragraphs(lines[start:]):
         for el in _parse_paragraph(para):
@@ -401,7 +494,9 @@ def _render_elements(elements: list[Element], out: list[str], first_in_doc: bool
         if el.type is ET.CHARACTER:
             block = [_render_cue(el)]
             i += 1
-            while i < len(elements) and elements[i].type in (ET.PARENTHETICAL, ET.DIALOGUE, ET.NOTE):
+            while i < len(elements) and elements[i].type in (ET.PARENTHETICAL, ET.DIALOGUE, ET.LYRICS, ET.NOTE):
+                if elements[i].type is ET.LYRICS is elements[i - 1].type:
+                    break  # written on the next line, two lyrics would read back as one
                 block.append(_render_element(elements[i], False))
                 i += 1
             out.append("\n".join(block))

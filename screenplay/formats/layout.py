@@ -31,6 +31,8 @@ def parse_emphasis(text: str) -> list[Run]:
     bold = italic = underline = False
     buf: list[str] = []
     pos = 0
+    # Where each marker last occurs: "closed later" is one comparison, not a rescan of the rest.
+    last = {tok: text.rfind(tok) for tok in ("***", "**", "*", "_")}
     for m in _MARKER_RE.finditer(text):
         buf.append(text[pos:m.start()])
         pos = m.end()
@@ -39,7 +41,7 @@ def parse_emphasis(text: str) -> list[Run]:
             buf.append(tok[1:])
             continue
         opening = {"***": bold and italic, "**": bold, "*": italic, "_": underline}[tok]
-        if not opening and tok not in text[m.end():]:
+        if not opening and last[tok] < m.end():
             buf.append(tok)
             continue
         if buf and "".join(buf):
