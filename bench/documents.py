@@ -22,9 +22,9 @@ FILES = ["Big-Fish.fountain", "Big-Fish.fdx", "lexington__Big-Fish.fdx", "Big-Fi
 TARGET_S = {"fountain": 0.3}
 
 
-def _available(fmt: str) -> bool:
+def _available(module: str) -> bool:
     try:
-        importlib.import_module(f"screenplay.formats.{fmt}")
+        importlib.import_module(f"screenplay.formats.{module}")
     except ModuleNotFoundError:
         return False
     return True
@@ -53,7 +53,7 @@ def main() -> int:
     for name in FILES:
         path = args.scripts / name
         fmt = io.FORMATS_BY_EXTENSION[path.suffix.lower()]
-        if not path.exists() or not _available(fmt):
+        if not path.exists() or not _available("pdf_import" if fmt == "pdf" else fmt):
             print(f"{name:<26} {'n/a':>9}")
             continue
         repeat = 1 if fmt == "pdf" else args.repeat
@@ -70,7 +70,7 @@ def main() -> int:
 
     if script is None:
         print("export to PDF: n/a (no Fountain script to export)")
-    elif not _available("pdf"):
+    elif not _available("pdf_export"):
         print("export to PDF: n/a")
     else:
         t_pdf, _, data = _best(lambda: io.render(script, "pdf"), max(1, args.repeat // 2))

@@ -34,12 +34,17 @@ EXPORT_FORMATS = ("fountain", "fdx", "pdf")
 _EXPORT_EXTENSIONS = {".fountain": "fountain", ".spmd": "fountain", ".fdx": "fdx", ".pdf": "pdf"}
 
 
+# Formats whose reader and writer are separate modules; the others do both in one module.
+_SPLIT_MODULES = {("pdf", "read"): "pdf_import", ("pdf", "written"): "pdf_export"}
+
+
 def _format_module(name: str, action: str):
     """The format's module, imported only when a file of that kind is read or written."""
+    module = f"screenplay.formats.{_SPLIT_MODULES.get((name, action), name)}"
     try:
-        return importlib.import_module(f"screenplay.formats.{name}")
+        return importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if exc.name != f"screenplay.formats.{name}":
+        if exc.name != module:
             raise  # a missing dependency inside the module is a bug in the install, not a bad file
         error = ScriptImportError if action == "read" else ScriptExportError
         raise error(f"{name} files cannot be {action} yet: this install has no {name} support") from None

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from screenplay.encoding import decode
-from screenplay.formats import fdx, pdf, plaintext
+from screenplay.formats import fdx, pdf_import, plaintext
 from screenplay.model import ElementType, Script
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "realscripts"
@@ -51,7 +51,7 @@ def _load(name: str) -> Script:
     if name.endswith(".fdx"):
         return fdx.parse(data)
     if name.endswith(".pdf"):
-        return pdf.parse(data)
+        return pdf_import.parse(data)
     return fountain.parse(decode(data))
 
 

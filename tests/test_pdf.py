@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from screenplay.errors import ScriptImportError
-from screenplay.formats import pdf
+from screenplay.formats import pdf_export, pdf_import
 from screenplay.model import Element, ElementType, Scene, Script, parse_heading
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "realscripts"
@@ -43,7 +43,7 @@ def _script() -> Script:
 
 @pytest.fixture(scope="module")
 def rendered() -> bytes:
-    return pdf.render(_script())
+    return pdf_export.render(_script())
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_render_never_orphans_a_heading(pages) -> None:
 
 
 def test_round_trip_recovers_elements(rendered: bytes) -> None:
-    script = pdf.parse(rendered)
+    script = pdf_import.parse(rendered)
     assert script.source_format == "pdf"
     assert [s.heading.text for s in script.scenes] == ["INT. DINER - NIGHT", "EXT. RIVER - DAY",
                                                        "INT. CAR - LATER"]
@@ -135,7 +135,7 @@ def _blank_pdf(n_pages: int = 1, text: str | None = None) -> bytes:
 
 def test_image_only_pdf_is_refused() -> None:
     with pytest.raises(ScriptImportError, match="no text layer"):
-        pdf.parse(_blank_pdf())
+        pdf_import.parse(_blank_pdf())
 
 
 def test_encrypted_pdf_is_refused(rendered: bytes) -> None:
@@ -148,25 +148,25 @@ def test_encrypted_pdf_is_refused(rendered: bytes) -> None:
     buf = io.BytesIO()
     writer.write(buf)
     with pytest.raises(ScriptImportError, match="encrypted"):
-        pdf.parse(buf.getvalue())
+        pdf_import.parse(buf.getvalue())
 
 
 @pytest.mark.parametrize("data", [b"hello, not a pdf", b"", b"%PDF-1.4\n%%EOF garbage"])
 def test_non_pdf_and_damaged_pdf_are_refused(data: bytes) -> None:
     with pytest.raises(ScriptImportError) as info:
-        pdf.parse(data)
+        pdf_import.parse(data)
     assert "Accepted:" in str(info.value)
 
 
 def test_truncated_pdf_is_refused_or_partial(rendered: bytes) -> None:
     with pytest.raises(ScriptImportError):
-        pdf.parse(rendered[: len(rendered) // 3])
+        pdf_import.parse(rendered[: len(rendered) // 3])
 
 
 def test_page_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf, "MAX_PAGES", 2)
+    monkeypatch.setattr(pdf_import, "MAX_PAGES", 2)
     with pytest.raises(ScriptImportError, match="more than 2 pages"):
-        pdf.parse(_blank_pdf(3, "INT. ROOM - DAY"))
+        pdf_import.parse(_blank_pdf(3, "INT. ROOM - DAY"))
 
 
 def test_real_big_fish_pdf_is_fast_and_structured() -> None:
@@ -176,7 +176,7 @@ def test_real_big_fish_pdf_is_fast_and_structured() -> None:
     data = path.read_bytes()
     # CPU time, so that other jobs on a shared machine do not fail the test
     start, wall = time.process_time(), time.perf_counter()
-    script = pdf.parse(data)
+    script = pdf_import.parse(data)
     elapsed = time.process_time() - start
     print(f"Big-Fish.pdf (122 pages) imported in {elapsed:.2f} s CPU, "
           f"{time.perf_counter() - wall:.2f} s wall")
