@@ -8,7 +8,7 @@ from pathlib import Path
 
 from screenplay import Script
 from tools.base import ToolError
-from tools.context import StoryBible
+from screenplay.bible import StoryBible
 
 MAX_UNDO = 50
 
@@ -23,7 +23,7 @@ class Project:
 
     @classmethod
     def from_script(cls, script: Script, name: str, source: str = "") -> "Project":
-        from agent.bible import extract_bible
+        from screenplay.bible import extract_bible
 
         return cls(name=name, script=script, source=source, bible=extract_bible(script))
 

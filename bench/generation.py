@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         context = ToolContext()
         draft_names: set[str] = set()
         if row["draft"]:
-            from agent.bible import extract_bible
+            from screenplay.bible import extract_bible
 
             script = load(ROOT / row["draft"])
             context = ToolContext(script=script, bible=extract_bible(script))

@@ -31,7 +31,8 @@ def run_generate(args: argparse.Namespace) -> int:
     from agent.settings import settings_from_args
     from cli.main import emit
     from tools.base import ToolError
-    from tools.context import StoryBible, ToolContext
+    from screenplay.bible import StoryBible
+    from tools.context import ToolContext
     from tools.critic.scene_scorer import SceneScorer
     from tools.embeddings import load_embedder
     from tools.generator import SceneGenerator, request_from_text
@@ -39,7 +40,7 @@ def run_generate(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     if args.draft:
-        from agent.bible import extract_bible
+        from screenplay.bible import extract_bible
         from screenplay import load
 
         script = load(args.draft)

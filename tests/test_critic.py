@@ -14,7 +14,8 @@ from screenplay import load
 from screenplay.formats.fountain import parse
 from screenplay.model import Script
 from tools.base import ToolError, ToolResult
-from tools.context import StoryBible, ToolContext
+from screenplay.bible import StoryBible
+from tools.context import ToolContext
 from tools.critic import Critic, SceneScorer, make_critic_tool
 from tools.critic.notes import VERDICTS, parse_reply
 from tools.critic.prompting import defuse, render

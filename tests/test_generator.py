@@ -11,7 +11,8 @@ import pytest
 from agent.models.fake import ScriptedChatModel
 from screenplay.formats.fountain import parse
 from tools.base import ToolError, ToolResult
-from tools.context import StoryBible, ToolContext
+from screenplay.bible import StoryBible
+from tools.context import ToolContext
 from tools.generator import SceneGenerator, make_generator_tool, make_revise_tool
 from tools.generator.requests import request_from_text
 from tools.scene_scoring import check_scene

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from screenplay.formats.fountain import parse
-from tools.context import StoryBible, ToolContext
+from screenplay.bible import StoryBible
+from tools.context import ToolContext
 from tools.generator import SceneGenerator
 from tools.scene_scoring import check_scene
 

@@ -18,7 +18,7 @@ from tools.context import ToolContext
 from tools.library.embedder import HashingEmbedder
 from tools.progress import progress_stream
 from tools.summarizer import Summarizer, make_summarizer_tool
-from ui.handlers import progress_line
+from ui.chat import progress_line
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from agent.models.fake import ScriptedChatModel
+from agent.room import Room
 from agent.runtime import Runtime
 from agent.settings import Settings
 from agent.storage import PreferenceRecord
@@ -52,17 +53,17 @@ def opened(room):
 def test_panels_ask_for_a_draft_first(room):
     _, session, _ = room.start(None)
     bar = Bar()
-    assert jobs.critique(room.runtime, session, bar) == ([], jobs.NO_DRAFT)
-    assert jobs.summarize(room.runtime, session, "synopsis", bar) == jobs.NO_DRAFT
-    assert jobs.add_to_library(room.runtime, session, bar) == jobs.NO_DRAFT
-    assert jobs.train(room.runtime, session, "sft", 2, "x", bar).startswith(jobs.NO_DRAFT)
+    assert jobs.critique(room.room, session, bar) == ([], jobs.NO_DRAFT)
+    assert jobs.summarize(room.room, session, "synopsis", bar) == jobs.NO_DRAFT
+    assert jobs.add_to_library(room.room, session, bar) == jobs.NO_DRAFT
+    assert jobs.train(room.room, session, "sft", 2, "x", bar).startswith(jobs.NO_DRAFT)
     assert bar.calls[-1] == (0.0, "preparing data and loading the model")
 
 
 def test_critique_panel_shows_plots_and_notes_with_progress(room):
     session = opened(room)
     bar = Bar()
-    images, notes = jobs.critique(room.runtime, session, bar)
+    images, notes = jobs.critique(room.room, session, bar)
     assert images and all(Path(p).suffix == ".png" and Path(p).exists() for p in images)
     assert "scene" in notes.lower()
     fractions = [v for v, _ in bar.calls]
@@ -72,7 +73,7 @@ def test_critique_panel_shows_plots_and_notes_with_progress(room):
 def test_summary_panel_reports_scene_by_scene(room):
     session = opened(room)
     bar = Bar()
-    text = jobs.summarize(room.runtime, session, "scenes", bar)
+    text = jobs.summarize(room.room, session, "scenes", bar)
     assert "DINER" in text.upper()
     steps = [v for v, _ in bar.calls]
     assert steps and steps[-1] == (3, 3) and all(isinstance(v, tuple) and v[1] == 3 for v in steps)
@@ -82,27 +83,27 @@ def test_summary_panel_reports_scene_by_scene(room):
 def test_adding_the_draft_to_the_library_reports_each_batch_then_finds_it(room):
     session = opened(room)
     bar = Bar()
-    message = jobs.add_to_library(room.runtime, session, bar)
+    message = jobs.add_to_library(room.room, session, bar)
     assert "3 new scene(s)" in message
     assert bar.calls[0] == ((0, 3), "indexing scenes") and bar.calls[-1] == ((3, 3), "indexing scenes")
     hits = room.runtime.scene_library().search("a waitress in a diner kitchen at night", k=3)
     assert any("Night Shift" in h.source or "night_shift" in h.source for h in hits)
-    assert "0 new scene(s), 3 unchanged" in jobs.add_to_library(room.runtime, session, Bar())
+    assert "0 new scene(s), 3 unchanged" in jobs.add_to_library(room.room, session, Bar())
 
 
 def test_preference_counts_are_the_writers_own(room):
     session = opened(room)
     room.storage.add_preference(PreferenceRecord(prompt="p", chosen="a", rejected="b", kind="pick", writer=session.writer))
     room.storage.add_preference(PreferenceRecord(prompt="p", chosen="a", rejected="", kind="like", writer="someone-else"))
-    text = jobs.preference_counts(room.storage, session)
+    text = jobs.preference_counts(room.room, session)
     assert "**1** pairs from picks" in text and "**0** likes" in text
 
 
 def test_training_refuses_bad_names_and_served_backends(room):
     session = opened(room)
-    out = jobs.train(room.runtime, session, "sft", 2, "../escape", Bar())
+    out = jobs.train(room.room, session, "sft", 2, "../escape", Bar())
     assert out.startswith("⚠️") and "not a usable adapter name" in out
-    out = jobs.train(room.runtime, session, "sft", 2, "fine-name", Bar())
+    out = jobs.train(room.room, session, "sft", 2, "fine-name", Bar())
     assert out.startswith("⚠️") and "fake backend" in out
     assert not (room.runtime.settings.adapters_dir / "fine-name").exists()
 
@@ -127,7 +128,7 @@ def test_training_on_the_draft_writes_an_adapter_the_app_lists(tmp_path, models_
     # The run's work folder (data, checkpoints) is gone; nothing half-written is left beside the adapter.
     assert not list(settings.adapters_dir.glob(".*partial")) and not list((settings.home / "runs").glob("night-shift-v1*"))
     runtime = Runtime.create(settings, chat_model=ScriptedChatModel(), with_tools=False)
-    assert str(folder) in jobs.adapter_choices(runtime)
+    assert str(folder) in Room.create(runtime).adapter_choices()
     with pytest.raises(Exception, match="already exists"):
         train_on_draft(settings, render(load(DRAFT)), "night-shift-v1", steps=1)
 

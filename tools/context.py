@@ -9,32 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from screenplay import Script
-
-
-@dataclass
-class StoryBible:
-    """The writer's story in brief; extracted from the draft, editable by the writer."""
-
-    title: str = ""
-    logline: str = ""
-    characters: dict[str, str] = field(default_factory=dict)  # NAME -> one-line description
-    locations: list[str] = field(default_factory=list)
-    tone: str = ""
-
-    def to_text(self) -> str:
-        lines = []
-        if self.title:
-            lines.append(f"Title: {self.title}")
-        if self.logline:
-            lines.append(f"Logline: {self.logline}")
-        if self.tone:
-            lines.append(f"Tone: {self.tone}")
-        if self.characters:
-            lines.append("Characters:")
-            lines += [f"- {name}: {desc}" if desc else f"- {name}" for name, desc in self.characters.items()]
-        if self.locations:
-            lines.append("Locations: " + ", ".join(self.locations))
-        return "\n".join(lines)
+from screenplay.bible import StoryBible
 
 
 @dataclass

@@ -6,10 +6,11 @@ from typing import Any
 
 import gradio as gr
 
+from agent.room import Room
 from agent.runtime import Runtime
-from tools.schemas import STYLE_PRESETS
 from ui import jobs
-from ui.handlers import DRAFT_TYPES, WritersRoom, option_html
+from ui.handlers import DRAFT_TYPES, WritersRoom
+from ui.options import option_html
 
 TITLE = "Scriptroom"
 INTRO = (
@@ -25,14 +26,14 @@ CSS = ".sr-option { border: 1px solid #e3e3e3; border-radius: 8px; padding: 6px;
 
 def build_app(runtime: Runtime) -> gr.Blocks:
     room = WritersRoom.create(runtime)
-    info = runtime.agent.info
+    facade = room.room
     with gr.Blocks(title=TITLE) as demo:
         writer = gr.BrowserState("", storage_key="scriptroom-writer")
         session = gr.State(None)  # one Session per browser tab
         # The Fountain options on show; a hidden JSON rather than State so API clients receive them.
         options = gr.JSON([], visible=False)
 
-        gr.Markdown(f"# {TITLE}\n{INTRO}\n\n<sub>Model: {info.name} · {info.backend}</sub>")
+        gr.Markdown(f"# {TITLE}\n{INTRO}\n\n<sub>Model: {facade.model_name} · {facade.backend}</sub>")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
@@ -115,15 +116,15 @@ def build_app(runtime: Runtime) -> gr.Blocks:
                         results = gr.Markdown()
                         add_draft = gr.Button("Add my draft to the library", size="sm")
                     with gr.Tab("Settings") as settings_tab:
-                        gr.Markdown(f"**Backend** {info.backend} · **model** {info.name}")
-                        temperature = gr.Slider(0, 1.5, value=runtime.settings.temperature, step=0.05, label="Temperature")
+                        gr.Markdown(f"**Backend** {facade.backend} · **model** {facade.model_name}")
+                        temperature = gr.Slider(0, 1.5, value=facade.temperature, step=0.05, label="Temperature")
                         n_options = gr.Slider(1, 10, value=3, step=1, label="Options per request")
                         adapter = gr.Dropdown(
-                            choices=jobs.adapter_choices(runtime), value=runtime.settings.adapter or "none",
+                            choices=facade.adapter_choices(), value=facade.adapter or "none",
                             label="LoRA adapter (applies to everyone on this server)",
                         )
                         adapter_status = gr.Markdown()
-                        gr.Markdown("Style presets: " + ", ".join(STYLE_PRESETS))
+                        gr.Markdown("Style presets: " + ", ".join(facade.style_presets()))
                         # In Settings, not a tab of its own: more tabs overflow into a menu on narrow panels.
                         gr.Markdown(
                             "### Fine-tune\nTrain a LoRA adapter for the local model, then choose it above. "
@@ -149,7 +150,7 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         demo.load(room.start, [writer], [writer, session, chatbot]).then(
             lambda s: (room.draft_html(s), room.options(s)), [session], [draft_view, options]
         ).then(refresh_panels, [session], [scene_pick, logline, tone, characters, locations]).then(
-            lambda s: jobs.preference_counts(room.storage, s), [session], prefs, api_name=False
+            lambda s: jobs.preference_counts(facade, s), [session], prefs, api_name=False
         )
 
         send = box.submit(lambda: gr.update(interactive=False), None, box, api_name=False).then(
@@ -170,23 +171,23 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         scene_pick.change(room.scene_html, [session, scene_pick], draft_view)
         bible_save.click(room.save_bible, [logline, tone, characters, locations, session, chatbot], bible_status)
         search.click(room.search_library, [query, genre, int_ext, k], results, api_name="search_library")
-        add_draft.click(_with_progress(jobs.add_to_library, runtime), [session], results, api_name="add_to_library")
+        add_draft.click(_with_progress(jobs.add_to_library, facade), [session], results, api_name="add_to_library")
         export_btn.click(room.export, [fmt, session], download, api_name="export").success(
             lambda: gr.update(visible=True), None, download, api_name=False
         )
-        analyze.click(_with_progress(jobs.critique, runtime), [session], [plots, notes], api_name="analyze")
-        summarize_btn.click(_with_progress(jobs.summarize, runtime), [session, level], summary, api_name="summarize")
+        analyze.click(_with_progress(jobs.critique, facade), [session], [plots, notes], api_name="analyze")
+        summarize_btn.click(_with_progress(jobs.summarize, facade), [session, level], summary, api_name="summarize")
         # The counts change with every like and pick: refresh them whenever the writer opens Settings.
-        settings_tab.select(lambda s: jobs.preference_counts(room.storage, s), [session], prefs, api_name=False)
+        settings_tab.select(lambda s: jobs.preference_counts(facade, s), [session], prefs, api_name=False)
         # One training run at a time on this server; the chat stays usable meanwhile.
         train_btn.click(
-            _with_progress(jobs.train, runtime), [session, train_kind, train_steps, train_name], train_status,
+            _with_progress(jobs.train, facade), [session, train_kind, train_steps, train_name], train_status,
             api_name="train", concurrency_limit=1, concurrency_id="finetune",
-        ).then(lambda: gr.update(choices=jobs.adapter_choices(runtime)), None, adapter, api_name=False)
+        ).then(lambda: gr.update(choices=facade.adapter_choices()), None, adapter, api_name=False)
         temperature.change(_set("temperature"), [temperature, session], session)
         n_options.change(_set("options_count", int), [n_options, session], session)
         adapter.change(
-            lambda a: runtime.switch_adapter(None if a == "none" else a), [adapter], adapter_status,
+            lambda a: facade.switch_adapter(None if a == "none" else a), [adapter], adapter_status,
             concurrency_limit=1,
         )
     return demo
@@ -200,11 +201,11 @@ def _retry(room: WritersRoom):
     return retry
 
 
-def _with_progress(job: Any, runtime: Runtime):
-    """``job(runtime, *inputs, progress)`` as a Gradio handler whose progress bar shows on its outputs."""
+def _with_progress(job: Any, facade: Room):
+    """``job(facade, *inputs, progress)`` as a Gradio handler whose progress bar shows on its outputs."""
 
     def handler(*inputs: Any, progress=gr.Progress()):
-        return job(runtime, *inputs, progress)
+        return job(facade, *inputs, progress)
 
     return handler
 

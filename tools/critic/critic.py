@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from screenplay.model import Script
 from tools.base import ToolError, ToolResult
-from tools.context import StoryBible
+from screenplay.bible import StoryBible
 from tools.critic.analytics import Analytics, analyze
 from tools.critic.checks import run_checks
 from tools.critic.findings import Finding

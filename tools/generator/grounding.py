@@ -14,7 +14,7 @@ from screenplay.formats.fountain import render
 from screenplay.model import ElementType, Scene, Script, normalize_character
 from screenplay.stats import compute
 from tools.base import ToolError
-from tools.context import StoryBible
+from screenplay.bible import StoryBible
 from tools.schemas import BEATS
 
 ET = ElementType

@@ -1,15 +1,41 @@
-"""Extract a first story bible from a draft; the writer edits it from there."""
+"""The story bible: the story in brief, extracted from a draft and edited by the writer."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from screenplay import ElementType, Script
-from tools.context import StoryBible
 
 MAX_CHARACTERS = 12
 MAX_LOCATIONS = 10
+
+
+@dataclass
+class StoryBible:
+    """The writer's story in brief; extracted from the draft, editable by the writer."""
+
+    title: str = ""
+    logline: str = ""
+    characters: dict[str, str] = field(default_factory=dict)  # NAME -> one-line description
+    locations: list[str] = field(default_factory=list)
+    tone: str = ""
+
+    def to_text(self) -> str:
+        lines = []
+        if self.title:
+            lines.append(f"Title: {self.title}")
+        if self.logline:
+            lines.append(f"Logline: {self.logline}")
+        if self.tone:
+            lines.append(f"Tone: {self.tone}")
+        if self.characters:
+            lines.append("Characters:")
+            lines += [f"- {name}: {desc}" if desc else f"- {name}" for name, desc in self.characters.items()]
+        if self.locations:
+            lines.append("Locations: " + ", ".join(self.locations))
+        return "\n".join(lines)
 
 
 def extract_bible(script: Script) -> StoryBible:

@@ -1,0 +1,313 @@
+"""The writers' room as a front end sees it: one narrow facade over the Runtime.
+
+The UI talks only to this class (and to the typed records it returns), so it never reaches into tools or
+fine-tuning. Every error a writer can cause comes out of it as one ``RoomError`` whose message says the fix.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from agent.errors import NeedsDraft, RoomError, writer_errors
+from agent.events import Event
+from agent.project import Project
+from agent.runtime import Runtime
+from agent.session import Session
+from agent.storage import PreferenceRecord, Storage
+from screenplay import Script
+from screenplay.bible import StoryBible
+
+MAX_STORED_TURNS = 200
+NO_DRAFT = "Attach a draft first (📎 in the chat box)."
+
+# (done, total, label): the one progress shape the room reports long work in; total 0 means unknown.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class LoadedDraft:
+    """What attaching a draft did, for the message to the writer."""
+
+    name: str
+    scenes: int
+    pages: int
+    characters: int
+
+
+@dataclass
+class Critique:
+    notes: str  # Markdown
+    plots: list[Any]  # image paths or figures, in display order
+
+
+@dataclass
+class Room:
+    runtime: Runtime
+    storage: Storage
+
+    @classmethod
+    def create(cls, runtime: Runtime) -> "Room":
+        return cls(runtime=runtime, storage=Storage(runtime.settings.database))
+
+    # ---- what the room runs on ---------------------------------------------------------
+    @property
+    def model_name(self) -> str:
+        return self.runtime.agent.info.name
+
+    @property
+    def backend(self) -> str:
+        return self.runtime.agent.info.backend
+
+    @property
+    def temperature(self) -> float:
+        return self.runtime.settings.temperature
+
+    @property
+    def adapter(self) -> str | None:
+        return self.runtime.settings.adapter
+
+    @staticmethod
+    def style_presets() -> tuple[str, ...]:
+        from tools.schemas import STYLE_PRESETS
+
+        return STYLE_PRESETS
+
+    # ---- sessions and projects ---------------------------------------------------------
+    def open_session(self, writer: str) -> tuple[Session, list[dict[str, Any]]]:
+        """A writer arrives: their latest project and chat come back, or a fresh session starts."""
+        session = self.runtime.new_session()
+        session.writer = writer
+        stored = self.storage.list_projects(writer)
+        if stored:
+            project = self.storage.load_project(writer, stored[0][0])
+            if project is not None:
+                from screenplay.formats import fountain
+
+                bible = StoryBible(**project.bible) if project.bible else StoryBible()
+                session.project = Project(
+                    name=project.name, script=fountain.parse(project.fountain), source=project.source, bible=bible
+                )
+                session.project_id = project.id
+                return session, project.chat
+        return session, []
+
+    def save(self, session: Session, chat: list[dict[str, Any]]) -> None:
+        """Persist the project and chat; atomic in SQLite, so a crash loses at most this save."""
+        if session.project is None or not session.writer:
+            return
+        from screenplay.formats import fountain
+
+        session.project_id = self.storage.save_project(
+            writer=session.writer,
+            name=session.project.name,
+            source=session.project.source,
+            fountain=fountain.render(session.project.script),
+            bible=vars(session.project.bible).copy(),
+            chat=chat[-MAX_STORED_TURNS:],
+            project_id=session.project_id,
+        )
+
+    def attach(self, session: Session, path: str) -> LoadedDraft:
+        """Load a draft. A bad file raises RoomError and leaves the open project as it was."""
+        from screenplay.errors import ScriptImportError
+        from screenplay.stats import compute
+
+        previous = session.project
+        try:
+            self.runtime.attach_draft(session, path)
+        except ScriptImportError as exc:
+            raise RoomError(str(exc)) from None
+        # A new draft is a new stored project; the first draft of a session keeps the session's project id.
+        session.project_id = None if previous is None else session.project_id
+        script = session.project.script
+        return LoadedDraft(
+            name=session.project.name,
+            scenes=len(script.scenes),
+            pages=compute(script).pages,
+            characters=len(script.characters),
+        )
+
+    # ---- the conversation --------------------------------------------------------------
+    def run(self, session: Session, message: str) -> Iterator[Event]:
+        return self.runtime.agent.run(session, message)
+
+    def forget_last_turn(self, session: Session) -> None:
+        if len(session.history) >= 2:
+            session.history = session.history[:-2]
+
+    # ---- alternatives ------------------------------------------------------------------
+    @staticmethod
+    def options(session: Session | None) -> list[str]:
+        if session is None or session.last_result is None:
+            return []
+        return list(session.last_result.options)
+
+    def pick(self, session: Session, index: int) -> str:
+        """Use option `index` (0-based): insert it into the draft, store the choice; returns what happened."""
+        options = self.options(session)
+        if not 0 <= index < len(options):
+            raise RoomError(f"there is no option {index + 1}: the last answer had {len(options)} options")
+        prompt = self._prompt_of(session)
+        for j, other in enumerate(options):
+            if j != index:
+                self.storage.add_preference(
+                    PreferenceRecord(prompt=prompt, chosen=options[index], rejected=other, kind="pick", writer=session.writer)
+                )
+        if session.project is None:
+            from screenplay.formats import fountain
+
+            session.project = Project.from_script(fountain.parse(options[index]), name="Untitled")
+            return f"Started a new draft from option {index + 1}."
+        with writer_errors():
+            where = session.project.insert_scenes(options[index])
+        return f"Inserted option {index + 1} as scene {where[0]}. Say /undo to take it back."
+
+    def discard(self, session: Session, index: int) -> None:
+        options = self.options(session)
+        if 0 <= index < len(options):
+            self.storage.add_preference(
+                PreferenceRecord(prompt=self._prompt_of(session), chosen="", rejected=options[index], kind="dislike",
+                                 writer=session.writer)
+            )
+            session.last_result.options.pop(index)
+
+    @staticmethod
+    def _prompt_of(session: Session) -> str:
+        result = session.last_result
+        if result is not None and result.prompt:
+            return result.prompt
+        humans = [m for m in session.history if m.type == "human"]
+        return str(humans[-1].content) if humans else ""
+
+    def rate(self, session: Session | None, prompt: str, answer: str, liked: bool) -> None:
+        """👍/👎 on an answer becomes a preference record for DPO."""
+        self.storage.add_preference(
+            PreferenceRecord(
+                prompt=prompt,
+                chosen=answer if liked else "",
+                rejected="" if liked else answer,
+                kind="like" if liked else "dislike",
+                writer=session.writer if session else "",
+            )
+        )
+
+    def preference_counts(self, session: Session | None) -> dict[str, int]:
+        writer = session.writer if session is not None else ""
+        mine = [r for r in self.storage.preferences() if r.writer == writer]
+        return {kind: sum(r.kind == kind for r in mine) for kind in ("pick", "like", "dislike")}
+
+    # ---- the draft and its bible -------------------------------------------------------
+    @staticmethod
+    def script(session: Session | None) -> Script | None:
+        return None if session is None or session.project is None else session.project.script
+
+    @staticmethod
+    def bible(session: Session | None) -> StoryBible | None:
+        return None if session is None or session.project is None else session.project.bible
+
+    def save_bible(self, session: Session | None, bible: StoryBible, chat: list[dict[str, Any]]) -> None:
+        if session is None or session.project is None:
+            raise RoomError("attach a draft first; the bible belongs to a project")
+        session.project.bible = bible
+        self.save(session, chat)
+
+    def export(self, session: Session | None, fmt: str) -> Path:
+        """Write the draft as fountain, fdx or pdf to a download file."""
+        if session is None or session.project is None:
+            raise RoomError("There is no draft to export yet: attach one or pick an option first.")
+        from screenplay.io import render
+
+        with writer_errors():
+            data = render(session.project.script, fmt)
+        folder = Path(tempfile.mkdtemp(prefix="scriptroom-export-"))
+        stem = "".join(c if c.isalnum() or c in "-_ " else "_" for c in session.project.name).strip() or "draft"
+        path = folder / f"{stem}.{fmt}"
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return path
+
+    # ---- the panels' long work ---------------------------------------------------------
+    def critique(self, session: Session | None, progress: Callable[[str], None]) -> Critique:
+        critic = self.runtime.extras.get("critic")
+        if critic is None:
+            raise RoomError("The critic is not part of this Scriptroom yet.")
+        with writer_errors():
+            result = critic.critique(self._script(session), progress=progress)
+        plots = result.data.get("plots", {})
+        return Critique(notes=result.summary, plots=list(plots.values()) if isinstance(plots, dict) else list(plots))
+
+    def summarize(self, session: Session | None, level: str, progress: Progress) -> str:
+        summarizer = self.runtime.extras.get("summarizer")
+        if summarizer is None:
+            raise RoomError("The summarizer is not part of this Scriptroom yet.")
+        with writer_errors():
+            return summarizer.summarize(self._script(session), level, progress=progress).text
+
+    def search_library(self, query: str, *, where: dict[str, str] | None, k: int) -> list[Any]:
+        with writer_errors():
+            return self.runtime.scene_library().search(query, k=k, where=where or None, mmr=True)
+
+    def add_to_library(self, session: Session | None, progress: Progress) -> str:
+        script = self._script(session)
+        project = session.project
+        indexed = 0
+
+        def on_commit(batch: list[Any]) -> None:
+            nonlocal indexed
+            indexed += len(batch)
+            progress(indexed, len(script.scenes), "indexing scenes")
+
+        progress(0, len(script.scenes), "indexing scenes")
+        with writer_errors():
+            report = self.runtime.scene_library().add_script(script, source=project.source or project.name,
+                                                             on_commit=on_commit)
+        return (f"Added **{project.name}** to the library: {report.added} new scene(s), {report.unchanged} unchanged"
+                + (f", {report.removed} removed" if report.removed else "") + ". Search for it in this tab.")
+
+    @staticmethod
+    def _script(session: Session | None) -> Script:
+        if session is None or session.project is None:
+            raise NeedsDraft(NO_DRAFT)
+        return session.project.script
+
+    # ---- models and fine-tuning --------------------------------------------------------
+    # finetune builds on agent's model loading, so it is imported only inside these methods: the room
+    # starts its jobs, nothing in agent depends on it at import time.
+    def adapter_choices(self) -> list[str]:
+        if self.runtime.settings.backend != "local":
+            return ["none"]
+        from finetune.adapters import list_adapters
+
+        return ["none", *[str(a.path) for a in list_adapters(self.runtime.settings)]]
+
+    def switch_adapter(self, adapter: str | None) -> str:
+        return self.runtime.switch_adapter(adapter)
+
+    def train(self, session: Session | None, kind: str, steps: int, name: str, progress: Progress) -> str:
+        """A LoRA run on the writer's draft ("sft") or DPO on their judgements ("dpo"); returns what happened."""
+        from finetune.jobs import train_on_draft, train_on_preferences
+        from screenplay.formats.fountain import render
+
+        if session is None:
+            raise RoomError("The page is still loading; try again in a moment.")
+        name = (name or "").strip() or f"mine-{time.strftime('%Y%m%d-%H%M%S')}"
+        started = time.perf_counter()
+
+        def on_step(step: int, total: int, loss: float | None) -> None:
+            shown = f", loss {loss:.3f}" if loss is not None else ""
+            progress(step, total, f"training step {step} of {total}{shown}")
+
+        with writer_errors():
+            if kind == "sft":
+                if session.project is None:
+                    raise NeedsDraft(NO_DRAFT + " LoRA training learns from your draft's scenes.")
+                result = train_on_draft(self.runtime.settings, render(session.project.script), name, steps=steps,
+                                        on_step=on_step)
+            elif kind == "dpo":
+                result = train_on_preferences(self.runtime.settings, session.writer, name, steps=steps, on_step=on_step)
+            else:
+                raise RoomError(f"unknown training kind {kind!r}; use sft or dpo")
+        return result.summary() + f" ({time.perf_counter() - started:.0f} s in all)"

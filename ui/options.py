@@ -1,0 +1,43 @@
+"""The options row: the alternatives a tool wrote, shown side by side, with Use this, More like this and Discard."""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Iterator
+
+import gradio as gr
+
+from agent.errors import RoomError
+from agent.session import Session
+from ui.render import fountain_html
+
+
+class OptionHandlers:
+    """Mixed into WritersRoom: expects ``self.room``, ``self.chat``, ``self.save`` and ``self._outputs``."""
+
+    def options(self, session: Session | None) -> list[str]:
+        return self.room.options(session)
+
+    def pick(self, index: int, history: list[Any], session: Session) -> tuple:
+        """Use option `index` (0-based): insert it into the draft and store the choice."""
+        history = list(history or [])
+        try:
+            text = self.room.pick(session, index)
+        except RoomError as exc:
+            text = f"⚠️ {exc}"
+        history.append(gr.ChatMessage(role="assistant", content=text))
+        self.save(session, history)
+        return self._outputs(history, session)
+
+    def discard(self, index: int, session: Session) -> tuple:
+        self.room.discard(session, index)
+        return session, self.options(session)
+
+    def more_like(self, index: int, history: list[Any], session: Session) -> Iterator[tuple]:
+        yield from self.chat(f"more like option {index + 1}", list(history or []), session)
+
+
+def option_html(text: str) -> str:
+    # Text with no scene in it (a model's stray prose) would render as an empty page: show it as it is.
+    page = fountain_html(text)
+    return page if "sr-heading" in page or "sr-action" in page else f"<pre>{html.escape(text)}</pre>"

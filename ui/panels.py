@@ -1,0 +1,86 @@
+"""The side panels: the formatted draft, the story bible, export and the library search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from agent.errors import RoomError
+from agent.session import Session
+from screenplay import Script
+from screenplay.bible import StoryBible
+from ui.render import script_html
+
+EMPTY_DRAFT = "<p><i>No draft yet. Attach a .fountain, .fdx, .pdf, .docx or .txt with the 📎 button.</i></p>"
+MAX_SCENES_SHOWN = 60
+
+
+class PanelHandlers:
+    """Mixed into WritersRoom: expects ``self.room`` and ``self.save``."""
+
+    def draft_html(self, session: Session | None) -> str:
+        script = self.room.script(session)
+        return EMPTY_DRAFT if script is None else script_html(script, max_scenes=MAX_SCENES_SHOWN)
+
+    def scene_choices(self, session: Session | None) -> list[str]:
+        script = self.room.script(session)
+        return [] if script is None else [f"{i}. {s.heading.text}" for i, s in enumerate(script.scenes, 1)]
+
+    def scene_html(self, session: Session | None, choice: str | None) -> str:
+        script = self.room.script(session)
+        if script is None or not choice:
+            return EMPTY_DRAFT
+        number = int(choice.split(".", 1)[0])
+        return script_html(Script(scenes=[script.scenes[number - 1]]))
+
+    def bible_fields(self, session: Session | None) -> tuple[str, str, str, str]:
+        b = self.room.bible(session)
+        if b is None:
+            return "", "", "", ""
+        characters = "\n".join(f"{k}: {v}" if v else k for k, v in b.characters.items())
+        return b.logline, b.tone, characters, ", ".join(b.locations)
+
+    def save_bible(self, logline: str, tone: str, characters: str, locations: str, session: Session,
+                   history: list[Any]) -> str:
+        current = self.room.bible(session)
+        chars: dict[str, str] = {}
+        for line in characters.splitlines():
+            name, _, desc = line.partition(":")
+            if name.strip():
+                chars[name.strip().upper()] = desc.strip()
+        bible = StoryBible(
+            title=current.title if current is not None else "",
+            logline=logline.strip(),
+            characters=chars,
+            locations=[x.strip() for x in locations.split(",") if x.strip()],
+            tone=tone.strip(),
+        )
+        try:
+            self.room.save_bible(session, bible, self.chat_record(history))
+        except RoomError as exc:
+            return str(exc)
+        return "Story bible saved."
+
+    def export(self, fmt: str, session: Session | None) -> str:
+        """Write the draft as fountain, fdx or pdf to a download file; returns its path."""
+        try:
+            return str(self.room.export(session, fmt))
+        except RoomError as exc:
+            raise gr.Error(str(exc)) from None
+
+    def search_library(self, query: str, genre: str, int_ext: str, k: float) -> str:
+        if not query.strip():
+            return "Type what the scenes should be like."
+        where = {key: value for key, value in (("genre", genre), ("int_ext", int_ext)) if value and value != "any"}
+        try:
+            hits = self.room.search_library(query, where=where, k=int(k))
+        except RoomError as exc:
+            return f"⚠️ {exc}"
+        if not hits:
+            return "No scenes matched."
+        blocks = []
+        for hit in hits:
+            excerpt = hit.text[:400].replace("\n", "  \n")
+            blocks.append(f"**{hit.heading}** — {hit.source} · score {hit.score:.2f}\n\n{excerpt}")
+        return "\n\n---\n\n".join(blocks)
