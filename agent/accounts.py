@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -167,6 +168,14 @@ class Login:
     @property
     def on(self) -> bool:
         return self.mode != "off"
+
+    def writer_for(self, *, user: str | None, browser_id: str | None) -> str:
+        """Whose data a visitor works on. With login on, only the user the server itself verified (Gradio's login or
+        Hugging Face's) counts, and an id sent by the browser is ignored: "" means a visitor who has not signed in,
+        who may chat but keeps nothing. With login off (a laptop), the browser's own id, or a new one."""
+        if self.on:
+            return user or ""
+        return browser_id or uuid.uuid4().hex
 
     def is_admin(self, writer: str) -> bool:
         """May ``writer`` act for the whole server (switch its adapter, train, add to the shared library)?"""

@@ -56,6 +56,10 @@ def test_login_mode_follows_accounts_and_the_space(tmp_path):
     login = resolve_login(settings, env={})
     assert login.mode == "password" and not login.is_admin("alice") and not login.is_admin("")
     assert resolve_login(settings.with_(login="off"), env={}).is_admin(""), "a laptop may do everything"
+    assert login.writer_for(user="alice", browser_id="forged-id") == "alice"
+    assert login.writer_for(user=None, browser_id="forged-id") == "", "no sign-in, no one's data"
+    laptop = resolve_login(settings.with_(login="off"), env={})
+    assert laptop.writer_for(user=None, browser_id="b1") == "b1" and len(laptop.writer_for(user=None, browser_id="")) == 32
     with pytest.raises(AccountError, match="scriptroom users add"):
         resolve_login(Settings(home=tmp_path / "empty", login="password"), env={})
 
