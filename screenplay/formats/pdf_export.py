@@ -97,7 +97,10 @@ def _blocks(script: Script) -> list[_Block]:
         if isinstance(el, tuple):
             scene = el[1]
             head = scene.heading.text.upper()
-            lines = [_PLine(LEFT, r) for r in _wrap(head, WIDTH["action"])]
+            # Bold, as many writing apps print them: it tells a heading without INT./EXT. from a
+            # capitals action line when the PDF is read back (see pdf_import.promoted_headings).
+            lines = [_PLine(LEFT, [Run(r.text, True, r.italic, r.underline) for r in runs])
+                     for runs in _wrap(head, WIDTH["action"])]
             number = scene.heading.number
             if number:  # printed in both margins, as production drafts do
                 lines[0].number = number

@@ -316,6 +316,8 @@ class _Reader:
         for page in pages:
             for i, ln in enumerate(page):
                 items.append(self.classify(ln, page[i + 1] if i + 1 < len(page) else None))
+        for item in promoted_headings(items):
+            item.kind = "heading"
         b = self.b
         prev: _Item | None = None
         current: Element | None = None  # the element a following line may continue
@@ -341,7 +343,8 @@ class _Reader:
                 prev = item
                 continue
             elif kind == "heading":
-                b.heading(item.line.text, number=item.number, page=labels[item.line.page])
+                b.heading(item.line.text, number=item.number, page=labels[item.line.page],
+                          forced=not HEADING_PREFIX_RE.match(item.line.text))
                 current, speaker = None, ""
             elif kind in ("dialogue", "paren") and speaker and current is not None:
                 open_paren = (current.type is ElementType.PARENTHETICAL
@@ -380,6 +383,91 @@ class _Reader:
         for el in [*b.script.preamble, *(e for sc in b.script.scenes for e in sc.elements)]:
             if el.type is ElementType.ACTION:
                 el.text = _unwrap(el.text)
+
+
+# ---------------------------------------------------------------- headings without INT./EXT.
+
+# Lines at the action margin that end a scene or announce a cut, not start a scene.
+_NOT_A_PLACE_RE = re.compile(r"(:|FADE OUT\.?|FADE TO BLACK\.?|CUT TO BLACK\.?|THE END\.?|CONTINUED\.?)$")
+_MAX_HEADING_CHARS = 60  # one printed line at the action width
+
+
+def _bold(line: _Line) -> bool:
+    runs = [r for seg in line.segs for r in seg.runs if r.text.strip()]
+    return bool(runs) and all(r.bold for r in runs)
+
+
+def _gaps(items: list[_Item]) -> list[tuple[float | None, float | None]]:
+    """Space before and after each line on its page, in points; None at the top or foot of a page."""
+    out = []
+    for i, item in enumerate(items):
+        prev = items[i - 1] if i and items[i - 1].line.page == item.line.page else None
+        nxt = items[i + 1] if i + 1 < len(items) and items[i + 1].line.page == item.line.page else None
+        out.append((item.line.top - prev.line.top if prev else None,
+                    nxt.line.top - item.line.top if nxt else None))
+    return out
+
+
+def _median(values: list[float]) -> float | None:
+    values = sorted(values)
+    return values[len(values) // 2] if values else None
+
+
+def promoted_headings(items: list[_Item]) -> list[_Item]:
+    """Action lines that are scene headings written without INT./EXT. ("BACK IN THE APARTMENT").
+
+    A candidate is a capitals line at the action margin standing alone between blank lines (or
+    wrapped onto a second capitals line), in a heading's shape: at most a line long, not a
+    transition or an ending. Which candidates are headings is decided the way the document marks
+    the headings it does prefix, strongest signal first:
+    - it numbers them in the margins: a heading without a number is no heading (a script that
+      numbers its scenes numbers all of them; numbered lines are headings already);
+    - it prints them bold and its action not: a bold candidate is one, a plain one is not (our own
+      export prints headings bold, so its PDFs read back exactly);
+    - it leaves more blank lines before them than before paragraphs: candidates with that space are;
+    - none of these: the document writes headings with nothing but capitals, so count. A draft that
+      writes scenes this way has about as many such lines as prefixed headings (The Last Birthday
+      Card: 23 and 25); one that uses them for shots inside scenes has few (Big Fish: about 40 beside
+      190 prefixed headings, "ON HIS SHOES"). At half as many or more, they are headings.
+    Underlining is drawn as a separate stroke, not named in the font, so it is not read.
+    """
+    gaps = _gaps(items)
+    alone = 1.5 * LINE_H
+
+    def caps(item: _Item) -> bool:
+        text = item.line.text
+        return text == text.upper() and any(c.isalpha() for c in text)
+
+    prefixed = [(item, gaps[i][0]) for i, item in enumerate(items)
+                if item.kind == "heading" and (i == 0 or items[i - 1].kind != "heading")]
+    candidates, paragraph_gaps = [], []
+    for i, item in enumerate(items):
+        before, after = gaps[i]
+        if item.kind != "action" or not (before is None or before > alone):
+            continue
+        if before is not None:
+            paragraph_gaps.append(before)
+        if not caps(item) or len(item.line.text) > _MAX_HEADING_CHARS or _NOT_A_PLACE_RE.search(item.line.text):
+            continue
+        if after is not None and after <= alone:  # a heading wrapped onto a second capitals line?
+            nxt = items[i + 1]
+            if not (nxt.kind == "action" and caps(nxt) and (gaps[i + 1][1] is None or gaps[i + 1][1] > alone)):
+                continue
+        candidates.append((item, before))
+    if not candidates:
+        return []
+    if prefixed and sum(1 for item, _ in prefixed if item.number) >= 0.8 * len(prefixed):
+        return []
+    action = [item for item in items if item.kind == "action"]
+    if (sum(1 for item, _ in prefixed if _bold(item.line)) >= 0.8 * len(prefixed)
+            and sum(1 for item in action if _bold(item.line)) <= 0.2 * len(action)
+            and any(_bold(item.line) for item, _ in [*prefixed, *candidates])):
+        return [item for item, _ in candidates if _bold(item.line)]
+    heading_gap = _median([gap for _, gap in prefixed if gap is not None])
+    paragraph_gap = _median(paragraph_gaps)
+    if heading_gap is not None and paragraph_gap is not None and heading_gap >= paragraph_gap + 0.8 * LINE_H:
+        return [item for item, gap in candidates if gap is not None and gap >= heading_gap - LINE_H / 2]
+    return [item for item, _ in candidates] if prefixed and len(candidates) >= 0.5 * len(prefixed) else []
 
 
 def _unwrap(text: str) -> str:
