@@ -77,7 +77,9 @@ def main() -> int:
 
         engine = load_engine(settings)
         model = LocalChatModel(engine=engine, max_new_tokens=72, temperature=0)
-        perplexity = transformers_perplexity(engine.model, engine.tokenizer)
+        # Fluency is scored by the transformers copy of the model (llama.cpp, the writing engine, has no scorer).
+        scorer = engine if engine.kind == "transformers" else load_engine(settings.with_(engine="transformers"))
+        perplexity = transformers_perplexity(scorer.model, scorer.tokenizer)
     else:
         from agent.models.factory import build_chat_model
 

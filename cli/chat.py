@@ -19,8 +19,12 @@ def add_parsers(sub: Any) -> None:
     add_settings_flags(chat)
     chat.set_defaults(func=run_chat)
 
-    models = sub.add_parser("models", help="show the configured backend and the cached models")
+    models = sub.add_parser("models", help="show the configured backend, the engine that serves the model, and "
+                                           "the cached models")
     models.add_argument("--json", action="store_true")
+    models.add_argument("--prepare", action="store_true",
+                        help="do the first-run work now: the model made ready for its engine, the starter library "
+                             "indexed (make run does this)")
     add_settings_flags(models)
     models.set_defaults(func=run_models)
 
@@ -80,13 +84,24 @@ def run_chat(args: argparse.Namespace) -> int:
 
 
 def run_models(args: argparse.Namespace) -> int:
+    from agent.models.factory import choose_engine
     from agent.models.store import cached_models
     from agent.settings import settings_from_args
     from cli.main import emit
 
     settings = settings_from_args(args)
+    choice = choose_engine(settings)
+    prepared = None
+    if args.prepare:
+        from agent.prepare import prepare
+
+        prepared = prepare(settings, report=lambda line: print(line, file=sys.stderr, flush=True)).to_dict()
     info = {
         "backend": settings.backend,
+        "engine": choice.engine,
+        "engine_reason": choice.reason,
+        "gguf": str(choice.gguf) if choice.gguf else None,
+        "prepared": prepared,
         "model": settings.model,
         "base_url": settings.base_url,
         "adapter": settings.adapter,
@@ -94,12 +109,15 @@ def run_models(args: argparse.Namespace) -> int:
         "models_dir": str(settings.models_dir),
         "cached": cached_models(settings.models_dir),
     }
-    lines = [f"backend: {info['backend']}", f"model:   {info['model']}"]
+    lines = [f"backend: {info['backend']}", f"model:   {info['model']}",
+             f"engine:  {choice.engine} ({choice.reason})"]
     if settings.base_url:
         lines.append(f"server:  {settings.base_url}")
     if settings.adapter:
         lines.append(f"adapter: {settings.adapter}")
     lines.append(f"cache:   {info['models_dir']}")
-    lines += [f"  - {name}" for name in info["cached"]] or ["  (empty: the embedded model is converted on first use)"]
+    lines += [f"  - {name}" for name in info["cached"]] or [
+        "  (no transformers checkpoint yet: llama.cpp runs the GGUF as it is; training converts it once)"
+        if choice.engine == "llama.cpp" else "  (empty: the embedded model is converted on first use)"]
     emit(info, args.json, "\n".join(lines))
     return 0

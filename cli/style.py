@@ -88,8 +88,9 @@ def run_style(args: argparse.Namespace) -> int:
         return 2
     chat_model = build_chat_model(settings)
     embedder = make_embedder()
-    engine = getattr(chat_model, "engine", None)  # a local model can also score fluency
-    perplexity = transformers_perplexity(engine.model, engine.tokenizer) if engine is not None else None
+    engine = getattr(chat_model, "engine", None)  # a local transformers model can also score fluency
+    scores = engine is not None and getattr(engine, "kind", "") == "transformers"
+    perplexity = transformers_perplexity(engine.model, engine.tokenizer) if scores else None
     library = None if args.no_library else open_library(settings, embedder)
     styler = StyleTransfer(chat_model, library=library, embedder=embedder, classifier=load_classifier(embedder),
                            perplexity=perplexity)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import time
+import urllib.request
 from contextlib import contextmanager
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Any, Iterator, Sequence
 
 
 def free_port() -> int:
@@ -27,3 +31,32 @@ def serve(runtime: Any, *, concurrency: int = 4, max_size: int = 64) -> Iterator
         yield f"http://127.0.0.1:{runtime.settings.port}/"
     finally:
         demo.close()
+
+
+@contextmanager
+def server_process(command: Sequence[str], ready_url: str, log_path: Path, *, timeout: float = 60.0,
+                   **popen: Any) -> Iterator[subprocess.Popen]:
+    """Run a server subprocess (output to ``log_path``) until ``ready_url`` answers 200; stop it on exit."""
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(list(command), stdout=log, stderr=subprocess.STDOUT, **popen)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(ready_url, timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{command[0]} did not start: {log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()

@@ -33,11 +33,27 @@ def models_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def embedded_engine(models_home):
-    """The real embedded SmolLM2-135M, loaded once and shared by every test that needs it."""
+    """The real embedded SmolLM2-135M on transformers (the training engine, whose weights tests may read),
+    loaded once and shared by every test that needs it."""
     from agent.models.factory import load_engine
     from agent.settings import Settings
 
-    return load_engine(Settings(home=models_home))
+    return load_engine(Settings(home=models_home, engine="transformers"))
+
+
+@pytest.fixture(scope="session")
+def llama_engine(models_home):
+    """The real embedded SmolLM2-135M GGUF on llama.cpp, the default CPU engine; skips, saying why, only
+    where llama-cpp-python could not be built."""
+    from agent.models.llamacpp import llama_cpp_problem
+
+    problem = llama_cpp_problem()
+    if problem:
+        pytest.skip(f"llama-cpp-python is not usable here: {problem}")
+    from agent.models.factory import load_engine
+    from agent.settings import Settings
+
+    return load_engine(Settings(home=models_home, engine="llama.cpp"))
 
 
 @pytest.fixture

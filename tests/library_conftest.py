@@ -7,17 +7,14 @@ are cached here so every module that imports them shares one instance.
 from __future__ import annotations
 
 import functools
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
 from screenplay.formats import fountain
+from tests.appserver import free_port, server_process
 from tools.library import SceneLibrary
 from tools.library.embedder import HashingEmbedder, SentenceTransformerEmbedder
 
@@ -42,46 +39,17 @@ def hashing_embedder() -> HashingEmbedder:
     return HashingEmbedder()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """A real `chroma run` on a free local port; yields its URL and stops it afterwards."""
     if not CHROMA_BIN.exists():
         pytest.skip("the chroma CLI is not installed next to this Python")
     data = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
-    log = open(data / "server.log", "wb")
-    proc = subprocess.Popen(
-        [str(CHROMA_BIN), "run", "--path", str(data / "db"), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"chroma server did not start: {(data / 'server.log').read_text(errors='replace')}")
-            time.sleep(0.2)
+    command = [str(CHROMA_BIN), "run", "--path", str(data / "db"), "--port", str(port), "--host", "127.0.0.1"]
+    with server_process(command, f"{url}/api/v2/heartbeat", data / "server.log"):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(params=["local", "http"])

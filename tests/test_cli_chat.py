@@ -39,6 +39,13 @@ def test_models_lists_backend_and_cache(capsys, scriptroom_home):
     out = json.loads(capsys.readouterr().out)
     assert out["backend"] == "local" and out["model"] == "smollm2-135m-instruct"
     assert out["models_dir"] == str(scriptroom_home / "models") and out["cached"] == []
+    from agent.models.llamacpp import llama_cpp_problem
+
+    # Which engine serves the model, and why; llama.cpp wherever its build loads.
+    expected = "transformers" if llama_cpp_problem() else "llama.cpp"
+    assert out["engine"] == expected and out["engine_reason"] and out["gguf"].endswith(".gguf")
+    forced = main(["models", "--json", "--engine", "transformers"]) == 0 and json.loads(capsys.readouterr().out)
+    assert forced["engine"] == "transformers" and "SCRIPTROOM_ENGINE" in forced["engine_reason"]
 
 
 def test_missing_model_is_a_clear_message_not_a_traceback():

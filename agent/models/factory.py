@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from agent.models.errors import ModelUnavailableError
 from agent.settings import EMBEDDED_MODEL, SHIPPED_ADAPTER, Settings
+
+log = logging.getLogger(__name__)
 
 
 TOKEN_LIMIT_PARAMS = ("max_tokens", "max_completion_tokens", "max_new_tokens")
@@ -51,14 +55,15 @@ def build_chat_model(settings: Settings, *, engine: Any = None):
         return ScriptedChatModel()
     if settings.backend == "openai":
         try:
-            from langchain_openai import ChatOpenAI
+            from agent.models.served import ServedChatModel
         except ImportError:
             raise ModelUnavailableError("the openai backend needs langchain-openai: pip install langchain-openai") from None
-        return ChatOpenAI(
+        return ServedChatModel(
             base_url=settings.base_url,
             api_key=settings.api_key,
             model=settings.model,
             temperature=settings.temperature,
+            top_p=0.9,  # as the local engines sample
             max_tokens=settings.max_new_tokens,
             seed=settings.seed,
             streaming=True,
@@ -75,8 +80,76 @@ def build_chat_model(settings: Settings, *, engine: Any = None):
     )
 
 
+@dataclass(frozen=True)
+class EngineChoice:
+    """Which engine serves the configured model, and why; decided without loading anything."""
+
+    engine: str  # "llama.cpp" | "transformers" | "openai" | "fake"
+    reason: str
+    gguf: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"engine": self.engine, "reason": self.reason, "gguf": str(self.gguf) if self.gguf else None}
+
+
+def choose_engine(settings: Settings) -> EngineChoice:
+    """llama.cpp for a model with a GGUF on CPU when llama-cpp-python loads; transformers otherwise (training,
+    4-bit GPU, models without a GGUF), or when SCRIPTROOM_ENGINE=transformers says so."""
+    if settings.backend in ("openai", "fake"):
+        return EngineChoice(settings.backend, f"the {settings.backend} backend")
+    if settings.engine == "transformers":
+        return EngineChoice("transformers", "SCRIPTROOM_ENGINE=transformers")
+    from agent.models.store import find_gguf
+
+    gguf = find_gguf(settings.model)
+    blocker = None
+    if settings.load_in_4bit or settings.device == "cuda":
+        blocker = "4-bit and CUDA run on transformers"
+    elif gguf is None:
+        blocker = f"{settings.model} has no GGUF file"
+    else:
+        from agent.models.llamacpp import llama_cpp_problem
+
+        problem = llama_cpp_problem()
+        if problem:
+            blocker = f"llama-cpp-python is not usable here ({problem}); `make install` builds it"
+    if blocker is None:
+        return EngineChoice("llama.cpp", f"GGUF model on CPU: {gguf.name}", gguf)
+    if settings.engine == "llama.cpp":
+        raise ModelUnavailableError(f"SCRIPTROOM_ENGINE=llama.cpp cannot serve {settings.model}: {blocker}; "
+                                    "use SCRIPTROOM_ENGINE=auto or transformers")
+    return EngineChoice("transformers", blocker, gguf)
+
+
 def load_engine(settings: Settings):
-    """Load (and on first use convert) the local model named by settings."""
+    """Load the local model named by settings on the engine choose_engine picks."""
+    choice = choose_engine(settings)
+    if choice.engine == "llama.cpp":
+        try:
+            return _load_llama(settings, choice.gguf)
+        except ModelUnavailableError as exc:
+            if settings.engine == "llama.cpp":
+                raise
+            log.warning("llama.cpp cannot serve %s (%s); using transformers", settings.model, exc)
+    elif settings.engine == "auto" and settings.backend == "local" and "llama-cpp-python" in choice.reason:
+        # The one line an operator needs when the native build is missing: everything still works, slower.
+        log.warning("Scriptroom runs on transformers: %s", choice.reason)
+    return _load_transformers(settings)
+
+
+def _load_llama(settings: Settings, gguf: Path):
+    from agent.models.llamacpp import LlamaEngine
+
+    lora = None
+    if settings.adapter:
+        from agent.models.lora_gguf import cached_gguf_lora
+
+        lora = cached_gguf_lora(settings.adapter, gguf, settings.home / "cache" / "lora-gguf")
+    return LlamaEngine.load(gguf, name=settings.model, lora_gguf=lora, adapter=settings.adapter)
+
+
+def _load_transformers(settings: Settings):
+    """Load (and on first use convert) the model as a transformers checkpoint."""
     from agent.models.local import LocalEngine
     from agent.models.store import resolve_model_dir
 

@@ -21,18 +21,11 @@ from pydantic import ConfigDict
 
 from agent.models.errors import ModelUnavailableError
 from agent.models.gpu import on_gpu
+from agent.models.params import GenerationParams
+
+__all__ = ["GenerationParams", "LocalChatModel", "LocalEngine"]
 
 ROLE_NAMES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
-
-
-@dataclass
-class GenerationParams:
-    max_new_tokens: int = 384
-    temperature: float = 0.7
-    top_p: float = 0.9
-    repetition_penalty: float = 1.1
-    seed: int | None = None
-    stop: Sequence[str] = ()
 
 
 @dataclass
@@ -146,19 +139,28 @@ class LocalEngine:
         import torch
         from transformers import (
             LogitsProcessorList,
+            MinPLogitsWarper,
             RepetitionPenaltyLogitsProcessor,
             TemperatureLogitsWarper,
+            TopKLogitsWarper,
             TopPLogitsWarper,
         )
 
+        if params.constrained:
+            raise ValueError("grammars and JSON schemas need the llama.cpp engine (ModelInfo.supports_grammar); "
+                             "this model runs on transformers")
         processors = LogitsProcessorList()
         if params.repetition_penalty and params.repetition_penalty != 1.0:
             processors.append(RepetitionPenaltyLogitsProcessor(params.repetition_penalty))
         greedy = params.temperature <= 0
         if not greedy:
             processors.append(TemperatureLogitsWarper(params.temperature))
+            if params.top_k > 0:
+                processors.append(TopKLogitsWarper(params.top_k))
             if params.top_p < 1.0:
                 processors.append(TopPLogitsWarper(params.top_p))
+            if params.min_p > 0:
+                processors.append(MinPLogitsWarper(params.min_p))
         stops = self.stop_token_ids()
         with self.lock, torch.inference_mode():
             generator = None
@@ -252,8 +254,16 @@ def _cut_at_stop(text: str, stop: Sequence[str]) -> str:
     return text[:cut] if cut >= 0 else text
 
 
+# The reply-length keyword each backend family uses; every local model accepts all of them.
+TOKEN_LIMIT_ALIASES = ("max_new_tokens", "max_tokens", "max_completion_tokens")
+
+
 class LocalChatModel(BaseChatModel):
-    """BaseChatModel over a LocalEngine; the engine is shared, the parameters are per instance."""
+    """BaseChatModel over a local engine (LlamaEngine or LocalEngine); the engine is shared, the parameters are
+    per instance. Any call may pass sampling (temperature, top_p, top_k, min_p, repetition_penalty, seed), a
+    token limit under any of TOKEN_LIMIT_ALIASES, and on llama.cpp a ``grammar`` (GBNF) or ``json_schema``;
+    ``model.bind(grammar=...)`` fixes one for a chain.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -261,25 +271,32 @@ class LocalChatModel(BaseChatModel):
     max_new_tokens: int = 384
     temperature: float = 0.7
     top_p: float = 0.9
+    top_k: int = 0
+    min_p: float = 0.0
     repetition_penalty: float = 1.1
     seed: int | None = None
 
     @property
     def _llm_type(self) -> str:
-        return "scriptroom-local-transformers"
+        return f"scriptroom-local-{getattr(self.engine, 'kind', 'transformers')}"
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
         return {"model": self.engine.name, "temperature": self.temperature}
 
     def _params(self, stop: list[str] | None, **kwargs: Any) -> GenerationParams:
+        limit = next((kwargs[k] for k in TOKEN_LIMIT_ALIASES if kwargs.get(k) is not None), self.max_new_tokens)
         return GenerationParams(
-            max_new_tokens=int(kwargs.get("max_new_tokens", self.max_new_tokens)),
+            max_new_tokens=int(limit),
             temperature=float(kwargs.get("temperature", self.temperature)),
             top_p=float(kwargs.get("top_p", self.top_p)),
+            top_k=int(kwargs.get("top_k", self.top_k)),
+            min_p=float(kwargs.get("min_p", self.min_p)),
             repetition_penalty=float(kwargs.get("repetition_penalty", self.repetition_penalty)),
             seed=kwargs.get("seed", self.seed),
             stop=tuple(stop or ()),
+            grammar=kwargs.get("grammar"),
+            json_schema=kwargs.get("json_schema"),
         )
 
     def _stream(

@@ -64,6 +64,23 @@ def hub_download_allowed() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "1").strip().lower() in ("0", "false", "no", "off")
 
 
+def find_gguf(model: str) -> Path | None:
+    """The GGUF file llama.cpp can run for ``model`` (the embedded one, a .gguf path, or a folder holding exactly
+    one .gguf), or None when the model exists only as safetensors."""
+    if model == EMBEDDED_MODEL:
+        try:
+            return embedded_gguf_path()
+        except ModelUnavailableError:
+            return None
+    local = Path(model).expanduser()
+    if local.is_file() and local.suffix.lower() == ".gguf":
+        return local
+    if local.is_dir():
+        found = sorted(local.glob("*.gguf"))
+        return found[0] if len(found) == 1 else None
+    return None
+
+
 def resolve_model_dir(model: str, models_dir: Path) -> Path:
     """A local folder holding config.json and weights for `model`, converting or finding it."""
     if model == EMBEDDED_MODEL:

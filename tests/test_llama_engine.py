@@ -1,0 +1,115 @@
+"""The llama.cpp engine on the real embedded GGUF: streaming, sampling, stop, grammars, prefix reuse, LoRA."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from agent.models.errors import ModelUnavailableError
+from agent.models.factory import choose_engine, load_engine, model_info
+from agent.models.local import GenerationParams, LocalChatModel
+from agent.settings import SHIPPED_ADAPTER, Settings
+
+pytestmark = pytest.mark.slow
+
+COLOURS = [{"role": "user", "content": "Name three colours."}]
+
+
+def test_the_embedded_gguf_runs_on_llama_cpp_as_shipped(llama_engine, models_home):
+    assert llama_engine.kind == "llama.cpp" and llama_engine.gguf.suffix == ".gguf"
+    assert llama_engine.context_window == 8192 and 100e6 < llama_engine.n_params < 200e6
+    assert not (models_home / "models" / "smollm2-135m-instruct").exists()  # no dequantised copy was made
+    info = model_info(Settings(home=models_home), LocalChatModel(engine=llama_engine))
+    assert (info.engine, info.supports_grammar, info.token_limit_param, info.writing_tier) == (
+        "llama.cpp", True, "max_tokens", "scaffold")
+
+
+def test_greedy_is_repeatable_stops_and_counts_tokens(llama_engine):
+    chat = LocalChatModel(engine=llama_engine, max_new_tokens=30, temperature=0.0)
+    a, b = chat.invoke("Name three colours.").content, chat.invoke("Name three colours.").content
+    assert a == b and a
+    word = a.split()[min(3, len(a.split()) - 1)]
+    stopped = chat.invoke("Name three colours.", stop=[word]).content
+    assert word not in stopped and len(stopped) < len(a)
+    short = chat.invoke("Name three colours.", max_tokens=3).content
+    assert 0 < len(llama_engine.llama.tokenize(short.encode(), add_bos=False)) <= 3
+
+
+def test_seed_min_p_and_top_k_reach_the_sampler(llama_engine):
+    params = GenerationParams(max_new_tokens=24, temperature=1.2, seed=5, min_p=0.05, top_k=40)
+    first = "".join(llama_engine.stream(COLOURS, params))
+    assert first == "".join(llama_engine.stream(COLOURS, params))
+    others = {"".join(llama_engine.stream(COLOURS, GenerationParams(max_new_tokens=24, temperature=1.2, seed=s)))
+              for s in (6, 7, 8)}
+    assert len(others | {first}) > 1
+    # top_k=1 is greedy whatever the temperature.
+    greedy = "".join(llama_engine.stream(COLOURS, GenerationParams(max_new_tokens=16, temperature=0)))
+    assert "".join(llama_engine.stream(COLOURS, GenerationParams(max_new_tokens=16, temperature=1.5, top_k=1,
+                                                                 seed=9))) == greedy
+
+
+def test_a_grammar_or_json_schema_constrains_one_call(llama_engine):
+    chat = LocalChatModel(engine=llama_engine, max_new_tokens=40, temperature=0.8, seed=1)
+    answer = chat.invoke("Is the sky green? Answer yes or no.", grammar='root ::= "yes" | "no"').content
+    assert answer in ("yes", "no")
+    schema = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 12},
+                                               "age": {"type": "integer"}}, "required": ["name", "age"]}
+    raw = chat.bind(json_schema=schema).invoke("Invent a pirate captain as JSON with a name and an age.").content
+    record = json.loads(raw)
+    assert isinstance(record["name"], str) and isinstance(record["age"], int)
+    with pytest.raises(ValueError, match="grammar did not parse"):
+        chat.invoke("hi", grammar="root ::= ???")
+
+
+def test_candidates_with_a_common_prompt_reuse_its_prefill(llama_engine):
+    """The K candidates of one request share the long prompt head: the second pays only for what differs."""
+    head = "Here is a draft scene.\n" + "MAYA: We need to go. LEO: Not yet.\n" * 60
+    first = [{"role": "user", "content": head + "Write a line for MAYA."}]
+    second = [{"role": "user", "content": head + "Write a line for LEO."}]
+    import llama_cpp
+
+    params = GenerationParams(max_new_tokens=1, temperature=0)
+    "".join(llama_engine.stream(first, params))
+    llama_cpp.llama_perf_context_reset(llama_engine.llama.ctx)
+    "".join(llama_engine.stream(second, params))
+    evaluated = llama_cpp.llama_perf_context(llama_engine.llama.ctx).n_p_eval  # llama.cpp's own count
+    prompt = len(llama_engine.encode_chat(second, 1))
+    assert prompt > 500 and evaluated < 0.1 * prompt
+
+
+def test_the_shipped_adapter_runs_on_llama_cpp_and_matches_transformers(llama_engine, embedded_engine, models_home):
+    settings = Settings(home=models_home, adapter=str(SHIPPED_ADAPTER))
+    adapted = load_engine(settings.with_(engine="llama.cpp"))
+    assert adapted.kind == "llama.cpp" and adapted.adapter == str(SHIPPED_ADAPTER)
+    cached = list((models_home / "cache" / "lora-gguf").glob("*.gguf"))
+    assert len(cached) == 1
+    prompt = [{"role": "user", "content": "Write a short scene in a diner at night between MAYA and LEO."}]
+    greedy = GenerationParams(max_new_tokens=24, temperature=0, repetition_penalty=1.0)
+    base = "".join(llama_engine.stream(prompt, greedy))
+    lora = "".join(adapted.stream(prompt, greedy))
+    assert lora != base  # the adapter changes what the model writes
+    hf = load_engine(settings.with_(engine="transformers", cpu_int8=False))
+    reference = "".join(hf.stream(prompt, greedy))
+    # Same adapter, same weights (Q4_1, dequantised for transformers): the greedy words agree at the start.
+    assert lora.split()[:6] == reference.split()[:6], (lora, reference)
+    again = load_engine(settings.with_(engine="llama.cpp"))  # the conversion is cached
+    assert list((models_home / "cache" / "lora-gguf").glob("*.gguf")) == cached and again.adapter
+
+
+def test_without_llama_cpp_the_engine_is_transformers_with_one_log_line(monkeypatch, tmp_path, models_home,
+                                                                       embedded_engine, caplog):
+    import agent.models.llamacpp as llamacpp
+
+    monkeypatch.setattr(llamacpp, "llama_cpp_problem", lambda: "ImportError: no llama_cpp")
+    with caplog.at_level(logging.WARNING, logger="agent.models.factory"):
+        engine = load_engine(Settings(home=models_home))  # converted already by the embedded_engine fixture
+    assert engine.kind == "transformers"
+    assert len([r for r in caplog.records if "runs on transformers" in r.getMessage()]) == 1
+    choice = choose_engine(Settings(home=tmp_path))
+    assert choice.engine == "transformers" and "llama-cpp-python is not usable" in choice.reason
+    with pytest.raises(ModelUnavailableError, match="SCRIPTROOM_ENGINE=llama.cpp cannot serve"):
+        choose_engine(Settings(home=tmp_path, engine="llama.cpp"))
+    assert choose_engine(Settings(home=tmp_path, model="Qwen/Qwen2.5-7B-Instruct")).reason.endswith("no GGUF file")
+    assert choose_engine(Settings(home=tmp_path, load_in_4bit=True)).engine == "transformers"
