@@ -16,31 +16,14 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from agent.events import Event, EventKind
 from agent.models.factory import ModelInfo
 from agent.prompting import quote_data, render_prompt
+from agent.registry import help_lines, spec
 from agent.references import resolve_option, resolve_scene, scene_names
 from agent.session import Session
+from screenplay.errors import ACCEPTED
 from tools.base import ToolError, ToolResult
 from tools.context import ToolContext
 
 log = logging.getLogger(__name__)
-
-# Router intent -> the name of the LangChain tool that serves it.
-INTENT_TOOLS = {
-    "generate": "generate_scenes",
-    "revise": "revise_option",
-    "critique": "critique",
-    "summarize": "summarize",
-    "similar": "similar_scenes",
-    "style": "style_transfer",
-}
-WHAT_IT_DOES = {
-    "generate": "write scene options",
-    "revise": "rework an option",
-    "critique": "critique a draft",
-    "summarize": "summarize a draft",
-    "similar": "search the scene library",
-    "style": "rewrite in another style",
-}
-
 
 @dataclass
 class Agent:
@@ -69,7 +52,7 @@ class Agent:
         """Run one turn. A failing tool becomes an ERROR event; the conversation goes on."""
         message = message.strip()
         if not message:
-            yield Event(EventKind.ERROR, "Type a message, or attach a draft (.fountain, .fdx, .pdf, .docx, .txt).")
+            yield Event(EventKind.ERROR, f"Type a message, or attach a draft: {ACCEPTED}.")
             return
         decision = self._route(session, message)
         if decision is None:
@@ -84,7 +67,7 @@ class Agent:
         if intent == "chat":
             yield from self._chat(session, message)
         elif intent == "help":
-            text = render_prompt("help.md")
+            text = render_prompt("help.md", capabilities="\n".join(help_lines()), accepted=ACCEPTED)
             session.add_turn(message, text)
             yield Event(EventKind.ANSWER, text)
         elif intent in ("insert", "undo"):
@@ -120,11 +103,12 @@ class Agent:
         )
 
     def _tool(self, session: Session, message: str, intent: str, args: dict[str, Any]) -> Iterator[Event]:
-        name = INTENT_TOOLS[intent]
+        what = spec(intent)
+        name = what.tool
         tool = self.tools.get(name)
         if tool is None:
             text = (
-                f"I can't {WHAT_IT_DOES[intent]} yet: that tool is not part of this Scriptroom. "
+                f"I can't {what.action} yet: that tool is not part of this Scriptroom. "
                 "Ask me anything else, or type /help."
             )
             session.add_turn(message, text)
@@ -155,7 +139,7 @@ class Agent:
             if not isinstance(result, ToolResult):
                 result = ToolResult(tool=name, summary=str(result))
         except ToolError as exc:
-            session.add_turn(message, f"(could not {WHAT_IT_DOES[intent]}: {exc})")
+            session.add_turn(message, f"(could not {what.action}: {exc})")
             yield Event(EventKind.ERROR, str(exc), {"tool": name})
             return
         except Exception as exc:  # a bug in a tool must not end the writer's conversation

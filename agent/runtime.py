@@ -5,13 +5,12 @@ Built once at start; per-writer state lives in Session objects, never here.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from agent.loop import Agent
-from agent.models.factory import build_chat_model, model_info, scene_settings
+from agent.models.factory import build_chat_model, model_info
 from agent.session import Session
 from agent.settings import Settings
 
@@ -47,9 +46,18 @@ class Runtime:
 
             runtime.embedder = embedder if embedder is not None else load_embedder()
             runtime.agent.router = router if router is not None else build_router(runtime)
-            for builder in TOOL_BUILDERS:
-                runtime.agent.tools.update(builder(runtime))
+            runtime.build_tools()
         return runtime
+
+    def build_tools(self) -> None:
+        """Every tool of the registry that this install has, each builder run once (one builds two tools)."""
+        from agent.registry import TOOL_SPECS
+
+        built: set[str] = set()
+        for spec in TOOL_SPECS:
+            if spec.builder not in built:
+                built.add(spec.builder)
+                self.agent.tools.update(spec.build(self))
 
     def switch_adapter(self, adapter: str | None) -> str:
         """Reload the local model with another LoRA adapter (or none), without a restart.
@@ -64,8 +72,7 @@ class Runtime:
         model = build_chat_model(self.settings, engine=load_engine(self.settings))
         self.agent.chat_model = model
         self.agent.info = model_info(self.settings, model)
-        for builder in TOOL_BUILDERS:  # tools hold the model they were built with
-            self.agent.tools.update(builder(self))
+        self.build_tools()  # tools hold the model they were built with
         return f"Now using {self.agent.info.name}" + (f" with adapter {adapter}." if adapter else " without an adapter.")
 
     def new_session(self) -> Session:
@@ -105,121 +112,10 @@ class Runtime:
 
 def build_router(runtime: Runtime) -> Any:
     from agent.routing import Router, ToolCallingRouter
-    from tools.schemas import INTENT_ARGS
+    from agent.registry import INTENT_ARGS
 
     semantic = Router(runtime.embedder)
     if runtime.agent.info.supports_tool_calling and runtime.settings.backend == "openai":
         # A capable served model picks tools natively; slash commands and fallbacks stay semantic.
         return ToolCallingRouter(runtime.agent.chat_model, INTENT_ARGS, fallback=semantic)
     return semantic
-
-
-def _available(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
-
-
-def _similar_tools(runtime: Runtime) -> dict[str, Any]:
-    if not _available("tools.similar_scenes"):
-        return {}
-    from tools.similar_scenes import make_similar_scenes_tool
-
-    tool = make_similar_scenes_tool(runtime.scene_library())
-    return {tool.name: tool}
-
-
-def _scene_scorer(runtime: Runtime) -> Any:
-    """The critic's learned scene scorer, shared by the critic and the generator's reranking."""
-    if "scorer" not in runtime.extras:
-        scorer = None
-        if _available("tools.critic.scene_scorer"):
-            from tools.critic.scene_scorer import SceneScorer
-
-            scorer = SceneScorer.load(runtime.embedder)
-        runtime.extras["scorer"] = scorer
-    return runtime.extras["scorer"]
-
-
-def _scene_model(runtime: Runtime) -> Any:
-    """The generator's model: the main one, or a local engine with the scene adapter (see scene_settings),
-    loaded once per adapter and kept across adapter switches of the main model."""
-    main = runtime.agent.chat_model
-    wanted = scene_settings(runtime.settings)
-    if wanted.adapter == runtime.settings.adapter or getattr(main, "engine", None) is None:
-        return main  # no scene adapter applies, or a fake or served model: used as it is
-    cached = runtime.extras.get("scene_model")
-    if cached is None or cached[0] != (wanted.model, wanted.adapter):
-        cached = ((wanted.model, wanted.adapter), build_chat_model(wanted))
-        runtime.extras["scene_model"] = cached
-    return cached[1]
-
-
-def _generator_tools(runtime: Runtime) -> dict[str, Any]:
-    if not _available("tools.generator"):
-        return {}
-    from tools.generator import SceneGenerator
-    from tools.generator.tool import make_generator_tool, make_revise_tool
-
-    generator = SceneGenerator(
-        _scene_model(runtime),
-        library=runtime.scene_library(),
-        embedder=runtime.embedder,
-        scorer=_scene_scorer(runtime),
-    )
-    tools = [make_generator_tool(generator), make_revise_tool(generator)]
-    # The loop streams these through the generator's own event stream (options as they are written).
-    tools[0].metadata = {"stream": generator.stream}
-    tools[1].metadata = {"stream": generator.stream_revise}
-    return {t.name: t for t in tools}
-
-
-def _critic_tools(runtime: Runtime) -> dict[str, Any]:
-    if not _available("tools.critic"):
-        return {}
-    from tools.critic.critic import Critic
-    from tools.critic.tool import make_critic_tool
-
-    critic = Critic(
-        runtime.agent.chat_model,
-        embedder=runtime.embedder,
-        scorer=_scene_scorer(runtime),
-        out_dir=runtime.settings.home / "reports",
-    )
-    runtime.extras["critic"] = critic  # the Analysis panel calls it directly, with a progress bar
-    tool = make_critic_tool(critic)
-    return {tool.name: tool}
-
-
-def _summarizer_tools(runtime: Runtime) -> dict[str, Any]:
-    if not _available("tools.summarizer"):
-        return {}
-    from tools.summarizer.summarizer import Summarizer
-    from tools.summarizer.tool import make_summarizer_tool
-
-    summarizer = Summarizer(
-        runtime.agent.chat_model, embedder=runtime.embedder, cache_dir=runtime.settings.home / "cache" / "summaries"
-    )
-    runtime.extras["summarizer"] = summarizer  # the Analysis panel calls it directly, with a progress bar
-    tool = make_summarizer_tool(summarizer)
-    return {tool.name: tool}
-
-
-def _style_tools(runtime: Runtime) -> dict[str, Any]:
-    if not _available("tools.style"):
-        return {}
-    from tools.style.tool import make_style_tool
-    from tools.style.transfer import StyleTransfer
-
-    styler = StyleTransfer(runtime.agent.chat_model, library=runtime.scene_library(), embedder=runtime.embedder)
-    tool = make_style_tool(styler)
-    return {tool.name: tool}
-
-
-# Each builder returns {tool name: LangChain tool}; a tool whose module is not part of this
-# install is simply absent, and the loop tells the writer it cannot do that yet.
-TOOL_BUILDERS: list[Callable[[Runtime], dict[str, Any]]] = [
-    _similar_tools,
-    _generator_tools,
-    _critic_tools,
-    _summarizer_tools,
-    _style_tools,
-]

@@ -158,7 +158,7 @@ def test_plain_chat_streams_from_the_model(agent):
 def test_missing_tool_is_said_plainly(agent):
     events = list(agent.run(session_with(), "find scenes like a tense standoff at night"))
     assert events[-1].kind is EventKind.ANSWER
-    assert "can't search the scene library yet" in events[-1].text
+    assert "can't find similar scenes in the library yet" in events[-1].text
 
 
 def test_tool_failure_is_reported_and_the_conversation_goes_on(router):

@@ -12,7 +12,7 @@ import pytest
 from agent.routing.decision import INTENTS
 from agent.routing.evaluation import args_match, evaluate, load_labeled
 from agent.routing.router import load_exemplars
-from tools.schemas import INTENT_ARGS
+from agent.registry import INTENT_ARGS
 
 LABELED = Path(__file__).resolve().parent / "data" / "router_utterances.jsonl"
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ from langchain_core.messages import AIMessage
 
 from agent.routing.decision import RoutingDecision
 from agent.routing.native import ToolCallingRouter, supports_tools
-from tools.schemas import INTENT_ARGS
+from agent.registry import INTENT_ARGS
 
 
 class ToolFakeChatModel(GenericFakeChatModel):

@@ -136,15 +136,3 @@ class ReviseArgs(_Args):
         ..., description="more_like (new options in its vein), continue (write what comes next) or edit"
     )
     instruction: str = Field("", description="for edit: what to change, in the writer's words")
-
-
-# Intent name -> argument model, for the router and for building the tools.
-INTENT_ARGS: dict[str, type[_Args]] = {
-    "generate": GenerateArgs,
-    "critique": CritiqueArgs,
-    "summarize": SummarizeArgs,
-    "similar": SimilarArgs,
-    "style": StyleArgs,
-    "insert": InsertArgs,
-    "revise": ReviseArgs,
-}

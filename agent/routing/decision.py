@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-# "chat" is plain conversation: no tool runs.
-INTENTS = ("generate", "critique", "summarize", "similar", "style", "insert", "revise", "undo", "help", "chat")
-TOOL_INTENTS = INTENTS[:7]
+from agent.registry import INTENTS, TOOL_INTENTS
+
+__all__ = ["INTENTS", "TOOL_INTENTS", "Layer", "RoutingDecision"]
 
 Layer = Literal["slash", "semantic", "native", "fallback"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from agent.routing.decision import RoutingDecision
-from tools.schemas import INTENT_ARGS
+from agent.registry import INTENT_ARGS
 
 FREE_TEXT = {"brief", "query", "instruction", "scene_ref"}
 

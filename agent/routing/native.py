@@ -12,10 +12,10 @@ from pydantic import BaseModel, ValidationError
 from agent.routing.decision import INTENTS, RoutingDecision
 from agent.routing.slash import is_slash, route_slash
 from agent.routing.text import fold, strip_role_markers
-from tools.schemas import INTENT_ARGS
+from agent.registry import INTENT_ARGS, native_tools
 
-# Tools without arguments that the model may also call.
-NO_ARG_TOOLS = {"undo": "Undo the last change to the draft.", "help": "Show what the writers' room can do."}
+# Tools without arguments that the model may also call (undo, help).
+NO_ARG_TOOLS = {name: description for name, (args, description) in native_tools().items() if args is None}
 
 
 def supports_tools(chat_model: Any) -> bool:

@@ -16,24 +16,14 @@ from agent.routing.cues import cue_bonuses
 from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
 from agent.routing.slash import is_slash, route_slash
 from agent.routing.text import fold, strip_quoted, strip_role_markers
-from tools.schemas import INTENT_ARGS, STYLE_PRESETS
+from agent.registry import INTENT_ARGS, SPECS
+from tools.schemas import STYLE_PRESETS
 
 DRAFT_CHANGING = ("insert", "undo")
 VAGUE = "vague"  # exemplar class for "names a target, no action": ask instead of guessing
 
 # How each intent reads inside a clarifying question.
-ACTIONS = {
-    "generate": "write new options",
-    "critique": "give notes",
-    "summarize": "summarize it",
-    "similar": "find similar scenes in the library",
-    "style": "rewrite it in another style",
-    "insert": "insert an option into the draft",
-    "revise": "rework one of the options",
-    "undo": "undo the last change",
-    "help": "show what I can do",
-    "chat": "just talk it through",
-}
+ACTIONS = {s.intent: s.action for s in SPECS}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,116 @@
+"""How each writer tool is built from the Runtime: the builders the registry (agent/registry.py) names.
+
+Each returns {tool name: LangChain tool}; a tool whose module is not part of this install is simply absent, and
+the loop tells the writer it cannot do that yet. Tool modules are imported here, inside the builders, so
+importing the registry stays light.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import TYPE_CHECKING, Any
+
+from agent.models.factory import build_chat_model, scene_settings
+
+if TYPE_CHECKING:
+    from agent.runtime import Runtime
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def similar_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.similar_scenes"):
+        return {}
+    from tools.similar_scenes import make_similar_scenes_tool
+
+    tool = make_similar_scenes_tool(runtime.scene_library())
+    return {tool.name: tool}
+
+
+def _scene_scorer(runtime: Runtime) -> Any:
+    """The critic's learned scene scorer, shared by the critic and the generator's reranking."""
+    if "scorer" not in runtime.extras:
+        scorer = None
+        if _available("tools.critic.scene_scorer"):
+            from tools.critic.scene_scorer import SceneScorer
+
+            scorer = SceneScorer.load(runtime.embedder)
+        runtime.extras["scorer"] = scorer
+    return runtime.extras["scorer"]
+
+
+def _scene_model(runtime: Runtime) -> Any:
+    """The generator's model: the main one, or a local engine with the scene adapter (see scene_settings),
+    loaded once per adapter and kept across adapter switches of the main model."""
+    main = runtime.agent.chat_model
+    wanted = scene_settings(runtime.settings)
+    if wanted.adapter == runtime.settings.adapter or getattr(main, "engine", None) is None:
+        return main  # no scene adapter applies, or a fake or served model: used as it is
+    cached = runtime.extras.get("scene_model")
+    if cached is None or cached[0] != (wanted.model, wanted.adapter):
+        cached = ((wanted.model, wanted.adapter), build_chat_model(wanted))
+        runtime.extras["scene_model"] = cached
+    return cached[1]
+
+
+def generator_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.generator"):
+        return {}
+    from tools.generator import SceneGenerator
+    from tools.generator.tool import make_generator_tool, make_revise_tool
+
+    generator = SceneGenerator(
+        _scene_model(runtime),
+        library=runtime.scene_library(),
+        embedder=runtime.embedder,
+        scorer=_scene_scorer(runtime),
+    )
+    tools = [make_generator_tool(generator), make_revise_tool(generator)]
+    # The loop streams these through the generator's own event stream (options as they are written).
+    tools[0].metadata = {"stream": generator.stream}
+    tools[1].metadata = {"stream": generator.stream_revise}
+    return {t.name: t for t in tools}
+
+
+def critic_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.critic"):
+        return {}
+    from tools.critic.critic import Critic
+    from tools.critic.tool import make_critic_tool
+
+    critic = Critic(
+        runtime.agent.chat_model,
+        embedder=runtime.embedder,
+        scorer=_scene_scorer(runtime),
+        out_dir=runtime.settings.home / "reports",
+    )
+    runtime.extras["critic"] = critic  # the Analysis panel calls it directly, with a progress bar
+    tool = make_critic_tool(critic)
+    return {tool.name: tool}
+
+
+def summarizer_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.summarizer"):
+        return {}
+    from tools.summarizer.summarizer import Summarizer
+    from tools.summarizer.tool import make_summarizer_tool
+
+    summarizer = Summarizer(
+        runtime.agent.chat_model, embedder=runtime.embedder, cache_dir=runtime.settings.home / "cache" / "summaries"
+    )
+    runtime.extras["summarizer"] = summarizer  # the Analysis panel calls it directly, with a progress bar
+    tool = make_summarizer_tool(summarizer)
+    return {tool.name: tool}
+
+
+def style_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.style"):
+        return {}
+    from tools.style.tool import make_style_tool
+    from tools.style.transfer import StyleTransfer
+
+    styler = StyleTransfer(runtime.agent.chat_model, library=runtime.scene_library(), embedder=runtime.embedder)
+    tool = make_style_tool(styler)
+    return {tool.name: tool}
