@@ -1,8 +1,11 @@
 """Import + stats time for a 120-page screenplay in every format, and export time to PDF (not a test).
 
-    .venv/bin/python bench/documents.py [--repeat 5] [--scripts ../shared/realscripts]
+    .venv/bin/python bench/documents.py [--repeat 5] [--scripts ../shared/realscripts] [--round-trips]
 
 Target: Fountain import + stats of Big Fish (about 120 pages) under 0.3 s.
+--round-trips adds, for every real script, what survives Fountain -> FDX -> Fountain and
+Fountain -> PDF -> Fountain (headings, cues, speeches: kept/in the file (read back)), and the PDF
+heading agreement of each PDF with its Fountain twin.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from screenplay import io, stats  # noqa: E402
+from screenplay.compare import compare, through  # noqa: E402
 
 FILES = ["Big-Fish.fountain", "Big-Fish.fdx", "lexington__Big-Fish.fdx", "Big-Fish.pdf"]
 TARGET_S = {"fountain": 0.3}
@@ -46,6 +50,7 @@ def main() -> int:
     parser.add_argument(
         "--scripts", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "realscripts"
     )
+    parser.add_argument("--round-trips", action="store_true", help="also print the round-trip tables")
     args = parser.parse_args()
 
     print(f"{'file':<26} {'import s':>9} {'stats s':>8} {'total s':>8} {'med.tot':>8} {'pages':>6} {'scenes':>7}")
@@ -75,7 +80,29 @@ def main() -> int:
     else:
         t_pdf, _, data = _best(lambda: io.render(script, "pdf"), max(1, args.repeat // 2))
         print(f"export to PDF: {t_pdf:.3f} s ({len(data) / 1024:.0f} KB)")
+    if args.round_trips:
+        _round_trips(args.scripts)
     return 0
+
+
+def _cell(result: dict) -> str:
+    return "  ".join(f"{a.matched}/{a.reference}({a.other})" for a in result.values())
+
+
+def _round_trips(folder: Path) -> None:
+    print(f"\n{'file':<32} {'via FDX: headings cues speeches':<36} via PDF: headings cues speeches")
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in io.FORMATS_BY_EXTENSION:
+            continue
+        script = io.load(path)
+        cells = [_cell(compare(script, through(script, fmt))) for fmt in ("fdx", "pdf")]
+        print(f"{path.name:<32} {cells[0]:<36} {cells[1]}")
+    print(f"\n{'PDF':<32} heading agreement with the Fountain twin (matched/fountain(pdf))")
+    for pdf in sorted(folder.glob("*.pdf")):
+        twin = pdf.with_suffix(".fountain")
+        if twin.exists():
+            h = compare(io.load(twin), io.load(pdf))["headings"]
+            print(f"{pdf.name:<32} {h.score:.3f}  {h.matched}/{h.reference}({h.other})")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,14 @@ def agreement(reference: list[str], other: list[str]) -> Agreement:
     return Agreement(len(reference), len(other), matched)
 
 
+def through(script: Script, fmt: str) -> Script:
+    """The script after a round trip: written as fmt, read back, written as Fountain, read back."""
+    from screenplay import io
+
+    back = io.loads(io.render(script, fmt), f"round-trip.{fmt}")
+    return io.loads(io.render(back, "fountain"), "round-trip.fountain")
+
+
 def compare(reference: Script, other: Script) -> dict[str, Agreement]:
     """Agreement of headings, cues and dialogue lines between two readings of one script."""
     return {name: agreement(fn(reference), fn(other)) for name, fn in

@@ -1,7 +1,8 @@
 """The same real scripts read from Fountain, Final Draft, PDF and plain text agree with each other.
 
-PDF headings are compared on INT./EXT. headings only: a forced Fountain heading ('.BACK IN THE
-APARTMENT') prints exactly like a line of capitalised action, so no PDF reader can tell them apart.
+PDF headings are compared in full, forced ones included: a forced Fountain heading ('.BACK IN THE
+APARTMENT') prints like a line of capitalised action, and the PDF reader tells them apart from the
+document's layout (see pdf_import.promoted_headings).
 """
 
 from __future__ import annotations
@@ -34,12 +35,12 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lstrip(".")
 
 
-def _headings(script: Script, *, standard_only: bool) -> list[str]:
-    return [_norm(s.heading.text) for s in script.scenes if s.heading.int_ext or not standard_only]
+def _headings(script: Script) -> list[str]:
+    return [_norm(s.heading.text) for s in script.scenes]
 
 
-def _agreement(a: Script, b: Script, *, standard_only: bool) -> tuple[float, float]:
-    ha, hb = _headings(a, standard_only=standard_only), _headings(b, standard_only=standard_only)
+def _agreement(a: Script, b: Script) -> tuple[float, float]:
+    ha, hb = _headings(a), _headings(b)
     headings = difflib.SequenceMatcher(None, ha, hb, autojunk=False).ratio()
     ca, cb = {_norm(c) for c in a.characters}, {_norm(c) for c in b.characters}
     return headings, len(ca & cb) / len(ca | cb)
@@ -64,7 +65,7 @@ def _load(name: str) -> Script:
 ])
 def test_formats_agree_on_headings_and_speakers(base: str, other: str) -> None:
     a, b = _load(base), _load(other)
-    headings, speakers = _agreement(a, b, standard_only=other.endswith(".pdf"))
+    headings, speakers = _agreement(a, b)
     print(f"{base} vs {other}: scenes {len(a.scenes)}/{len(b.scenes)}, "
           f"heading agreement {headings:.3f}, speaker Jaccard {speakers:.3f}")
     assert headings >= 0.95

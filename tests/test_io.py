@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import importlib
 import sys
 from pathlib import Path
 
@@ -126,19 +125,10 @@ def test_render_unknown_format_and_save_without_format(tmp_path):
         io.save(script, tmp_path / "out.doc")
 
 
-def _needs(module: str) -> None:
-    try:
-        importlib.import_module(f"screenplay.formats.{module}")
-    except ModuleNotFoundError:
-        pytest.skip(f"screenplay.formats.{module} is not written yet")
-
-
 def test_fdx_and_pdf_export_round_trip(tmp_path):
-    _needs("fdx")
     script = io.loads(SMALL, "a.fountain")
     fdx = io.save(script, tmp_path / "a.fdx")
     assert [s.heading.text for s in io.load(fdx).scenes] == [s.heading.text for s in script.scenes]
-    _needs("pdf")
     pdf = io.render(script, "pdf")
     assert pdf.startswith(b"%PDF")
 

@@ -264,7 +264,8 @@ def _left_margin(lines: list[_Line]) -> float:
     starts = Counter(round(ln.x0) for ln in lines if not _SCENE_NUM_RE.match(ln.segs[0].text.strip()))
     if not starts:
         return LEFT
-    floor = max(3, len(lines) // 40)
+    # A stage play is mostly speech: its action margin may hold one line in a hundred.
+    floor = max(3, len(lines) // 200)
     common = [x for x, n in starts.items() if n >= floor] or [starts.most_common(1)[0][0]]
     return float(min(common))
 
@@ -275,6 +276,7 @@ class _Reader:
     def __init__(self, builder: ScriptBuilder, left: float) -> None:
         self.b = builder
         self.left = left
+        self.speech_dx = 72.0  # where dialogue lines start, past the action margin; see read()
 
     def classify(self, ln: _Line, nxt: _Line | None) -> _Item:
         number = None
@@ -299,7 +301,10 @@ class _Reader:
         if text.upper() == MORE:
             return _Item("more", line)
         if dx < 118:
-            return _Item("paren" if text.startswith("(") else "dialogue", line)
+            # A parenthetical sits further in than dialogue; a dialogue line that wrapped before
+            # "(an aside)" starts with a parenthesis too but at the dialogue margin.
+            paren = text.startswith("(") and dx > self.speech_dx + CHAR_W / 2
+            return _Item("paren" if paren else "dialogue", line)
         if upper and (_TRANSITION_RE.search(text) or line.x1 > RIGHT - 15 and text.endswith(":")):
             return _Item("transition", line)
         if upper and nxt is not None and nxt.page == ln.page and 0 < nxt.top - ln.top <= LINE_H * 1.2 \
@@ -312,10 +317,22 @@ class _Reader:
         return _Item("action", line)
 
     def read(self, pages: list[list[_Line]], labels: list[int]) -> None:
+        starts = Counter(round(ln.x0 - self.left) for page in pages for ln in page
+                         if 18 <= ln.x0 - self.left < 118)
+        if starts:
+            self.speech_dx = float(starts.most_common(1)[0][0])
         items: list[_Item] = []
         for page in pages:
-            for i, ln in enumerate(page):
+            i = 0
+            while i < len(page):
+                ln = page[i]
+                if _dual_cues(ln, self.left):
+                    block = _dual_block(page, i)
+                    items.append(_Item("dual", ln, extra=block[1:]))
+                    i += len(block)
+                    continue
                 items.append(self.classify(ln, page[i + 1] if i + 1 < len(page) else None))
+                i += 1
         for item in promoted_headings(items):
             item.kind = "heading"
         b = self.b
@@ -331,7 +348,10 @@ class _Reader:
                          and item.line.top - prev.line.top <= LINE_H * 1.3)
             if page_turn and not (kind == "cue" and more):
                 more = False
-            if kind == "more":
+            if kind == "dual":
+                _add_dual(b, item)
+                current, speaker, more = None, "", False
+            elif kind == "more":
                 more = bool(speaker)
             elif kind == "cue":
                 name, exts = split_cue(text)
@@ -357,6 +377,9 @@ class _Reader:
                 )
                 if continuing:
                     current.text = f"{current.text} {text}"
+                    # The wrapped end of a parenthetical ("straightforward)") is part of it: the
+                    # speech line after it must not take it for dialogue to continue.
+                    item.kind = "paren" if current.type is ElementType.PARENTHETICAL else "dialogue"
                 else:
                     etype = ElementType.PARENTHETICAL if kind == "paren" else ElementType.DIALOGUE
                     current = b.add(etype, text)
@@ -383,6 +406,52 @@ class _Reader:
         for el in [*b.script.preamble, *(e for sc in b.script.scenes for e in sc.elements)]:
             if el.type is ElementType.ACTION:
                 el.text = _unwrap(el.text)
+
+
+# ---------------------------------------------------------------- dual dialogue
+
+
+def _caps(text: str) -> bool:
+    return text == text.upper() and any(c.isalpha() for c in text)
+
+
+def _dual_cues(ln: _Line, left: float) -> bool:
+    """Two cues side by side: the first indented past the action margin, the second past mid-page."""
+    return (len(ln.segs) == 2 and ln.segs[0].x0 > left + 18 and ln.segs[1].x0 > PAGE_W / 2 - 20
+            and all(_caps(seg.text) and not _TRANSITION_RE.search(seg.text) for seg in ln.segs))
+
+
+def _dual_block(page: list[_Line], i: int) -> list[_Line]:
+    """The cue line and the lines of the two columns under it, up to the next blank line."""
+    block = [page[i]]
+    while i + 1 < len(page) and 0 < page[i + 1].top - page[i].top <= LINE_H * 1.3:
+        i += 1
+        block.append(page[i])
+    return block
+
+
+def _add_dual(b: ScriptBuilder, item: _Item) -> None:
+    """Two speeches printed in columns: the left one, then the right one as its dual partner."""
+    cue_line = item.line
+    split = (cue_line.segs[0].x1 + cue_line.segs[1].x0) / 2
+    columns: list[list[str]] = [[], []]
+    for ln in [cue_line, *item.extra]:
+        for seg in ln.segs:
+            columns[0 if seg.x0 < split else 1].append(runs_to_markup(seg.runs).strip())
+    for side, lines in enumerate(columns):
+        if not lines:
+            continue
+        name, exts = split_cue(lines[0])
+        b.add(ElementType.CHARACTER, name, extensions=exts, dual=side == 1)
+        current: Element | None = None
+        for text in lines[1:]:
+            open_paren = (current is not None and current.type is ElementType.PARENTHETICAL
+                          and not current.text.endswith(")"))
+            if open_paren or (current is not None and current.type is ElementType.DIALOGUE
+                              and not text.startswith("(")):
+                current.text = f"{current.text} {text}"
+            else:
+                current = b.add(ElementType.PARENTHETICAL if text.startswith("(") else ElementType.DIALOGUE, text)
 
 
 # ---------------------------------------------------------------- headings without INT./EXT.
@@ -434,10 +503,6 @@ def promoted_headings(items: list[_Item]) -> list[_Item]:
     gaps = _gaps(items)
     alone = 1.5 * LINE_H
 
-    def caps(item: _Item) -> bool:
-        text = item.line.text
-        return text == text.upper() and any(c.isalpha() for c in text)
-
     prefixed = [(item, gaps[i][0]) for i, item in enumerate(items)
                 if item.kind == "heading" and (i == 0 or items[i - 1].kind != "heading")]
     candidates, paragraph_gaps = [], []
@@ -447,11 +512,11 @@ def promoted_headings(items: list[_Item]) -> list[_Item]:
             continue
         if before is not None:
             paragraph_gaps.append(before)
-        if not caps(item) or len(item.line.text) > _MAX_HEADING_CHARS or _NOT_A_PLACE_RE.search(item.line.text):
+        if not _caps(item.line.text) or len(item.line.text) > _MAX_HEADING_CHARS or _NOT_A_PLACE_RE.search(item.line.text):
             continue
         if after is not None and after <= alone:  # a heading wrapped onto a second capitals line?
             nxt = items[i + 1]
-            if not (nxt.kind == "action" and caps(nxt) and (gaps[i + 1][1] is None or gaps[i + 1][1] > alone)):
+            if not (nxt.kind == "action" and _caps(nxt.line.text) and (gaps[i + 1][1] is None or gaps[i + 1][1] > alone)):
                 continue
         candidates.append((item, before))
     if not candidates:
