@@ -83,6 +83,7 @@ class Agent:
             message,
             characters=script.characters if script is not None else (),
             scene_names=scene_names(script),
+            has_draft=script is not None,
         )
 
     def _chat(self, session: Session, message: str) -> Iterator[Event]:

@@ -54,6 +54,8 @@ SPECS: tuple[ToolSpec, ...] = (
              label="Insert", example="insert option 2 after scene 14", slash="insert"),
     ToolSpec("revise", "rework one of the options", schemas.ReviseArgs, "revise_option", f"{BUILDERS}:generator_tools",
              "Follow-ups", "make option 1 darker, more like option 2, continue option 3"),
+    ToolSpec("stats", "count up the draft (pages, scenes, who speaks how much)", schemas.StatsArgs, "script_stats",
+             f"{BUILDERS}:stats_tools", "Numbers", "how do the pages divide among the characters?", "stats"),
     ToolSpec("undo", "undo the last change", label="Undo", example="take that back", slash="undo",
              description="Undo the last change to the draft."),
     ToolSpec("help", "show what I can do", slash="help", description="Show what the writers' room can do."),

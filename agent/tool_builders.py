@@ -114,3 +114,12 @@ def style_tools(runtime: Runtime) -> dict[str, Any]:
     styler = StyleTransfer(runtime.agent.chat_model, library=runtime.scene_library(), embedder=runtime.embedder)
     tool = make_style_tool(styler)
     return {tool.name: tool}
+
+
+def stats_tools(runtime: Runtime) -> dict[str, Any]:
+    if not _available("tools.stats"):
+        return {}
+    from tools.stats.tool import make_stats_tool
+
+    tool = make_stats_tool(runtime.settings.home / "reports")
+    return {tool.name: tool}

@@ -1,7 +1,10 @@
-"""Router benchmark: intent accuracy, argument exact match, confusion and CPU latency on the labeled set.
+"""Router benchmark: intent accuracy, argument exact match, confusion, calibration and CPU latency.
 
 Run: .venv/bin/python bench/router.py [--no-cues] [--threads N] [--misses]
 The embedder is loaded once and not timed; latency is one route() call per utterance.
+Two sets, reported apart: the project's labeled set (tests/data/router_utterances.jsonl, which the
+exemplars and cues were tuned against) and the independent set (tests/data/router_eval.jsonl,
+written apart from the exemplars; its "blind" split was never used for tuning).
 """
 
 from __future__ import annotations
@@ -20,6 +23,19 @@ from agent.routing.router import Router, RouterConfig  # noqa: E402
 from tools.embeddings import load_embedder  # noqa: E402
 
 LABELED = ROOT / "tests" / "data" / "router_utterances.jsonl"
+INDEPENDENT = ROOT / "tests" / "data" / "router_eval.jsonl"
+BANDS = ((0.99, 1.01), (0.9, 0.99), (0.7, 0.9), (0.0, 0.7))
+
+
+def calibration(report: Report) -> list[tuple[str, int, int]]:
+    """(band, routes in it, right ones): how often a route at that confidence was the right one.
+
+    Only decided routes count (a clarifying question is no route)."""
+    out = []
+    for lo, hi in BANDS:
+        inside = [ok for conf, ok, asked in report.routes if lo <= conf < hi and not asked]
+        out.append((f"[{lo:.2f}, {min(hi, 1):.2f}{']' if hi > 1 else ')'}", len(inside), sum(inside)))
+    return out
 
 
 def print_report(name: str, report: Report) -> None:
@@ -54,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         cpu.append((time.process_time() - start) * 1000)
     cpu.sort()
     print(f"torch threads {opts.threads}, lexical cues {'off' if opts.no_cues else 'on'}")
-    print_report("all", report)
+    print_report("project set", report)
     print(f"CPU time per route   p50 {cpu[len(cpu) // 2]:.1f} ms, p95 {cpu[int(0.95 * (len(cpu) - 1))]:.1f} ms (wall clock above includes waiting for a shared core)")
     for split in ("dev", "holdout"):
         part = [r for r in rows if r.split == split]
@@ -62,7 +78,25 @@ def main(argv: list[str] | None = None) -> int:
             sub = evaluate(router.route, part)
             print(f"-- {split}: intent {sub.intent_accuracy:.1%}, args {sub.args_exact:.1%} ({sub.total} utterances)")
 
-    print("per intent (expected: correct/total, then what it was confused with)")
+    independent = load_labeled(INDEPENDENT)
+    ind = evaluate(router.route, independent)
+    print_report("independent set", ind)
+    for split in ("eval", "blind"):
+        part = [r for r in independent if (r.split == "blind") == (split == "blind")]
+        sub = evaluate(router.route, part)
+        print(f"-- {split}: intent {sub.intent_accuracy:.1%}, args {sub.args_exact:.1%} ({sub.total} utterances)")
+        for m in sub.intent_misses:
+            print(f"   INTENT {m.expected} -> {m.got}: {m.text!r}")
+        for m in sub.arg_misses:
+            print(f"   ARGS   {m.text!r}: want {m.expected_args} got {m.got_args}")
+    print("calibration (decided routes: right/total per confidence band)")
+    for name, rep in (("project", report), ("independent", ind)):
+        bands = ", ".join(f"{band} {right}/{n}" for band, n, right in calibration(rep))
+        print(f"  {name:<12} {bands}")
+        wrong_sure = [t for t, (conf, ok, asked) in zip(rep.texts, rep.routes) if conf >= 0.99 and not ok and not asked]
+        print(f"  {'':<12} wrong routes at confidence >= 0.99: {len(wrong_sure)} {wrong_sure[:5]}")
+
+    print("per intent, project set (expected: correct/total, then what it was confused with)")
     totals = Counter()
     for (expected, _), n in report.confusion.items():
         totals[expected] += n

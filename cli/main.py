@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "cli.generate",
     "cli.critique",
     "cli.summarize",
+    "cli.stats",
     "cli.style",
     "cli.finetune",
     "cli.users",

@@ -13,6 +13,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("message", help='the message, e.g. "give me three openings for act two"')
     p.add_argument("--json", action="store_true", help="print the decision as JSON")
     p.add_argument("--characters", default="", help="comma-separated character names of the draft, e.g. MAYA,LEO")
+    p.add_argument("--no-draft", action="store_true", help="route as if no draft were loaded")
     p.set_defaults(func=run)
 
 
@@ -21,7 +22,9 @@ def run(args: argparse.Namespace) -> int:
     from tools.embeddings import load_embedder
 
     characters = [c.strip() for c in args.characters.split(",") if c.strip()]
-    decision = Router(load_embedder()).route(args.message, characters=characters)
+    decision = Router(load_embedder()).route(
+        args.message, characters=characters, has_draft=False if args.no_draft else None
+    )
     result = decision.to_dict()
     result.pop("candidates")
     lines = [f"intent:     {decision.intent}", f"args:       {decision.args}", f"confidence: {decision.confidence:.2f}", f"layer:      {decision.layer}"]

@@ -267,3 +267,19 @@ def test_a_streaming_tool_reports_progress_before_its_result(router):
     assert [e.data["index"] for e in progress] == [1, 2]
     assert events.index(progress[-1]) < next(i for i, e in enumerate(events) if e.kind is EventKind.TOOL_OUTPUT)
     assert session.last_result.options == OPTIONS[:2] and events[-1].text == "streamed"
+
+
+def test_analytic_questions_get_numbers_and_story_ideas_without_a_draft_get_chat(router, recorder, tmp_path):
+    from tools.stats.tool import make_stats_tool
+
+    summarize = recorder.tool("summarize", SummarizeArgs, ToolResult("summarize", "A waitress stays."))
+    tools = {"script_stats": make_stats_tool(tmp_path), "summarize": summarize}
+    agent = Agent(ScriptedChatModel.from_replies(["A monk cracks the vault."]), ModelInfo("fake", "s", True, True, 4096),
+                  tools, router)
+    events = list(agent.run(session_with(), "how many of my scenes are at night?"))
+    output = next(e for e in events if e.kind is EventKind.TOOL_OUTPUT)
+    assert output.text == "script_stats" and output.data["data"]["numbers"]["day_night"]["NIGHT"] >= 1
+    assert "Day/night: NIGHT" in events[-1].text
+    events = list(agent.run(Session(), "Give me a logline for a heist in a monastery"))  # no draft loaded
+    assert events[-1].kind is EventKind.ANSWER and events[-1].text == "A monk cracks the vault."
+    assert recorder.calls == []

@@ -15,17 +15,21 @@ from agent.routing.router import load_exemplars
 from agent.registry import INTENT_ARGS
 
 LABELED = Path(__file__).resolve().parent / "data" / "router_utterances.jsonl"
-pytestmark = pytest.mark.slow
+# Written apart from the exemplars (paraphrases, typos, shorthand, multi-part requests, story ideas
+# with no draft, questions the statistics answer); its "blind" split was never tuned against.
+INDEPENDENT = Path(__file__).resolve().parent / "data" / "router_eval.jsonl"
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("one_thread")]
 
 
 def _key(text: str) -> str:
     return re.sub(r"[^\w]+", " ", text.casefold()).strip()
 
 
-def test_labeled_set_is_well_formed_and_held_out():
-    rows = load_labeled(LABELED)
+@pytest.mark.parametrize("path", [LABELED, INDEPENDENT], ids=["project", "independent"])
+def test_labeled_set_is_well_formed_and_held_out(path):
+    rows = load_labeled(path)
     assert len(rows) >= 170
-    assert {r.intent for r in rows} == set(INTENTS) | {"clarify"}
+    assert {r.intent for r in rows} >= (set(INTENTS) - {"stats"}) | {"clarify"}
     for r in rows:
         if r.intent in INTENT_ARGS:
             schema = INTENT_ARGS[r.intent]
@@ -37,6 +41,57 @@ def test_labeled_set_is_well_formed_and_held_out():
     exemplars = {_key(u) for utterances in load_exemplars().values() for u in utterances}
     copies = [r.text for r in rows if _key(r.text) in exemplars]
     assert copies == []
+
+
+def test_independent_set_covers_every_intent_and_the_writer_shorthand():
+    rows = load_labeled(INDEPENDENT)
+    counts = {i: sum(r.intent == i for r in rows) for i in (*INTENTS, "clarify")}
+    assert min(counts.values()) >= 8, counts
+    assert sum(r.has_draft is False for r in rows) >= 5  # story ideas with no draft loaded
+    assert sum(r.split == "blind" for r in rows) >= 40
+
+
+def _meets(router, rows, intent_min: float, args_min: float):
+    router.route("warm up")
+    report = evaluate(router.route, rows)
+    misses = [f"{m.expected}->{m.got}: {m.text}" for m in report.intent_misses]
+    assert report.intent_accuracy >= intent_min, misses
+    arg_misses = [f"{m.text}: want {m.expected_args} got {m.got_args}" for m in report.arg_misses]
+    assert report.args_exact >= args_min, arg_misses
+    sure_and_wrong = [t for t, (conf, ok, asked) in zip(report.texts, report.routes) if conf >= 0.99 and not ok and not asked]
+    assert sure_and_wrong == []  # calibration: a route made at 0.99 or more is never wrong
+    return report
+
+
+def test_independent_set_meets_the_targets(router):
+    """Intent >= 0.97 and arguments >= 0.95 on the independent set, no wrong route at confidence
+    0.99 or more; the blind split (never tuned on) alone must stay at intent >= 0.9, args >= 0.85."""
+    rows = load_labeled(INDEPENDENT)
+    tuned = _meets(router, [r for r in rows if r.split != "blind"], 0.97, 0.95)
+    blind = _meets(router, [r for r in rows if r.split == "blind"], 0.9, 0.85)
+    assert (tuned.intent_correct + blind.intent_correct) / len(rows) >= 0.97
+    assert (tuned.args_correct + blind.args_correct) / (tuned.args_total + blind.args_total) >= 0.95
+
+
+def test_story_ideas_without_a_draft_go_to_chat_not_the_summarizer(router):
+    idea = "Give me a logline for a heist in a monastery"
+    assert router.route(idea, has_draft=False).intent == "chat"
+    d = router.route("give me a logline for my script")
+    assert (d.intent, d.args) == ("summarize", {"level": "logline"})
+
+
+def test_analytic_questions_route_to_the_statistics(router):
+    assert router.route("how do the pages divide among the characters?").args == {"topic": "characters"}
+    assert router.route("how many of my scenes are at night?").args == {"topic": "settings"}
+    assert router.route("pacing by act, in pages").args == {"topic": "acts"}
+    assert router.route("how many pages is a TV pilot").intent == "chat"  # craft, not this draft
+
+
+def test_close_calls_ask_one_question_and_cues_against_meaning_are_not_certain(router):
+    d = router.route("option 2")
+    assert d.clarify and d.clarify.count("?") == 1
+    d = router.route("score scene 5 out of 10")  # the verb judges; the sentence sounds like writing
+    assert d.intent == "critique" and d.args == {"scene": 5} and d.confidence <= 0.9
 
 
 def _required_defaults(intent: str) -> dict:
@@ -52,12 +107,7 @@ def test_args_match_rules():
 
 def test_labeled_set_meets_the_targets(router):
     rows = load_labeled(LABELED)
-    router.route("warm up")
-    report = evaluate(router.route, rows)
-    misses = [f"{m.expected}->{m.got}: {m.text}" for m in report.intent_misses]
-    assert report.intent_accuracy >= 0.95, misses
-    arg_misses = [f"{m.text}: want {m.expected_args} got {m.got_args}" for m in report.arg_misses]
-    assert report.args_exact >= 0.90, arg_misses
+    _meets(router, rows, 0.97, 0.95)
     # The 20 ms p50 target is measured by bench/router.py; the test suite shares two cores with
     # everything else, so here routing is compared with one bare embedding of the same messages:
     # everything but the embedding must stay cheap.

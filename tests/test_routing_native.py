@@ -33,7 +33,7 @@ class StubFallback:
     def __init__(self) -> None:
         self.calls: list[str] = []
 
-    def route(self, message, *, characters=(), scene_names=()):
+    def route(self, message, *, characters=(), scene_names=(), has_draft=None):
         self.calls.append(message)
         return RoutingDecision("summarize", {}, 0.5, "semantic")
 

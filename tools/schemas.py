@@ -50,6 +50,10 @@ CRITIQUE_FOCUS = (
     "theme",
 )
 
+# What the statistics of a draft can answer: who speaks how much, scene lengths, settings, act lengths.
+STATS_TOPICS = ("overview", "characters", "scenes", "settings", "acts")
+StatsTopic = Literal["overview", "characters", "scenes", "settings", "acts"]
+
 SummaryLevel = Literal["logline", "synopsis", "page", "beats", "scenes"]
 ReviseMode = Literal["more_like", "continue", "edit"]
 
@@ -136,3 +140,13 @@ class ReviseArgs(_Args):
         ..., description="more_like (new options in its vein), continue (write what comes next) or edit"
     )
     instruction: str = Field("", description="for edit: what to change, in the writer's words")
+
+
+class StatsArgs(_Args):
+    """Answer a question about the draft's numbers with the statistics and a chart."""
+
+    topic: StatsTopic = Field(
+        "overview",
+        description="characters (who speaks how much, who is in which scene), scenes (lengths), "
+        "settings (INT/EXT, day/night, locations), acts (pages and scenes per act) or overview (all of it)",
+    )

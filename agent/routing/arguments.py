@@ -121,6 +121,8 @@ class Extraction:
     level: str | None = None
     focus: str | None = None
     genre: str | None = None
+    placement: bool = False  # "after the funeral scene": where new material goes, no scene number
+    topic: str | None = None  # what a statistics question is about (tools.schemas.STATS_TOPICS)
     characters: list[str] = field(default_factory=list)
     # Character spans of references that were consumed, so free text can leave them out.
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -173,7 +175,22 @@ def find_level(folded: str) -> str | None:
         for w in LEVEL_SYNONYMS[key]:
             if re.search(r"(?<![\w])" + re.escape(w) + r"(?![\w])", folded):
                 return key
+    # One slip of the keyboard in the level's own name ("loglne", "synopsys").
+    for word in re.findall(r"[a-z]{6,}", folded):
+        for key in ("logline", "synopsis"):
+            if _one_edit(word, key):
+                return key
     return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by one insertion, deletion or substitution."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((n for n, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def find_focus(folded: str) -> str | None:
@@ -188,6 +205,30 @@ def find_genre(folded: str) -> str | None:
         ):
             return "romance" if g == "romantic" else g
     return None
+
+
+# Statistics topics by the words that name them, most specific first: "how many scenes are at
+# night" is about settings, "which character is in the most scenes" about characters.
+TOPIC_WORDS: tuple[tuple[str, str], ...] = (
+    ("settings", r"\bint(?:erior)?s?\b|\bext(?:erior)?s?\b|\bday\b|\bnights?\b|\blocations?\b|\bsettings?\b"
+                 r"|\binside\b|\boutside\b|\bindoors?\b|\boutdoors?\b"),
+    ("characters", r"\bcharacters?\b|\bwho (?:has|speaks|talks|says|gets)\b|\bspeak\w*|\btalk\w*|\blines\b"
+                   r"|\bappear\w*|\bscreen ?time\b|\bdivide\w* among\b|\bcast\b|\bdialogue share\b"),
+    ("acts", r"\bacts?\b"),
+    ("scenes", r"\bscenes?\b|\bsc\b"),
+)
+
+
+def find_topic(folded: str, characters: Sequence[str] = ()) -> str:
+    """Which statistics a question asks for (an overview when nothing narrower is named)."""
+    if re.search(r"\bdialogue (?:to|vs\.?|versus) action\b|\bratio\b", folded):
+        return "overview"
+    for topic, pattern in TOPIC_WORDS:
+        if re.search(pattern, folded):
+            return topic
+        if topic == "characters" and characters and find_characters(folded, characters):
+            return topic
+    return "overview"
 
 
 def find_characters(message: str, characters: Sequence[str]) -> list[str]:
@@ -230,6 +271,18 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
         if m:
             setattr(ex, attr, parse_number(m.group(1)))
             take(m)
+        else:
+            # "after the funeral scene" places new material; it does not point at the funeral scene.
+            m = re.search(word + r"\s+(?:the|my|that)\s+(?:[a-z'\-]+\s+){1,3}?scene\b", folded)
+            if m:
+                ex.placement = True
+                take(m)
+    m = re.search(r"\bbetween (?:the )?" + _SCENE_WORD + r"\s*(" + _NUM + r")\s*(?:and|&|-)\s*(?:" + _SCENE_WORD + r"\s*)?" + _NUM + r"\b", folded)
+    if m and ex.after_scene is None:
+        ex.after_scene = parse_number(m.group(1))
+        take(m)
+    if re.search(r"\b(?:comes?|happens?|follows?|goes) (?:right |just )?(?:after|next|before)\b|\bthe next scene\b|\bscene that follows\b", folded):
+        ex.placement = True
 
     m = re.search(r"\b" + _ACT_WORD + r"\s+(" + _NUM + r"|[ivx]{1,3}\b)", folded)
     if m and free(*m.span()):
@@ -253,6 +306,12 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
         if m and ORDINALS[m.group(1)] > 0:
             ex.scene = ORDINALS[m.group(1)]
             take(m)
+    if ex.scene is None:
+        # "my opening scene" is scene 1; "the opening" alone is a beat, not a scene.
+        m = re.search(r"\b(?:the|my|your) (?:opening|very first) scene\b", folded)
+        if m and free(*m.span()):
+            ex.scene = 1
+            take(m)
 
     m = re.search(r"\b(?:the|my|that|your)\s+((?:[a-z'\-]+\s+){0,2}?[a-z'\-]+)\s+scene\b", folded)
     if m and free(*m.span()):
@@ -274,8 +333,11 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     ex.level = find_level(folded)
     ex.focus = find_focus(folded)
     ex.genre = find_genre(folded)
+    ex.topic = find_topic(folded, characters)
     ex.characters = find_characters(message, characters)
-    # A number inside the description ("...: two strangers in an elevator") is not how many to make.
+    # A number inside the description ("...: two strangers in an elevator") is not how many to make,
+    # nor is one in a later step ("..., then I'll pick one").
+    folded = _first_step(folded)
     m = re.search(r":|\bwhere\b|\babout\b|\bwith\b|\blike (?:a|an|the|my|this|that)\b|\binvolving\b|\bfeaturing\b|\bin which\b", folded)
     limit = m.start() if m else len(folded)
     ex.count = _extract_count(folded[:limit], free, take)
@@ -320,6 +382,10 @@ def _extract_count(folded: str, free, take) -> int | None:
     for m in re.finditer(r"(?<![\w#])(" + _NUM + r")(?![\w])", folded):
         if not free(*m.span()):
             continue
+        # A scale is not a count: "out of 10", "from 1 to 10", "7/10".
+        before = folded[max(0, m.start() - 12) : m.start()]
+        if re.search(r"(?:out of|from|to|/)\s*$", before) or re.match(r"\s*(?:to|/|-)\s*\d", folded[m.end() :]):
+            continue
         # "in one sentence", "one quiet, one loud": a number only counts before what is counted.
         after = folded[m.end() : m.end() + 40]
         if re.match(r"\s*(?:sentence|page|line|word|minute|hour|day|year|phrase|frase|satz)", after):
@@ -338,7 +404,8 @@ _LEADING_FILLER = re.compile(
     r"^(?:(?:but|pero|mais|aber|so that|so|with|and|to be|to|please|just|a bit|,)\s+)+", re.I
 )
 _LEADING_VERBS = re.compile(
-    r"^(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:rewrite|revise|redo|rework|edit|tweak|change|adjust|make)\s+",
+    r"^(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:rewrite|revise|redo|rework|edit|tweak|change|adjust|make"
+    r"|needs?(?: to be)?|should be|could be|give it|give)\s+",
     re.I,
 )
 _TRAILING_PREP = re.compile(r"\s+(?:in|on|of|for|from|to)$", re.I)
@@ -368,7 +435,7 @@ def extract_brief(message: str, ex: Extraction) -> str:
 
 
 _QUERY_STRONG = re.compile(
-    r"(?::|\bsimilar to\b|\bresembl\w*|\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
+    r"(?::|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
 )
 _QUERY_WEAK = re.compile(r"(?:\bfor\b|\bof\b)")
 _QUERY_NOISE = re.compile(
@@ -389,7 +456,7 @@ def extract_query(message: str, ex: Extraction) -> str:
     if not m:
         return ""
     rest = _cut_spans(message, ex.spans, m.end())
-    rest = _first_step(rest)
+    rest = _first_step(rest).split("?")[0]  # "... at an airport? show me": the question is the query
     if ex.genre:
         rest = re.sub(r"\b" + re.escape(ex.genre) + r"\b", " ", rest, flags=re.I)
     rest = _QUERY_NOISE.sub(" ", rest)
@@ -400,11 +467,29 @@ def extract_query(message: str, ex: Extraction) -> str:
     return rest
 
 
+# Edit verbs a writer aims at a scene of the draft ("tighten the diner scene"): the generator writes
+# new versions of that scene with the verb as its brief.
+SCENE_EDIT = re.compile(
+    r"^\W*(?:(?:can|could|would) you |please |pls |let'?s )?(tighten|trim|shorten|punch up|cut down|streamline"
+    r"|lengthen|expand|speed up|slow down|sharpen|polish|fix)\b"
+)
+
+
+def scene_edit(message: str, ex: Extraction) -> str:
+    """The edit verb of "tighten the diner scene" when the message edits a scene of the draft."""
+    m = SCENE_EDIT.search(fold(message))
+    if m and (ex.scene is not None or ex.scene_ref is not None) and ex.option is None:
+        return message[m.start(1) : m.end(1)]
+    return ""
+
+
 def extract_instruction(message: str, ex: Extraction) -> str:
     """For revise/edit: what to change ("darker", "less dialogue")."""
     folded = fold(message)
     m = re.search(r"\bmake (?:it|this|that|them)\s+(.+)", folded)
-    text = message[m.start(1) :] if m else _cut_spans(message, ex.spans)
+    spans = [(s - len(p.group(0)) if (p := re.search(r"\s(?:in|of|to|for|from)\s*$", folded[:s])) else s, e)
+             for s, e in ex.spans]  # "cut the dialogue in option 1" -> "cut the dialogue"
+    text = message[m.start(1) :] if m else _cut_spans(message, spans)
     text = _first_step(text)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?")
     for _ in range(3):
@@ -427,6 +512,7 @@ _FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
               ("option", "option")),
     "insert": (("option", "option"), ("after_scene", "after_scene"), ("before_scene", "before_scene")),
     "revise": (("option", "option"),),
+    "stats": (("topic", "topic"),),
 }
 
 
@@ -441,9 +527,10 @@ def args_for(intent: str, message: str, ex: Extraction) -> dict[str, Any]:
     for name, attr in _FIELDS.get(intent, ()):
         put(name, getattr(ex, attr))
     if intent == "generate":
-        put("brief", extract_brief(message, ex))
+        put("brief", extract_brief(message, ex) or scene_edit(message, ex))
     elif intent == "similar":
-        put("query", extract_query(message, ex))
+        # A genre alone ("comparable heist scenes") is also what to look for.
+        put("query", extract_query(message, ex) or (ex.genre or ""))
     elif intent == "revise":
         mode = revise_mode(fold(message))
         put("mode", mode)

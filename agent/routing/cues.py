@@ -8,49 +8,116 @@ from __future__ import annotations
 
 import re
 
-from agent.routing.arguments import Extraction, revise_mode
+from agent.routing.arguments import Extraction, revise_mode, scene_edit
 
-# (intent, pattern on the folded message, bonus)
+# (intent, pattern on the folded message, bonus), grouped by the class of verb a writer uses, so a
+# new phrasing of the same act (retrieving, judging, measuring, inserting, creating) is heard too.
 WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
     (intent, re.compile(pattern), bonus)
     for intent, pattern, bonus in (
-        ("summarize", r"\bsumm?ar\w*|\brecap\w*|\btl;?dr\b|\blogline|\bsynops\w*|\bsinopsis|\bbeat sheet"
-         r"|\bsum (?:it )?up\b|\bresum\w*|\bzusammen\w*|\boverview\b|\bbreakdown\b|\bgist\b", 0.25),
-        ("summarize", r"\bwhat happens in\b|\bwhat(?:'s| is) (?:this|my|the) (?:script|draft|story|screenplay) about\b", 0.15),
-        ("critique", r"\bcriti\w*|\bcritque|\bfeedback|\bnotes? on\b|\bwhat(?:'?s| is) wrong\b|\bweak\w*|\bdoesn'?t work"
-         r"|\bnot working\b|\bhonest\b|\bopinion\b|\brate\b|\breview\b|\btear (?:it )?apart|\bfeel\w* (?:flat|off|clunky)"
+        # -- condensing the writer's own draft
+        ("summarize", r"\bsumm?ar\w*|\brecap\w*|\btl;?dr\b|\blog ?li?ne?s?\b|\bsynops\w*|\bsinopsis|\bbeat sheet"
+         r"|\bsum (?:it |\w+ )?up\b|\bresum\w*|\bzusammen\w*|\boverview\b|\bgist\b|\bcondense\w*|\bboil\w* .{0,30}down"
+         r"|\bbeat by beat\b|\bone line each\b|\bremind me\b|\bstory so far\b|\brun me through\b|\boutline (?:my|the)\b", 0.25),
+        ("summarize", r"\bwhat happens in\b|\bwhat(?:'?s| is) (?:this|my|the) (?:script|draft|story|screenplay) about\b"
+         r"|\bwhat .{1,20} is about\b", 0.15),
+        # -- judging: notes, verdicts, scores
+        ("critique", r"\bcriti\w*|\bcritque|\bcrtique|\bfeedback|\bnotes? on\b|\bwith notes\b|\bwhat(?:'?s| is) (?:wrong|weak|not)\b"
+         r"|\bweak\w*|\bdoesn'?t work|\bnot (?:working|landing)\b|\bhonest\w*\b|\bopinion\b|\brat(?:e|ing)\b|\breview\b"
+         r"|\bscor(?:e|ing)\b|\bgrad(?:e|ing)\b|\bverdict\b|\bjudg\w*|\bassess\w*|\bevaluat\w*|\bappraise\b|\bout of (?:10|ten)\b"
+         r"|\bhow good\b|\bany good\b|\bstrengths?\b|\bpass or consider\b|\bwould an? (?:producer|reader|exec\w*|agent)\b"
+         r"|\blosing (?:the )?(?:reader|audience)\b|\bpay(?:s)? off\b|\bearn\w*\b|\bdoing its job\b|\bplot holes?\b"
+         r"|\bmark (?:it )?up\b|\bbe straight\b|\btear (?:it )?apart|\bfeel\w* (?:flat|off|clunky)|\bsound\w* (?:real|fake|natural)"
          r"|\bclunky\b|\bflat\b|\bdrag\w*|\bbelievable\b|\bdoes .{1,40} (?:land|work)\b|\bworking\?|\bqui ne va pas\b"
-         r"|\bwhat do you think\b|\btell me if\b|\bcheck (?:my|the)\b|\bclear enough\b", 0.25),
-        ("similar", r"\bsimilar\b|\blike (?:the|my|a|an|scene)\b|\bresembl\w*|\blibrary\b|\breference\b|\bexamples? of\b"
-         r"|\bparecid\w*|\bsearch\b|\blook (?:up|for)\b|\bfind (?:me )?(?:\d+ |\w+ )?(?:\w+ )?scenes?\b|\bfamous\b", 0.2),
-        ("generate", r"\bwrite\b|\bgenerate\b|\bdraft\b|\bbrainstorm\b|\bpitch me\b|\bgimme\b|\bgive me (?:\w+ )?(?:new|more|ideas|options|alternatives|versions|takes)"
-         r"|\bversions?\b|\balternatives?\b|\bideas?\b|\btakes? on\b|\bcome up with\b|\bescrib\w*|\becri\w*|\bschreib\w*"
-         r"|\bdame\b|\bsketch\b|\bthrow some\b|\bmore scenes\b|\bneed (?:more|new|a) ", 0.15),
-        ("undo", r"\bundo\b|\brevert\b|\btake (?:that|it) back\b|\bput it back\b|\bprevious version\b|\bruckgangig\b"
-         r"|\broll ?back\b|\bctrl ?z\b|\bgo back\b", 0.3),
-        ("help", r"\bhelp\b|\bwhat can you do\b|\bhow does (?:this|it) work\b|\bcommands?\b|\bpuedes hacer\b"
-         r"|\bwhat can i\b|\bfeatures\b", 0.35),
-        ("insert", r"\binsert\w*|\bput (?:it|the|option|that|this)\b|\bslot\b|\bpaste\b|\bdrop (?:it|option|the)\b"
-         r"|\buse (?:option|it|that|this|number)\b|\bgo with\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b|\badd (?:option|it|the)", 0.25),
+         r"|\bwhat do you think\b|\btell me if\b|\bcheck (?:my|the)\b|\bclear enough\b|\ball over the place\b"
+         r"|\bhow (?:would|could|can|should|do) (?:you|i) (?:improve|strengthen|fix)\b", 0.25),
+        # a verdict asked for outright: the thing judged is often a beat, which sounds like writing it
+        ("critique", r"\bscor(?:e|ing)\b|\bgrad(?:e|ing)\b|\bverdict\b|\bjudg\w*|\bassess\w*|\bevaluat\w*|\brat(?:e|ing)\b", 0.1),
+        # -- retrieving from the library
+        ("similar", r"\bsimilar\b|\blike (?:the|my|a|an|scene)\b|\bresembl\w*|\blibrary\b|\breferences?\b|\bexamples?\b"
+         r"|\bparecid\w*|\bsearch\w*|\blook (?:up|for)\b|\bfi?nd (?:me )?(?:\d+ |\w+ )?(?:\w+ )?scenes?\b|\bfamous\b"
+         r"|\bcomps?\b|\bcomparable\b|\bsame vein\b|\bfeel like scene\b|\bbrowse\b|\bpull (?:up|some)\b|\bdig up\b"
+         r"|\bother (?:scripts|writers|films|movies|screenplays)\b|\bhas anyone (?:done|written)\b|\bwho else has\b"
+         r"|\b(?:read|study) (?:some )?scenes\b|\bexisting scenes\b|\bwhat'?s out there\b|\bmatch .{1,30} against\b"
+         r"|\banything in the library\b", 0.2),
+        # -- creating new material
+        ("generate", r"\bwr?i?te\b|\bwrte\b|\bgenerat?e?\b|\bdraft (?:me|a|an|the|some|\d)\b|\bbrainstorm\b|\bpitch me\b|\bgimme\b"
+         r"|\bgive me (?:\w+ )?(?:new|more|ideas|options|alternatives|versions|takes)"
+         r"|\bversions?\b|\balt(?:ernative)?s?\b|\bideas?\b|\btakes? on\b|\bcome up with\b|\bescrib\w*|\becri\w*|\bschreib\w*"
+         r"|\bdame\b|\bsketch\b|\brough (?:out|in)\b|\bspitball\w*|\bthrow some\b|\bmore scenes\b|\bneed (?:more|new|a) "
+         r"|\bfrom scratch\b|\bvariations?\b|\bdifferent ways\b|\bwhat could (?:happen|come)\b|\bwhat comes (?:next|after)\b"
+         r"|\bnew material\b|\bways? the\b|\bdone .{1,20} (?:different|other) ways\b|\bfresh\b", 0.15),
+        # -- taking an edit back
+        ("undo", r"\bundo+\b|\brevert\w*|\btake (?:that|it|this|the \w+) back\b|\bput (?:it|the draft|that) back\b"
+         r"|\btake (?:that|it|this|the|my) \w+ back\b|\bprevious version\b|\bruckgangig\b|\broll (?:it |that )?back\b|\brollback\b|\bctrl ?z\b|\bgo back\b"
+         r"|\breverse (?:my|the|that|it)\b|\bscrap (?:that|the|my) (?:edit|change|insert\w*)\b|\bhow it was\b", 0.3),
+        # -- asking about the app itself
+        ("help", r"\bhe?lp\b|\bhlep\b|\bwhat can (?:you|this|it)\b|\bhow does (?:this|it) work\b|\bcommands?\b|\bpuedes hacer\b"
+         r"|\bwhat can i\b|\bfeatures\b|\bable to help\b|\bthings you (?:can )?do\b|\bslash\b", 0.35),
+        # -- putting a chosen option into the draft
+        ("insert", r"\binse?rt\w*|\bput (?:it|the|option|that|this|#)\b|\bslot\b|\bpaste\b|\bdrop (?:it|option|the)\b"
+         r"|\buse (?:option|it|that|this|number)\b|\bgo with\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b"
+         r"|\badd (?:option|it|the|#)|\baccept\b|\bmerge\b|\bcommit\b|\bgoes (?:in )?(?:after|before|into)\b", 0.25),
     )
 )
 
+# Measuring the draft: questions the statistics answer with numbers (pages, scenes, lines, settings).
+_ANALYSIS = re.compile(
+    r"\bhow many (?:pages|scenes|lines|words|characters|locations|acts|int|ext|of (?:my|the) scenes|exterior|interior|night|day)\b"
+    r"|\bhow (?:long|short) (?:are|is) (?:my|the|each|every)\b|\b(?:longest|shortest) scenes?\b|\bscenes? (?:length|count)s?\b"
+    r"|\baverage scene\b|\bpage counts?\b|\bpages? per\b|\bper act\b|\bby act\b|\beach act\b|\bin pages\b"
+    r"|\bint(?:erior)?s? ?(?:vs\.?|versus|/|and) ?ext\w*\b|\bday ?(?:vs\.?|versus|/|and) ?night\b|\bpercentage\b|\bratio\b"
+    r"|\bwho (?:has|speaks|talks|says|gets) (?:the )?most\b|\bhow much does \w+ (?:talk|speak)\b|\bspeaks how much\b"
+    r"|\bin the most scenes\b|\bdivide\w* among\b|\bscreen ?time\b|\bdialogue share\b|\bstat(?:s|istics)\b"
+    r"|\bthe numbers\b|\bbreakdown of (?:the|my) (?:script|draft|scenes)\b|\b(?:day|night|int|ext)\w*/\w+ breakdown\b"
+    r"|\bwhich locations\b|\blocations? (?:do i|i) use\b|\bdoes \w+ appear\b|\bhow many \w+ scenes\b"
+    r"|\bhow many pages is (?:my|the|this)\b|\bchart\b|\bgraph\b|\bplot (?:of|the|who)\b"
+)
 
+# A new story idea rather than the loaded draft: a logline, premise or pitch "for a heist in a monastery".
+_STORY_IDEA = re.compile(
+    r"\b(?:log ?lines?|premises?|pitch(?: me)?|story ideas?|movie ideas?|film ideas?|concepts?)\b.{0,25}\b(?:for|about|on|set)\b"
+    r"\s+(?:an?|some|two|the story of)\b"
+    r"|\bpitch me (?:a|an) (?:movie|film|story|show|series)\b|\bstory ideas?\b|\bwhat if (?:a|an|the|two|someone)\b"
+    r"|\bi have an idea\b|\bis (?:it|that|this) a (?:movie|film)\b|\bdevelop (?:that|this|it|an idea)\b|\bpremise\b"
+)
 # Things one asks to be written, counted: "three openings", "2 more options".
 _COUNTED_WORK = re.compile(
     r"\b(?:options?|versions?|openings?|openers?|endings?|scenes?|ideas?|takes?|alternatives?|drafts?|variations?"
     r"|pitches|cold opens?|climax(?:es)?|midpoints?|beats?|escenas?|szenen|fins|finales|anfange|ouvertures?)\b"
 )
 _CREATE = re.compile(
-    r"\b(?:write|draft|generate|brainstorm|pitch|come up with|sketch|whip up|create|escrib\w*|ecri\w*|schreib\w*|dame)\b"
+    r"\b(?:write|draft|generate|brainstorm|pitch|come up with|sketch|whip up|create|escrib\w*|ecri\w*|schreib\w*|dame"
+    r"|give me|gimme|let me see|i want|rough out|spitball)\b"
+)
+# Asking for new material, no verb needed: "more scene options", "other takes", "fresh ideas".
+_MORE_MATERIAL = re.compile(r"\b(?:more|new|other|fresh|different) (?:scene )?(?:options|versions|takes|ideas|scenes|alts)\b")
+# How to use the app itself: "how do I undo an insert?" is a question, not an undo.
+_HOW_APP = re.compile(
+    r"^\W*(?:so |ok |okay )?(?:how (?:do|can) i|how to)\s+(?:\w+ ){0,2}?(?:undo|insert|search|export|load|upload|attach|import"
+    r"|save|use|get|open|switch|change the|set|train|fine-?tune|index|add)\b"
+)
+# A question about the story itself, answered from the draft by conversation (grounded questions).
+_GROUNDED = re.compile(
+    r"^\W*(?:why (?:does|did|do|is|was|would|are)\b|what (?:does|did|do) \w+(?: \w+)? (?:want|need|feel|fear|think|know|hide)\b"
+    r"|who(?:'s| is) (?:the |my )?(?:protagonist|antagonist|hero|villain|main character|lead|narrator)\b"
+    r"|what(?:'s| is) (?:the |my )?(?:theme|central question|subtext|twist)\b)"
+)
+# Generic quantity questions are craft chat, not statistics of the draft: "how many pages is a TV pilot".
+_GENERIC_SUBJECT = re.compile(
+    r"\b(?:should|typical\w*|usually|normally|in general)\b"
+    r"|\b(?:an?|the average) (?:tv|feature|pilot|movie|film|screenplay|script|sitcom|episode|short)\b"
 )
 # Edit verbs and comparatives that rework a generated option ("make #2 punchier", "tighten option 1").
 _EDIT = re.compile(
     r"\b(?:make|but|pero|mais|tweak|rewrite|redo|rework|sharpen|punch up|tighten|trim|cut|shorten|lengthen|polish"
-    r"|fix|improve|change|adjust|tone down|dial (?:up|down)|push|soften|less|more)\b|\w+er\b$"
+    r"|fix|improve|change|adjust|tone down|dial (?:up|down)|push|soften|less|more|give|needs?|angrier|\w+ier)\b|\w+er\b$"
 )
+# Scenes counted and described, with no verb of making: "10 scenes with a deathbed confession".
+_BARE_SCENES = re.compile(r"^\W*(?:\d+|\w+|a few|a couple of) (?:\w+ )?scenes? (?:with|about|where|of|in which|involving)\b")
 _HOW_DO_I = re.compile(r"^\W*(?:so |ok |okay )?(?:how (?:do|can|should) i|how to)\b(?! (?:make|fix|improve))")
-_FINDING = re.compile(r"\b(?:find|search|look (?:for|up)|show me|similar|resembl\w*|examples?|reference|library|busca)\b")
+_FINDING = re.compile(r"\b(?:fi?nd|search\w*|look (?:for|up)|show me|similar|resembl\w*|examples?|references?|library|busca"
+                      r"|comps?|comparable|existing|browse|pull up)\b")
 # A general craft question, as opposed to one about the writer's own draft.
 _GENERAL_QUESTION = re.compile(
     r"^\W*(?:what'?s an?\b|what is an?\b|what are\b|what does\b|what makes\b|what'?s the (?:difference|point)\b"
@@ -85,8 +152,12 @@ def _bare_target(folded: str, ex: Extraction) -> bool:
     return all(w in filler for w in rest)
 
 
-def cue_bonuses(folded: str, ex: Extraction) -> dict[str, float]:
-    """Bonus per intent from words and from what the message references."""
+def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> dict[str, float]:
+    """Bonus per intent from words and from what the message references.
+
+    ``has_draft`` False means no draft is loaded: a request for a logline or a pitch is then a new
+    story idea to talk through, never a summary of a draft that is not there.
+    """
     bonus: dict[str, float] = {}
 
     def add(intent: str, value: float) -> None:
@@ -105,21 +176,44 @@ def cue_bonuses(folded: str, ex: Extraction) -> dict[str, float]:
     finding = _FINDING.search(folded)
     counted = ex.count is not None and _COUNTED_WORK.search(folded) and not finding
     creating = _CREATE.search(folded) and (ex.beat or _COUNTED_WORK.search(folded)) and not finding
-    if counted:
+    verbs = {intent for intent, pattern, _ in WORD_CUES if pattern.search(folded)}
+    if "undo" in verbs and "insert" in bonus:
+        del bonus["insert"]  # "take that insertion back" takes an edit back
+    if _HOW_APP.search(folded):
+        add("help", 0.3)
+    if counted and _BARE_SCENES.search(folded) and not _CREATE.search(folded):
+        add("similar", 0.35)  # "10 scenes with a deathbed confession": scenes that exist, described
+    elif counted:
         add("generate", 0.3)
     elif creating:
         add("generate", 0.15)
-    if _GENERAL_QUESTION.search(folded) and not _DRAFT_REF.search(folded) and not ex.has_target:
+    if _MORE_MATERIAL.search(folded) and ex.option is None and not finding:
+        add("generate", 0.2)
+    analysis = _ANALYSIS.search(folded) and not asking_how and not _GENERIC_SUBJECT.search(folded)
+    general = _GENERAL_QUESTION.search(folded) and not _DRAFT_REF.search(folded) and not ex.has_target
+    if analysis:
+        add("stats", 0.5)
+    elif general and not verbs:
         add("chat", 0.3)
+    if _GROUNDED.search(folded) and not verbs and not analysis:
+        add("chat", 0.35)
     if _bare_target(full, ex):
         add("vague", 0.3)
+    elif verbs or analysis:
+        add("vague", -0.2)  # a verb of some class was heard: the message is not just a target
+    new_idea = _STORY_IDEA.search(folded) and not _DRAFT_REF.search(folded)
+    if new_idea or (has_draft is False and _STORY_IDEA.search(folded)):
+        add("chat", 0.6 if has_draft is False else 0.45)
 
     if ex.level:
         add("summarize", 0.15)
-    if ex.after_scene is not None or ex.before_scene is not None:
-        add("insert", 0.3)
+    if ex.after_scene is not None or ex.before_scene is not None or ex.placement:
+        # An insertion point places an option; without one it places new material ("what comes after scene 8").
+        add("insert" if ex.option is not None else "generate", 0.3)
     if ex.focus and re.search(r"\?|\bhow'?s\b|\bis\b|\bare\b|\bdoes\b|\bwhy\b|\bany notes\b", folded):
         add("critique", 0.1)
+    if scene_edit(full, ex) and not ex.style:
+        add("generate", 0.35)
 
     if ex.style and not counted and not creating and (ex.has_target or _IMPERATIVE_RESTYLE.search(folded)):
         add("style", 0.35)
@@ -128,6 +222,6 @@ def cue_bonuses(folded: str, ex: Extraction) -> dict[str, float]:
         mode = revise_mode(folded)
         if mode in ("continue", "more_like"):
             add("revise", 0.35)
-        elif _EDIT.search(folded) and not ex.style:
+        elif _EDIT.search(folded) and not ex.style and "insert" not in bonus:
             add("revise", 0.25)
     return bonus

@@ -23,6 +23,7 @@ class Labeled:
     args: dict[str, Any]
     characters: tuple[str, ...] = ()
     split: str = "dev"  # "holdout" rows were written after the first run and are not tuned on
+    has_draft: bool | None = None  # False: routed as if no draft were loaded
 
 
 @dataclass
@@ -44,6 +45,9 @@ class Report:
     confusion: Counter = field(default_factory=Counter)  # (expected, got) -> count
     intent_misses: list[Miss] = field(default_factory=list)
     arg_misses: list[Miss] = field(default_factory=list)
+    # Per utterance: (confidence, intent right, asked a question instead), for calibration.
+    routes: list[tuple[float, bool, bool]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
 
     @property
     def intent_accuracy(self) -> float:
@@ -69,7 +73,8 @@ def load_labeled(path: Path) -> list[Labeled]:
             d = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{n}: not JSON ({exc})") from None
-        rows.append(Labeled(d["text"], d["intent"], d.get("args", {}), tuple(d.get("characters", ())), d.get("split", "dev")))
+        rows.append(Labeled(d["text"], d["intent"], d.get("args", {}), tuple(d.get("characters", ())),
+                            d.get("split", "dev"), d.get("draft")))
     return rows
 
 
@@ -107,9 +112,12 @@ def evaluate(route: Callable[..., RoutingDecision], rows: Sequence[Labeled]) -> 
     report = Report(total=len(rows), intent_correct=0, args_total=0, args_correct=0, latencies_ms=[])
     for row in rows:
         start = time.perf_counter()
-        decision = route(row.text, characters=row.characters)
+        extra = {} if row.has_draft is None else {"has_draft": row.has_draft}
+        decision = route(row.text, characters=row.characters, **extra)
         report.latencies_ms.append((time.perf_counter() - start) * 1000)
         got = predicted_label(decision)
+        report.routes.append((decision.confidence, decision.intent == row.intent, decision.clarify is not None))
+        report.texts.append(row.text)
         report.confusion[(row.intent, got)] += 1
         if got == row.intent:
             report.intent_correct += 1

@@ -72,20 +72,25 @@ class ToolCallingRouter:
         self._bound = chat_model.bind_tools(tool_specs(self.tool_schemas)) if self.supported else None
 
     def route(
-        self, message: str, *, characters: Sequence[str] = (), scene_names: Sequence[str] = ()
+        self,
+        message: str,
+        *,
+        characters: Sequence[str] = (),
+        scene_names: Sequence[str] = (),
+        has_draft: bool | None = None,
     ) -> RoutingDecision:
         cleaned = strip_role_markers(message or "")
         if is_slash(cleaned):
             return route_slash(cleaned)
         if self._bound is None:
-            return self._fall_back(message, characters, scene_names)
+            return self._fall_back(message, characters, scene_names, has_draft)
         reply = self._bound.invoke([SystemMessage(system_prompt()), HumanMessage(cleaned)])
         calls = getattr(reply, "tool_calls", None) if isinstance(reply, AIMessage) else None
         if not calls:
             # Small models often answer in prose when a tool was meant; the semantic router decides.
-            return self._fall_back(message, characters, scene_names)
+            return self._fall_back(message, characters, scene_names, has_draft)
         decision = self._from_call(calls[0], characters)
-        return decision if decision is not None else self._fall_back(message, characters, scene_names)
+        return decision if decision is not None else self._fall_back(message, characters, scene_names, has_draft)
 
     def _from_call(self, call: Mapping[str, Any], characters: Sequence[str]) -> RoutingDecision | None:
         name = str(call.get("name", ""))
@@ -107,9 +112,11 @@ class ToolCallingRouter:
                 del args["characters"]
         return RoutingDecision(intent, args, 1.0, "native")
 
-    def _fall_back(self, message: str, characters: Sequence[str], scene_names: Sequence[str]) -> RoutingDecision:
+    def _fall_back(
+        self, message: str, characters: Sequence[str], scene_names: Sequence[str], has_draft: bool | None
+    ) -> RoutingDecision:
         if self.fallback is None:
             return RoutingDecision("chat", {}, 0.0, "fallback")
-        decision = self.fallback.route(message, characters=characters, scene_names=scene_names)
+        decision = self.fallback.route(message, characters=characters, scene_names=scene_names, has_draft=has_draft)
         decision.layer = "fallback"
         return decision

@@ -20,6 +20,7 @@ from agent.registry import INTENT_ARGS, SPECS
 from tools.schemas import STYLE_PRESETS
 
 DRAFT_CHANGING = ("insert", "undo")
+NEEDS_DRAFT = ("critique", "summarize", "stats", "insert", "undo")  # nothing to offer without a loaded draft
 VAGUE = "vague"  # exemplar class for "names a target, no action": ask instead of guessing
 
 # How each intent reads inside a clarifying question.
@@ -33,6 +34,7 @@ class RouterConfig:
     chat_floor: float = 0.32  # below this (after cues) nothing fits: plain chat
     margin: float = 0.04  # top two tool intents closer than this: ask which one
     temperature: float = 0.05  # softmax temperature turning scores into a confidence
+    overruled_cap: float = 0.9  # the most confidence a route gets when cues overrule the embedding's choice
 
 
 def load_exemplars() -> dict[str, list[str]]:
@@ -93,8 +95,14 @@ class Router:
         }
 
     def route(
-        self, message: str, *, characters: Sequence[str] = (), scene_names: Sequence[str] = ()
+        self,
+        message: str,
+        *,
+        characters: Sequence[str] = (),
+        scene_names: Sequence[str] = (),
+        has_draft: bool | None = None,
     ) -> RoutingDecision:
+        """``has_draft`` False says no draft is loaded (None: not known, treated as loaded)."""
         cleaned = strip_role_markers(message or "")
         if is_slash(cleaned):
             return route_slash(cleaned)
@@ -105,7 +113,8 @@ class Router:
         if ex.scene_ref is None and scene_names:
             ex.scene_ref = _named_scene(text, scene_names)
         scores = self.scores(text)
-        bonuses = cue_bonuses(fold(text), ex) if self.config.use_cues else {}
+        heard = max((i for i in scores if i != VAGUE), key=scores.__getitem__)  # the embedding's own choice
+        bonuses = cue_bonuses(fold(text), ex, has_draft) if self.config.use_cues else {}
         for intent, bonus in bonuses.items():
             scores[intent] = scores.get(intent, 0.0) + bonus
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
@@ -113,6 +122,9 @@ class Router:
         candidates = [(i, round(s, 4)) for i, s in real[:3]]
         top, top_score = ranked[0]
         confidence = _confidence(ranked, self.config.temperature)
+        if top != heard:
+            # Word cues overruled what the sentence resembles: right more often than not, but not certain.
+            confidence = min(confidence, self.config.overruled_cap)
 
         if top != VAGUE and top_score < self.config.chat_floor:
             return RoutingDecision("chat", {}, confidence, "semantic", candidates=candidates)
@@ -123,6 +135,9 @@ class Router:
         if self.config.use_cues and top in DRAFT_CHANGING and top not in bonuses:
             # Changing the draft on resemblance alone is too risky: no cue word, ask first.
             return self._ask(top, runner_up if runner_up in TOOL_INTENTS else "chat", text, ex, confidence, candidates)
+        if (top == "chat" and runner_up in TOOL_INTENTS and top_score - runner_score < self.config.margin
+                and not (has_draft is False and runner_up in NEEDS_DRAFT)):
+            return self._ask(runner_up, "chat", text, ex, confidence, candidates)
         if top not in TOOL_INTENTS:
             return RoutingDecision(top, {}, confidence, "semantic", candidates=candidates)
         if runner_up in TOOL_INTENTS and top_score - runner_score < self.config.margin and not _settled(top, ex):

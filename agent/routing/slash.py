@@ -9,7 +9,7 @@ from typing import Any
 from agent.routing.arguments import STYLE_SYNONYMS, find_style
 from agent.routing.decision import RoutingDecision
 from agent.routing.text import fold
-from tools.schemas import STYLE_PRESETS
+from tools.schemas import STATS_TOPICS, STYLE_PRESETS
 
 LEVELS = ("logline", "synopsis", "page", "beats", "scenes")
 
@@ -36,6 +36,7 @@ COMMANDS: dict[str, Command] = {
     "similar": Command("similar", "/similar QUERY [-k N]", {"-k": ("k", int)}, rest="query"),
     "style": Command("style", "/style STYLE [--scene N]", {"--scene": ("scene", int)}, positional="style"),
     "insert": Command("insert", "/insert N [--after N]", {"--after": ("after_scene", int)}, positional="option"),
+    "stats": Command("stats", "/stats [" + "|".join(STATS_TOPICS) + "]", {}, positional="topic"),
     "undo": Command("undo", "/undo", {}),
     "help": Command("help", "/help", {}),
 }
@@ -111,6 +112,11 @@ def parse(message: str) -> tuple[str, dict[str, Any]]:
             if level not in LEVELS:
                 raise SlashError(f"{level!r} is not a summary level; use one of {', '.join(LEVELS)}.")
             args["level"] = level
+        elif key == "topic":
+            topic = words.pop(0).lower()
+            if topic not in STATS_TOPICS:
+                raise SlashError(f"{topic!r} is not something I count; use one of {', '.join(STATS_TOPICS)}.")
+            args["topic"] = topic
         elif key == "style":
             args["style"] = words.pop(0)
             # "/style film noir": the style may take several words.

@@ -60,6 +60,11 @@ class Analytics:
         }
 
 
+def act_balance(a: Analytics) -> list[dict[str, Any]]:
+    """Scenes, pages and share of the script per act."""
+    return _act_balance(a, sum(s.eighths for s in a.stats.scenes) or 1)
+
+
 def _act_balance(a: Analytics, total_eighths: int) -> list[dict[str, Any]]:
     bounds = [0, *a.acts.starts, len(a.stats.scenes)]
     out = []
@@ -111,15 +116,22 @@ def _presence(script: Script, names: list[str]) -> dict[str, list[bool]]:
     return rows
 
 
-def analyze(script: Script, analyzer: Any, *, max_characters: int = 12) -> Analytics:
+def measure(script: Script, *, max_characters: int = 12) -> Analytics:
+    """The counted analytics (lengths, acts, who speaks and is present) without the emotional arc."""
     st = script_stats.compute(script)
     positions = _positions(st)
     names = [c.name for c in st.characters[:max_characters]]
     return Analytics(
         stats=st,
-        sentiment=script_sentiment(script, analyzer),
+        sentiment=[],
         positions=positions,
         acts=find_acts(script, positions),
         presence=_presence(script, names),
         labels=[s.number for s in st.scenes],
     )
+
+
+def analyze(script: Script, analyzer: Any, *, max_characters: int = 12) -> Analytics:
+    a = measure(script, max_characters=max_characters)
+    a.sentiment = script_sentiment(script, analyzer)
+    return a

@@ -75,6 +75,35 @@ def presence_plot(a: Analytics, path: Path) -> str:
     return _save(fig, path)
 
 
+def settings_plot(a: Analytics, path: Path) -> str:
+    """INT/EXT and day/night mix as two stacked bars of scene counts."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 1.8))
+    for row, mix in enumerate((a.stats.day_night, a.stats.int_ext)):
+        left = 0
+        for name, n in sorted(mix.items(), key=lambda kv: -kv[1]):
+            if n:
+                ax.barh(row, n, left=left, edgecolor="white")
+                ax.text(left + n / 2, row, f"{name} {n}", ha="center", va="center", fontsize=7)
+                left += n
+    ax.set(yticks=[0, 1], yticklabels=["day/night", "INT/EXT"], xlabel="scenes", title="Settings")
+    return _save(fig, path)
+
+
+def act_plot(a: Analytics, path: Path) -> str:
+    """Pages per act."""
+    from tools.critic.analytics import act_balance
+
+    plt = _plt()
+    acts = act_balance(a)
+    fig, ax = plt.subplots(figsize=(5, 2.4))
+    ax.bar([f"Act {r['act']}" for r in acts], [r["pages"] for r in acts])
+    for i, r in enumerate(acts):
+        ax.text(i, r["pages"], f"{r['pages']} p, {r['scenes']} sc", ha="center", va="bottom", fontsize=7)
+    ax.set(ylabel="pages", title="Pages per act")
+    return _save(fig, path)
+
+
 def render_all(a: Analytics, out_dir: Path, stem: str = "critique") -> dict[str, str]:
     out_dir.mkdir(parents=True, exist_ok=True)
     return {
