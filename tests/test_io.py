@@ -139,5 +139,4 @@ def test_real_scripts_dispatch_to_fdx(name, scenes):
     path = REAL / name
     if not path.exists():
         pytest.skip(f"{path} is not present")
-    _needs(Path(name).suffix[1:])
     assert len(io.load(path).scenes) == scenes
