@@ -17,9 +17,10 @@ from agent.events import Event, EventKind
 from agent.models.factory import ModelInfo
 from agent.prompting import quote_data, render_prompt
 from agent.registry import help_lines, spec
-from agent.references import resolve_option, resolve_scene, scene_names
+from agent.references import resolve_option, scene_names
 from agent.session import Session
 from screenplay.errors import ACCEPTED
+from screenplay.scope import Scope, ScopeError, resolve
 from tools.base import ToolError, ToolResult
 from tools.context import ToolContext
 
@@ -167,22 +168,36 @@ class Agent:
 
     def _resolve(self, intent: str, args: dict[str, Any], context: ToolContext, session: Session) -> dict[str, Any]:
         """Turn the writer's pointers into what the tool needs; bad pointers raise ToolError."""
+        pointers = {k: args.get(k) for k in ("act", "scene", "scene_ref", "beat")}
         if intent == "similar":
-            hit = resolve_scene(context.script, args.pop("scene", None), args.pop("scene_ref", None))
-            if hit is not None:
-                args["query"] = hit[1].text  # find look-alikes of that scene's text
+            scene, ref = args.pop("scene", None), args.pop("scene_ref", None)
+            if scene is not None or ref:
+                if context.script is None or not context.script.scenes:
+                    raise ToolError(f"there is no draft to point into yet: attach one ({ACCEPTED}) first")
+                scope = self._scope(context, scene=scene, scene_ref=ref)
+                args["query"] = context.script.scenes[scope.scene].text  # find look-alikes of that scene's text
             if not args.get("query"):
                 raise ToolError("tell me what to look for, e.g. 'find scenes like a tense night standoff'")
             return args
-        if "scene" in args or "scene_ref" in args:
-            hit = resolve_scene(context.script, args.get("scene"), args.get("scene_ref"))
-            if hit is not None:
-                args["scene"], args["scene_ref"] = hit[0], None
+        if context.script is not None and context.script.scenes and not args.get("option"):
+            # Resolved once, here: every tool reads the same act, scene or beat from context.scope.
+            context.scope = self._scope(context, **pointers)
+            if context.scope.scene is not None:
+                args["scene"], args["scene_ref"] = context.scope.scene + 1, None
+        elif pointers["scene"] is not None or pointers["scene_ref"]:
+            raise ToolError(f"there is no draft to point into yet: attach one ({ACCEPTED}) first")
         if intent == "generate":
             args.setdefault("count", session.options_count)  # the writer's default when no number was said
         if intent in ("revise",) or (intent == "style" and args.get("option")):
             resolve_option(context.last_options, int(args["option"]))
         return {k: v for k, v in args.items() if v is not None}
+
+    @staticmethod
+    def _scope(context: ToolContext, **pointers: Any) -> Scope:
+        try:
+            return resolve(context.script, **pointers)
+        except ScopeError as exc:
+            raise ToolError(str(exc)) from None
 
     def _edit(self, session: Session, message: str, intent: str, args: dict[str, Any]) -> Iterator[Event]:
         project = session.project

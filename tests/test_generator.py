@@ -192,7 +192,7 @@ def test_act_two_prompt_carries_the_end_of_act_one_and_its_characters_inside_del
     assert "EXT. JETTY - NIGHT" in draft and "The sea decides who stays" in draft
     assert "A storm." not in prompt and "Bubbles break the surface" not in prompt  # acts two and three stay out
     assert set(cast_of(prompt)) <= {"NORA", "SAM", "VIC"} and len(cast_of(prompt)) >= 2
-    assert result.data["position"] == "the opening of act 2"
+    assert result.data["position"] == "the opening of act two"
     for option in result.data["options"]:
         assert set(option["characters"]) <= {"NORA", "SAM", "VIC"}
 

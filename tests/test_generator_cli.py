@@ -24,7 +24,7 @@ def test_json_lists_n_valid_options_with_scores(capsys):
     assert code == 0
     data = json.loads(out)
     assert data["request"]["count"] == 3 and data["request"]["act"] == 2
-    assert data["position"] == "the opening of act 2"
+    assert data["position"] == "the opening of act two"
     assert len(data["options"]) == 3
     for option in data["options"]:
         assert check_scene(option["fountain"]).valid and 0 < option["score"] <= 1

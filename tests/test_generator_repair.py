@@ -9,7 +9,8 @@ import pytest
 
 from screenplay.formats.fountain import parse
 from tools.generator import prompting
-from tools.generator.grounding import act_marker, act_starts, build_grounding, locate, trim_scenes
+from screenplay.scope import resolve
+from tools.generator.grounding import build_grounding, trim_scenes
 from tools.generator.repair import read_scene, repair
 from tools.generator.scaffold import cast_for, place_from_brief, scaffolds, temperatures
 from tools.scene_scoring import FormatLengthScorer, check_scene
@@ -128,38 +129,6 @@ def test_check_scene_names_the_problems():
 
 # ---- grounding --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(
-    "line, expected",
-    [("ACT TWO", (2, False)), ("# ACT II", (2, False)), ("END OF ACT ONE", (1, True)), ("Act 3.", (3, False)),
-     ("ACTION FIGURES", None), ("She acts two parts at once and nobody notices at all, really", None)],
-)
-def test_act_markers(line, expected):
-    assert act_marker(line) == expected
-
-
-def test_end_of_act_lines_start_the_next_act():
-    script = parse(
-        "INT. A - DAY\n\nOne.\n\nINT. B - DAY\n\nTwo.\n\n> END OF ACT ONE <\n\nINT. C - DAY\n\nThree.\n\n"
-        "INT. D - DAY\n\nACT THREE\n\nFour.\n"
-    )
-    assert act_starts(script) == {2: 2, 3: 3, 1: 0}
-    assert locate(script, act=2).index == 2
-
-
-def test_marked_acts_win_over_page_fractions():
-    script = fixture("lighthouse.fountain")
-    assert act_starts(script) == {1: 0, 2: 3, 3: 5}
-    assert script.scenes[locate(script, act=2).index].heading.text == "INT. LAMP ROOM - DAY"
-
-
-def test_beats_and_the_default_position():
-    script = fixture("diner.fountain")
-    assert locate(script, beat="ending").index == len(script.scenes)
-    assert locate(script, beat="opening").index == 0
-    assert 1 <= locate(script, beat="midpoint").index <= 4
-    assert locate(script).label == "after the last scene"
-
-
 def test_trim_keeps_whole_nearest_scenes_then_the_tail_of_the_next():
     scenes = fixture("diner.fountain").scenes
     text = trim_scenes(scenes, 420)
@@ -169,7 +138,7 @@ def test_trim_keeps_whole_nearest_scenes_then_the_tail_of_the_next():
 
 def test_grounding_ranks_nearby_speakers_first_and_canonicalises_named_ones():
     script = fixture("lighthouse.fountain")
-    g = build_grounding(script, None, act=3, characters=["sam"])
+    g = build_grounding(script, None, resolve(script, act=3), characters=["sam"])
     assert g.characters[0] == "SAM" and set(g.characters[:3]) == {"NORA", "SAM", "VIC"}
     assert "EXT. REEF" in g.draft_text and "REEF" in g.locations
 

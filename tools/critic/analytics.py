@@ -8,17 +8,8 @@ from typing import Any
 
 from screenplay import stats as script_stats
 from screenplay.model import ElementType, Script
+from screenplay.scope import Acts, find_acts
 from tools.critic.sentiment import SceneSentiment, script_sentiment
-
-_ACT_RE = re.compile(r"^\s*act\b\s*([ivx]+|\d+|one|two|three|four|five)?\b", re.IGNORECASE)
-_CONTENT = (ElementType.ACTION, ElementType.DIALOGUE, ElementType.CHARACTER, ElementType.PARENTHETICAL,
-            ElementType.TRANSITION, ElementType.CENTERED, ElementType.LYRICS)
-
-
-@dataclass(frozen=True)
-class Acts:
-    starts: list[int]  # 0-based index of the first scene of each act after the first
-    source: str  # "sections" (the writer's # ACT headings) or "convention" (25% / 75% of the pages)
 
 
 @dataclass
@@ -74,28 +65,6 @@ def _act_balance(a: Analytics, total_eighths: int) -> list[dict[str, Any]]:
     return out
 
 
-def find_acts(script: Script, positions: list[float]) -> Acts:
-    """Act starts from level-1 "# ACT ..." sections when the writer wrote them, else the 25% / 75% convention."""
-    starts: list[int] = []
-    for i, scene in enumerate(script.scenes):
-        els = scene.elements
-        for j, el in enumerate(els):
-            if el.type is ElementType.SECTION and _ACT_RE.match(el.text):
-                # A section after the scene's last content announces the next scene.
-                later = any(e.type in _CONTENT for e in els[j + 1:])
-                target = i if later else i + 1
-                if 0 < target < len(script.scenes) and target not in starts:
-                    starts.append(target)
-    if starts:
-        return Acts(sorted(starts), "sections")
-    conv = []
-    for frac in (0.25, 0.75):
-        idx = next((i for i, p in enumerate(positions) if p >= frac), None)
-        if idx is not None and idx > 0 and idx not in conv:
-            conv.append(idx)
-    return Acts(conv, "convention")
-
-
 def _positions(st: script_stats.ScriptStats) -> list[float]:
     total = sum(s.eighths for s in st.scenes) or 1
     out, acc = [], 0
@@ -125,7 +94,7 @@ def measure(script: Script, *, max_characters: int = 12) -> Analytics:
         stats=st,
         sentiment=[],
         positions=positions,
-        acts=find_acts(script, positions),
+        acts=find_acts(script),
         presence=_presence(script, names),
         labels=[s.number for s in st.scenes],
     )

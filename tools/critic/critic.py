@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from screenplay.model import Script
-from tools.base import ToolError, ToolResult
 from screenplay.bible import StoryBible
+from screenplay.model import Script
+from screenplay.scope import Scope
+from tools.base import ToolError, ToolResult
+from tools.context import ToolContext
 from tools.critic.analytics import Analytics, analyze
 from tools.critic.checks import run_checks
 from tools.critic.findings import Finding
@@ -38,16 +39,6 @@ FOCUS_CHECKS = {
 }
 
 
-@dataclass(frozen=True)
-class Scope:
-    indices: list[int]  # 0-based scenes under critique
-    label: str  # "the whole script", "act 2", "scene 12"
-
-    @property
-    def whole(self) -> bool:
-        return self.label == "the whole script"
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "draft"
 
@@ -62,35 +53,13 @@ class Critic:
         self.out_dir = Path(out_dir)
         self.plots = plots
 
-    # ------------------------------------------------------------------ scope
-
-    def resolve_scope(self, script: Script, a: Analytics, *, act: int | None, scene: int | None,
-                      scene_ref: str | None) -> Scope:
-        n = len(script.scenes)
-        if scene is not None:
-            try:
-                target = script.scene(scene)
-            except IndexError:
-                raise ToolError(f"there is no scene {scene}: this draft has {n} scenes (1 to {n})") from None
-            i = next(k for k, s in enumerate(script.scenes) if s is target)
-            return Scope([i], f"scene {a.labels[i]}")
-        if scene_ref:
-            i = _find_scene(script, scene_ref)
-            if i is None:
-                raise ToolError(f"no scene matches '{scene_ref}'; name a place or event from a heading, or give a scene number")
-            return Scope([i], f"scene {a.labels[i]}")
-        if act is not None:
-            bounds = [0, *a.acts.starts, n]
-            if act > len(bounds) - 1:
-                raise ToolError(f"there is no act {act}: this draft has {len(bounds) - 1} acts ({a.acts.source})")
-            return Scope(list(range(bounds[act - 1], bounds[act])), f"act {act}")
-        return Scope(list(range(n)), "the whole script")
-
     # ------------------------------------------------------------------ the critique
 
     def critique(self, script: Script | None, *, act: int | None = None, scene: int | None = None,
                  scene_ref: str | None = None, focus: str | None = None, bible: StoryBible | None = None,
-                 use_llm: bool = True, progress: Progress | None = None, pdf: bool = True) -> ToolResult:
+                 use_llm: bool = True, progress: Progress | None = None, pdf: bool = True,
+                 scope: Scope | None = None) -> ToolResult:
+        """Coverage of ``scope`` (resolved by the loop), else of the act or scene named, else of the whole draft."""
         say = progress or (lambda msg: None)
         if script is None or not script.scenes:
             raise ToolError("the critique needs a draft with at least one scene heading (INT./EXT. ...); "
@@ -109,7 +78,8 @@ class Critic:
         say("analytics: pages, scenes, dialogue, emotional arc")
         a = analyze(script, make_analyzer())
         lap("analytics")
-        sc = self.resolve_scope(script, a, act=act, scene=scene, scene_ref=scene_ref)
+        sc = scope if scope is not None else ToolContext(script=script).scope_for(act=act, scene=scene,
+                                                                                   scene_ref=scene_ref)
         say("craft checks")
         findings = run_checks(script, a)
         if not sc.whole:
@@ -202,20 +172,6 @@ def _theme(d: dict):
     from tools.critic.themes import Theme
 
     return Theme(d["terms"], d["scenes"], d["share"])
-
-
-def _find_scene(script: Script, ref: str) -> int | None:
-    words = [w for w in re.findall(r"[a-z0-9']+", ref.lower()) if w not in ("the", "scene", "a", "in", "at")]
-    if not words:
-        return None
-    best, best_score = None, 0
-    for i, s in enumerate(script.scenes):
-        heading = s.heading.text.lower()
-        body = s.text.lower()
-        score = sum(3 * (w in heading) + (w in body) for w in words)
-        if score > best_score:
-            best, best_score = i, score
-    return best
 
 
 def _summary(title: str, sc: Scope, cov: Coverage, findings: list[Finding], scores: dict[str, float],

@@ -1,4 +1,4 @@
-"""Structure against convention scaled to length: act breaks from the writer's sections, beats from the arc.
+"""Structure against convention scaled to length: act breaks from the writer's act markers, beats from the arc.
 
 Convention (per page of a feature): inciting incident ~10%, act one break ~25%, midpoint ~50%,
 act two break ~75-80%. Beats are guessed from turning points of the smoothed sentiment arc.
@@ -35,7 +35,7 @@ class Beat:
     scene: str | None  # label of the scene where it was detected, None when not found
     page: int | None
     position: float | None
-    source: str  # "sections", "arc" or "none"
+    source: str  # "markers" (the writer's act lines), "arc" or "none"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,14 +58,14 @@ def turning_points(values: list[float]) -> list[int]:
 def detect_beats(a: "Analytics") -> list[Beat]:
     pos = a.positions
     beats: list[Beat] = []
-    section_breaks = a.acts.starts if a.acts.source == "sections" else []
+    section_breaks = a.acts.starts if a.acts.source == "markers" else []
     turns = turning_points([s.mean for s in a.sentiment]) if len(pos) >= MIN_SCENES_FOR_ARC else []
     for name, (expected, lo, hi) in CONVENTION.items():
         idx, source = None, "none"
         if name == "act_one_break" and len(section_breaks) >= 1:
-            idx, source = section_breaks[0], "sections"
+            idx, source = section_breaks[0], "markers"
         elif name == "act_two_break" and len(section_breaks) >= 2:
-            idx, source = section_breaks[1], "sections"
+            idx, source = section_breaks[1], "markers"
         else:
             near = [i for i in turns if lo <= pos[i] <= hi]
             if near:
@@ -84,7 +84,7 @@ def structure_findings(ci: "CheckInput") -> list[Finding]:
     a = ci.analytics
     pages = a.stats.pages
     out: list[Finding] = []
-    if a.acts.source == "sections" and len(a.acts.starts) in (1, 2):
+    if a.acts.source == "markers" and len(a.acts.starts) in (1, 2):
         for n, (idx, beat) in enumerate(zip(a.acts.starts, ("act_one_break", "act_two_break")), start=1):
             expected, lo, hi = CONVENTION[beat]
             p = a.positions[idx]

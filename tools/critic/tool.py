@@ -22,8 +22,8 @@ def make_critic_tool(critic: Any):
     def critique(context: Any, act: int | None = None, scene: int | None = None,
                  scene_ref: str | None = None, focus: str | None = None, progress: Any = None):
         script = context.require_script("A critique")
-        return critic.critique(script, act=act, scene=scene, scene_ref=scene_ref, focus=focus,
-                               bible=context.bible, progress=progress)
+        scope = context.scope_for(act=act, scene=scene, scene_ref=scene_ref)
+        return critic.critique(script, focus=focus, bible=context.bible, progress=progress, scope=scope)
 
     def run(args: dict[str, Any], context: Any, report: Any):
         steps = count(1)  # the critic names its steps but does not count them

@@ -145,10 +145,9 @@ class SceneGenerator:
         request = as_request(args)
         context = context or ToolContext()
         n = request.count  # as_request has checked it is 1 to MAX_OPTIONS
-        grounding = build_grounding(
-            context.script, context.bible, act=request.act, scene=request.scene, scene_ref=request.scene_ref,
-            beat=request.beat, characters=request.characters, budget=self.draft_chars,
-        )
+        scope = context.scope_for(act=request.act, scene=request.scene, scene_ref=request.scene_ref, beat=request.beat)
+        grounding = build_grounding(context.script, context.bible, scope, characters=request.characters,
+                                    budget=self.draft_chars)
         k = n + self.extra_candidates
         last_time = grounding.before[-1].heading.day_night if grounding.before else ""
         plans = scaffolds(
@@ -161,14 +160,14 @@ class SceneGenerator:
         common = {
             "bible": prompting.quote_data("BIBLE", grounding.bible_text) if grounding.bible_text else "",
             "draft": prompting.quote_data("DRAFT", grounding.draft_text) if grounding.draft_text else "",
-            "position": grounding.position.label if grounding.position is not None else "",
+            "position": grounding.position,
             "examples": examples,
             "brief": _inline(request.brief),
             "style": STYLE_HINTS.get(request.style or "", _inline(request.style or "")),
             "seed": "",
         }
         jobs = [_Job(plan, "scene.md", common) for plan in plans]
-        where = grounding.position.label if grounding.position is not None else ""
+        where = grounding.position
         yield from self._run(jobs, n, tool="generate_scenes",
                              title=f"{n} option{'s' if n != 1 else ''}" + (f" for {where}" if where else ""),
                              extra={"position": where, "characters": grounding.characters[:6],

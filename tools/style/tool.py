@@ -24,32 +24,10 @@ def pick_target(context: Any, *, scene: int | None = None, scene_ref: str | None
             raise ToolError(f"there is no option {option}: the last answer had {len(options)} options")
         return fountain.parse(options[option - 1]), f"option {option}"
     script = context.require_script("Restyling")
-    n = len(script.scenes)
-    if scene is None and scene_ref:
-        needle = scene_ref.lower().strip()
-        scene = next((i for i, s in enumerate(script.scenes, 1) if needle in s.heading.text.lower()), None) or next(
-            (i for i, s in enumerate(script.scenes, 1) if needle in s.text.lower()), None)
-        if scene is None:
-            raise ToolError(f"no scene matches '{scene_ref}'; name a scene by its place or its number")
-    if scene is not None:
-        if not 1 <= scene <= n:
-            raise ToolError(f"there is no scene {scene}: this draft has {n} scenes")
-        return Script(scenes=[script.scenes[scene - 1]]), f"scene {scene}"
-    if act is not None:
-        from screenplay import stats
-        from tools.critic.analytics import find_acts
-
-        st = stats.compute(script)
-        total = sum(s.eighths for s in st.scenes) or 1
-        positions, acc = [], 0
-        for s in st.scenes:
-            positions.append(acc / total)
-            acc += s.eighths
-        bounds = [0, *find_acts(script, positions).starts, n]
-        if not 1 <= act < len(bounds):
-            raise ToolError(f"there is no act {act}: this draft has {len(bounds) - 1} acts")
-        return Script(scenes=script.scenes[bounds[act - 1]:bounds[act]]), f"act {act}"
-    if n == 1:
+    scope = context.scope_for(act=act, scene=scene, scene_ref=scene_ref)
+    if not scope.whole:
+        return Script(scenes=scope.scenes(script)), scope.label
+    if len(script.scenes) == 1:
         return script, "the draft"
     raise ToolError("say what to restyle: a scene (e.g. 'scene 12' or 'the diner scene'), an act, or an option")
 

@@ -16,7 +16,9 @@ import numpy as np
 
 from screenplay import stats as script_stats
 from screenplay.model import Script
+from screenplay.scope import Scope, find_acts
 from tools.base import ToolError
+from tools.context import ToolContext
 from tools.summarizer import faithful
 from tools.summarizer.beats import Beat, place_beats
 from tools.summarizer.cache import SummaryCache
@@ -128,7 +130,7 @@ class Summarizer:
     # -- the public entry --------------------------------------------------------------------------
     def summarize(
         self, script: Script, level: str = "synopsis", *, act: int | None = None, scene: int | None = None,
-        progress: Progress | None = None,
+        progress: Progress | None = None, scope: Scope | None = None,
     ) -> Summary:
         if level not in LEVELS:
             raise ToolError(f"unknown summary level {level!r}; use one of: {', '.join(LEVELS)}")
@@ -136,7 +138,7 @@ class Summarizer:
             raise ToolError("the draft has no scenes to summarise (no scene headings such as INT. KITCHEN - DAY)")
         started = self.clock()
         run = _Run(self, script, progress)
-        indices, scope = run.scope(act, scene, level)
+        indices, scope = run.scope(scope, act, scene, level)
         if level == "beats":
             summary = run.beats(indices)
         elif level == "scenes":
@@ -175,22 +177,14 @@ class _Run:
         self._scores: dict[tuple[int, ...], list[float]] = {}
 
     # -- scope and selection -----------------------------------------------------------------------
-    def scope(self, act: int | None, scene: int | None, level: str) -> tuple[list[int], str]:
-        n = len(self.script.scenes)
-        if level == "beats" and (act is not None or scene is not None):
+    def scope(self, scope: Scope | None, act: int | None, scene: int | None, level: str) -> tuple[list[int], str]:
+        if scope is None:
+            scope = ToolContext(script=self.script).scope_for(act=act, scene=scene)
+        if level == "beats" and not scope.whole:
             raise ToolError("a beat sheet maps the whole script; ask for it without an act or scene")
-        if scene is not None:
-            if not 1 <= scene <= n:
-                raise ToolError(f"there is no scene {scene}: this draft has {n} scenes")
-            return [scene - 1], f"scene {self.labels[scene - 1]}"
-        if act is not None:
-            from tools.critic.analytics import find_acts
-
-            bounds = [0, *find_acts(self.script, self.positions).starts, n]
-            if not 1 <= act < len(bounds):
-                raise ToolError(f"there is no act {act}: this draft has {len(bounds) - 1} acts")
-            return list(range(bounds[act - 1], bounds[act])), f"act {act}"
-        return list(range(n)), "the whole script"
+        if scope.scene is not None:
+            return [scope.scene], f"scene {self.labels[scope.scene]}"
+        return scope.indices, scope.label
 
     def scores(self, indices: list[int]) -> list[float]:
         key = tuple(indices)
@@ -339,10 +333,7 @@ class _Run:
         return self._summary(level, f"{heading}\n\n{text}", [s], 1)
 
     def _page(self, indices: list[int], chosen: list[int], sums: dict[int, SceneSummary], scope: str) -> str:
-        from tools.critic.analytics import find_acts
-
-        starts = find_acts(self.script, self.positions).starts
-        bounds = [0, *starts, len(self.script.scenes)]
+        bounds = find_acts(self.script).bounds(len(self.script.scenes))
         parts = []
         for a, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
             in_act = [i for i in chosen if lo <= i < hi]

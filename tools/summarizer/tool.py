@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.base import ToolError, ToolResult, context_schema
+from tools.base import ToolResult, context_schema
 from tools.progress import progress_stream
 from tools.schemas import SummarizeArgs
 
 TOOL_NAME = "summarize"
-
-
-def _scene_from_ref(script: Any, ref: str) -> int:
-    """A 1-based scene position for a place or phrase (the loop usually resolves this before calling)."""
-    needle = ref.lower().strip()
-    for i, s in enumerate(script.scenes, 1):
-        if needle in s.heading.text.lower():
-            return i
-    for i, s in enumerate(script.scenes, 1):
-        if needle in s.text.lower():
-            return i
-    raise ToolError(f"no scene matches '{ref}'; name a scene by its place (e.g. 'diner') or its number")
 
 
 def summary_result(summary: Any) -> ToolResult:
@@ -34,9 +22,8 @@ def make_summarizer_tool(summarizer: Any):
     def summarize(context: Any, level: str = "synopsis", act: int | None = None, scene: int | None = None,
                   scene_ref: str | None = None, progress: Any = None) -> ToolResult:
         script = context.require_script("Summarising")
-        if scene is None and scene_ref:
-            scene = _scene_from_ref(script, scene_ref)
-        return summary_result(summarizer.summarize(script, level, act=act, scene=scene, progress=progress))
+        scope = context.scope_for(act=act, scene=scene, scene_ref=scene_ref)
+        return summary_result(summarizer.summarize(script, level, scope=scope, progress=progress))
 
     def run(args: dict[str, Any], context: Any, report: Any) -> ToolResult:
         return summarize(context, **args, progress=lambda done, total, label: report(done, total, f"summarising {label}"))
