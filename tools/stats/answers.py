@@ -91,7 +91,7 @@ def _settings(a: Analytics) -> tuple[list[str], dict[str, Any]]:
 
 def _acts(a: Analytics) -> tuple[list[str], dict[str, Any]]:
     acts = act_balance(a)
-    how = ("from your # ACT sections" if a.acts.source == "sections"
+    how = ("from your act markers (ACT TWO lines)" if a.acts.source == "markers"
            else "by the usual 25% / 75% breaks, since the draft marks no acts")
     lines = [f"Acts {how}:", "", "| act | scenes | pages | share |", "|---|---|---|---|"]
     lines += [f"| {r['act']} | {r['scenes']} | {r['pages']} | {_pct(r['share'], 1)} |" for r in acts]
