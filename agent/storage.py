@@ -36,6 +36,12 @@ CREATE TABLE IF NOT EXISTS preferences (
     rejected TEXT NOT NULL DEFAULT '',
     created REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS stories (
+    project_id TEXT PRIMARY KEY,
+    writer TEXT NOT NULL,
+    story TEXT NOT NULL,
+    updated REAL NOT NULL
+);
 """
 
 
@@ -163,6 +169,22 @@ class Storage:
             row = db.execute("SELECT writer FROM projects WHERE id=?", (project_id,)).fetchone()
         return row[0] if row else None
 
+    # ---- developed stories (tools.develop): the ladder behind a project's draft -------------
+    def save_story(self, *, writer: str, project_id: str, story: dict[str, Any]) -> None:
+        """Store the development records of a project (Story.to_dict()), replacing any earlier version."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO stories (project_id, writer, story, updated) VALUES (?,?,?,?) "
+                "ON CONFLICT(project_id) DO UPDATE SET story=excluded.story, updated=excluded.updated "
+                "WHERE stories.writer = excluded.writer",
+                (project_id, writer, json.dumps(story), time.time()),
+            )
+
+    def load_story(self, writer: str, project_id: str) -> dict[str, Any] | None:
+        with self._connect() as db:
+            row = db.execute("SELECT story FROM stories WHERE project_id=? AND writer=?", (project_id, writer)).fetchone()
+        return json.loads(row[0]) if row else None
+
     # ---- writers -----------------------------------------------------------------------
     def writers(self) -> dict[str, dict[str, int]]:
         """Every writer with stored data: {writer: {"projects": n, "preferences": n}}."""
@@ -177,4 +199,4 @@ class Storage:
         """Remove everything a writer stored (one transaction); returns how many rows went from each table."""
         with self._connect() as db:
             return {table: db.execute(f"DELETE FROM {table} WHERE writer=?", (writer,)).rowcount
-                    for table in ("projects", "preferences")}
+                    for table in ("projects", "preferences", "stories")}

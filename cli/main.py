@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "cli.library",
     "cli.route",
     "cli.generate",
+    "cli.develop",
     "cli.critique",
     "cli.summarize",
     "cli.stats",
@@ -25,6 +26,7 @@ COMMAND_MODULES = [
     "cli.users",
     "cli.data",
 ]
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scriptroom", description="Scriptroom, a writers' room for screenwriters.")

@@ -8,7 +8,7 @@ relevance keeps the best N that also differ from each other.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Mapping
 
 import numpy as np
@@ -135,13 +135,18 @@ class SceneGenerator:
         self.revise_count = revise_count
 
     # ---- public API --------------------------------------------------------------------------------
-    def generate(self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None) -> ToolResult:
-        return _final(self.stream(args, context))
+    def generate(self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None, *,
+                 heading: str | None = None) -> ToolResult:
+        return _final(self.stream(args, context, heading=heading))
 
     def stream(
-        self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None
+        self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None, *,
+        heading: str | None = None,
     ) -> Iterator[GenerationEvent]:
-        """Events as candidates are written, then the kept options, then "done" with the ToolResult."""
+        """Events as candidates are written, then the kept options, then "done" with the ToolResult.
+
+        ``heading`` fixes every candidate's heading (a developed scene card's place and time); the candidates
+        then differ in cast and temperature only."""
         request = as_request(args)
         context = context or ToolContext()
         n = request.count  # as_request has checked it is 1 to MAX_OPTIONS
@@ -156,6 +161,8 @@ class SceneGenerator:
             keep_heading=grounding.current.heading.text if grounding.current is not None else None,
             last_time=last_time, prefixes=grounding.prefixes,
         )
+        if heading:
+            plans = [replace(plan, heading=heading) for plan in plans]
         examples = self._examples(request, grounding, plans[0])
         common = {
             "bible": prompting.quote_data("BIBLE", grounding.bible_text) if grounding.bible_text else "",
