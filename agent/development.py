@@ -14,7 +14,7 @@ def story_engine(runtime: Any, *, library: bool = True) -> StoryEngine:
     built like the chat's (scene adapter, critic's scorer, library examples). The tier is the model's own."""
     engine = runtime.extras.get("story_engine")
     if engine is None:
-        from agent.runtime import _scene_model, _scene_scorer
+        from agent.tool_builders import _scene_model, _scene_scorer
         from tools.generator import SceneGenerator
 
         if runtime.embedder is None:  # a runtime built without tools (the CLI) still reranks like the chat
