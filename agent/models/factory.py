@@ -66,7 +66,9 @@ def build_chat_model(settings: Settings, *, engine: Any = None):
             top_p=0.9,  # as the local engines sample
             max_tokens=settings.max_new_tokens,
             seed=settings.seed,
-            streaming=True,
+            # No streaming=True: then invoke() makes one plain request and only stream() streams. llama-cpp-python's
+            # server repeats a streamed tool call's name in every chunk ("generategenerate..."), and the router's
+            # tool calls come by invoke().
         )
     from agent.models.local import LocalChatModel
 
