@@ -13,7 +13,15 @@ from screenplay.model import Script
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Reading stops after this long (see screenplay.parse_worker); a 120-page PDF reads in about a second.
-DEFAULT_DEADLINE_S = 10.0
+# Under 10 s so that, with the worker's start and handing back a large script, every upload is
+# accepted or refused within 10 s on a busy machine.
+DEFAULT_DEADLINE_S = 8.0
+# A 300-page script has about 15,000 lines; text with far more is no screenplay, and refusing it at
+# once keeps a 10 MB file of one-character paragraphs from using the whole deadline.
+MAX_TEXT_LINES = 100_000
+# Big Fish reads as about 2,800 elements; far more is no screenplay, and handing such a script back
+# from the worker (and every tool after it) would cost seconds.
+MAX_ELEMENTS = 50_000
 # Text drafts up to this size are read in this process: every text reader is linear, and the slowest
 # input found for them reads this much in well under a second, cheaper than starting a worker.
 # PDF and Word files always go to the worker: their compressed streams bound neither time nor memory.
@@ -100,11 +108,23 @@ def parse_bytes(data: bytes, name: str, fmt: str) -> Script:
     if fmt in ("fountain", "plaintext"):
         text = decode(data)
         _refuse_empty(not text.strip(), name)
+        lines = text.count("\n") + 1
+        if lines > MAX_TEXT_LINES:
+            raise ScriptImportError(
+                f"{name} has {lines:,} lines, more than any screenplay (a 300-page script has about "
+                f"15,000); split it, or give the draft itself. Accepted: {ACCEPTED}"
+            )
         script = _format_module(fmt, "read").parse(text)
     else:
         script = _format_module(fmt, "read").parse(data)
     # The same words for an empty Final Draft, Word or PDF file as for an empty Fountain one.
     _refuse_empty(not _has_content(script), name)
+    elements = len(script.preamble) + sum(1 + len(scene.elements) for scene in script.scenes)
+    if elements > MAX_ELEMENTS:
+        raise ScriptImportError(
+            f"{name} reads as {elements:,} scenes and paragraphs, more than any screenplay (a feature has "
+            f"about 3,000); split it, or give the draft itself. Accepted: {ACCEPTED}"
+        )
     if not script.source_format:
         script.source_format = "text" if fmt == "plaintext" else fmt
     return script

@@ -16,7 +16,7 @@ import pytest
 from screenplay import io as script_io
 from screenplay.errors import ScriptImportError
 from screenplay.formats import docx as docx_format
-from screenplay.formats import fountain
+from screenplay.formats import fdx, fountain
 from screenplay.formats.layout import parse_emphasis
 from screenplay.model import Script
 
@@ -94,7 +94,7 @@ def test_a_large_draft_reads_in_the_worker_like_in_process():
 
 
 def test_reading_past_the_deadline_is_stopped_with_a_clear_message():
-    text = ("INT. HOUSE - DAY\n\nBOB\nHello.\n\n" * 100_000).encode()
+    text = ("INT. HOUSE - DAY\n\nBOB\nHello.\n\n" * 10_000).encode()  # within every size limit
     start = time.perf_counter()
     with pytest.raises(ScriptImportError, match=r"took more than 0\.05 s to read and was stopped"):
         script_io.loads(text, "stall.fountain", deadline_s=0.05)
@@ -108,6 +108,27 @@ def test_the_worker_reports_a_bad_file_as_the_in_process_reader_does():
     with pytest.raises(ScriptImportError) as inline:
         script_io.loads(junk, "broken.pdf", deadline_s=None)
     assert str(worker.value) == str(inline.value)
+
+
+def test_text_with_more_lines_than_any_screenplay_is_refused_at_once():
+    text = b"*\n" * (script_io.MAX_TEXT_LINES + 1)
+    start = time.process_time()
+    with pytest.raises(ScriptImportError, match=r"has 100,002 lines, more than any screenplay"):
+        script_io.loads(text, "lines.fountain", deadline_s=None)
+    assert time.process_time() - start < 0.5
+
+
+def test_a_script_of_more_elements_than_any_screenplay_is_refused():
+    text = ("INT. HOUSE - DAY\n\nBOB\nHello.\n\n" * 17_000).encode()  # 51,000 scenes and paragraphs
+    with pytest.raises(ScriptImportError, match=r"reads as 51,000 scenes and paragraphs"):
+        script_io.loads(text, "many.fountain")
+
+
+def test_fdx_with_more_paragraphs_than_any_script_is_refused():
+    body = b"<Paragraph Type='Action'><Text>a</Text></Paragraph>" * (fdx.MAX_PARAGRAPHS + 1)
+    data = b'<?xml version="1.0"?><FinalDraft><Content>' + body + b"</Content></FinalDraft>"
+    with pytest.raises(ScriptImportError, match=r"100,001 paragraphs"):
+        fdx.parse(data)
 
 
 # ---------------------------------------------------------------------------- zip bombs

@@ -41,6 +41,9 @@ _SIMPLE_TYPES = {
     "End of Act": ElementType.CENTERED,
 }
 
+# A 300-page script has about 6,000 paragraphs; far more is no screenplay (and only costs time).
+MAX_PARAGRAPHS = 100_000
+
 # XML 1.0 forbids most control characters even when escaped.
 _XML_INVALID_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -67,7 +70,10 @@ def parse(data: bytes) -> Script:
 
     allcaps = _allcaps_types(root)
     builder = ScriptBuilder("fdx")
-    for para in content.findall("Paragraph"):
+    paragraphs = content.findall("Paragraph")
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        raise _fail(f"it has {len(paragraphs):,} paragraphs, more than the {MAX_PARAGRAPHS:,} of any script")
+    for para in paragraphs:
         _read_paragraph(para, builder, allcaps, dual=False)
     script = builder.script
     title_page = root.find("TitlePage")
