@@ -17,15 +17,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Scriptroom: a writers' room for screenwriters (Gradio app).")
     add_settings_flags(parser)
     args = parser.parse_args(argv)
+    from agent.accounts import AccountError, resolve_login
     from agent.models.errors import ModelUnavailableError
     from agent.runtime import Runtime
     from agent.settings import SettingsError
 
     try:
         settings = settings_from_args(args)
+        login = resolve_login(settings)  # before the model loads: a login that cannot work stops here
+        if login.on:
+            print(f"Login: {login.mode}", flush=True)
         print(f"Loading {settings.backend} model {settings.model}…", flush=True)
         runtime = Runtime.create(settings)
-    except (SettingsError, ModelUnavailableError) as exc:
+    except (SettingsError, AccountError, ModelUnavailableError) as exc:
         print(f"scriptroom: error: {exc}", file=sys.stderr)
         return 2
     import threading

@@ -123,7 +123,7 @@ def import_writer(storage: Storage, source: str | Path, writer: str | None = Non
 def _restore_project(storage: Storage, writer: str, record: Any) -> str:
     if not isinstance(record, dict) or not isinstance(record.get("fountain"), str):
         raise BackupError("project.json has no Fountain text")
-    from tools.context import StoryBible
+    from screenplay.bible import StoryBible
 
     bible = record.get("bible") if isinstance(record.get("bible"), dict) else {}
     known = {f.name for f in fields(StoryBible)}

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from agent.accounts import Login, resolve_login
 from agent.errors import NeedsDraft, RoomError, writer_errors
 from agent.events import Event
 from agent.project import Project
@@ -48,6 +49,11 @@ class Critique:
 class Room:
     runtime: Runtime
     storage: Storage
+    login: Login | None = field(default=None)  # who may do what; resolved from the settings when not given
+
+    def __post_init__(self) -> None:
+        if self.login is None:
+            self.login = resolve_login(self.runtime.settings)
 
     @classmethod
     def create(cls, runtime: Runtime) -> "Room":
@@ -75,6 +81,34 @@ class Room:
         from tools.schemas import STYLE_PRESETS
 
         return STYLE_PRESETS
+
+    # ---- who is here ---------------------------------------------------------------------
+    def identify(self, *, user: str | None, browser_id: str | None) -> str:
+        """The writer a new tab works as (see Login.writer_for): the verified user when login is on, else the
+        browser's id."""
+        return self.login.writer_for(user=user, browser_id=browser_id)
+
+    def is_admin(self, session: Session | None) -> bool:
+        return self.login.is_admin(session.writer if session is not None else "")
+
+    def _require_admin(self, session: Session | None, action: str) -> None:
+        if self.is_admin(session):
+            return
+        who = ("the Space's owner or a name in SCRIPTROOM_ADMINS" if self.login.mode == "hf"
+               else "an account added with `scriptroom users add NAME --admin`")
+        raise RoomError(f"{action} changes this server for every writer, so it needs the admin role ({who}); "
+                        "ask an administrator")
+
+    def export_data(self, session: Session | None) -> Path:
+        """Everything this writer stored, as one zip (agent.backup) in a fresh download folder."""
+        from agent.backup import export_writer
+
+        if session is None or not session.writer:
+            raise RoomError("sign in first: a visitor who has not signed in has nothing stored")
+        folder = Path(tempfile.mkdtemp(prefix="scriptroom-data-"))
+        with writer_errors():
+            report = export_writer(self.storage, session.writer, folder / f"scriptroom-{session.writer}.zip")
+        return Path(report.path)
 
     # ---- sessions and projects ---------------------------------------------------------
     def open_session(self, writer: str) -> tuple[Session, list[dict[str, Any]]]:
@@ -154,7 +188,7 @@ class Room:
         prompt = self._prompt_of(session)
         for j, other in enumerate(options):
             if j != index:
-                self.storage.add_preference(
+                self._remember(
                     PreferenceRecord(prompt=prompt, chosen=options[index], rejected=other, kind="pick", writer=session.writer)
                 )
         if session.project is None:
@@ -169,11 +203,16 @@ class Room:
     def discard(self, session: Session, index: int) -> None:
         options = self.options(session)
         if 0 <= index < len(options):
-            self.storage.add_preference(
+            self._remember(
                 PreferenceRecord(prompt=self._prompt_of(session), chosen="", rejected=options[index], kind="dislike",
                                  writer=session.writer)
             )
             session.last_result.options.pop(index)
+
+    def _remember(self, record: PreferenceRecord) -> None:
+        # A visitor who has not signed in (login on) keeps nothing, judgements included.
+        if record.writer:
+            self.storage.add_preference(record)
 
     @staticmethod
     def _prompt_of(session: Session) -> str:
@@ -185,7 +224,7 @@ class Room:
 
     def rate(self, session: Session | None, prompt: str, answer: str, liked: bool) -> None:
         """👍/👎 on an answer becomes a preference record for DPO."""
-        self.storage.add_preference(
+        self._remember(
             PreferenceRecord(
                 prompt=prompt,
                 chosen=answer if liked else "",
@@ -251,6 +290,7 @@ class Room:
             return self.runtime.scene_library().search(query, k=k, where=where or None, mmr=True)
 
     def add_to_library(self, session: Session | None, progress: Progress) -> str:
+        self._require_admin(session, "Adding to the shared scene library")
         script = self._script(session)
         project = session.project
         indexed = 0
@@ -283,7 +323,8 @@ class Room:
 
         return ["none", *[str(a.path) for a in list_adapters(self.runtime.settings)]]
 
-    def switch_adapter(self, adapter: str | None) -> str:
+    def switch_adapter(self, session: Session | None, adapter: str | None) -> str:
+        self._require_admin(session, "Switching the LoRA adapter")
         return self.runtime.switch_adapter(adapter)
 
     def train(self, session: Session | None, kind: str, steps: int, name: str, progress: Progress) -> str:
@@ -293,6 +334,8 @@ class Room:
 
         if session is None:
             raise RoomError("The page is still loading; try again in a moment.")
+        # A run's adapter lands in the server's adapter list, and training holds the server's CPU or GPU.
+        self._require_admin(session, "Starting a training run")
         name = (name or "").strip() or f"mine-{time.strftime('%Y%m%d-%H%M%S')}"
         started = time.perf_counter()
 

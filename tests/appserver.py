@@ -21,12 +21,14 @@ def free_port() -> int:
 def serve(runtime: Any, *, concurrency: int = 4, max_size: int = 64) -> Iterator[str]:
     """The writers' room for ``runtime`` on ``runtime.settings.port``; yields its URL. Closes the app, not the
     runtime (the test built it and closes it)."""
-    from ui.app import CSS, build_app
+    from ui.app import CSS, auth_options, build_app
+    from ui.handlers import WritersRoom
 
-    demo = build_app(runtime)
+    room = WritersRoom.create(runtime)
+    demo = build_app(runtime, room)
     demo.queue(default_concurrency_limit=concurrency, max_size=max_size)
     demo.launch(server_name="127.0.0.1", server_port=runtime.settings.port, prevent_thread_lock=True, quiet=True,
-                css=CSS)
+                css=CSS, **auth_options(room.room))
     try:
         yield f"http://127.0.0.1:{runtime.settings.port}/"
     finally:

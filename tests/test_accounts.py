@@ -89,3 +89,18 @@ def test_users_cli_adds_lists_and_removes_with_the_writers_data(capsys, monkeypa
     assert storage.list_projects("bob") == [] and storage.preferences(writer="bob") == []
     code, _, err = cli(capsys, monkeypatch, "users", "add", "carol", "--password-stdin", stdin="short\n")
     assert code == 2 and "at least 8" in err and "Traceback" not in err
+
+
+def test_the_ui_takes_the_user_only_from_what_the_server_verified():
+    import gradio as gr
+
+    from ui.handlers import verified_user
+
+    class Request:  # what Gradio hands a handler after its login form
+        username = "alice"
+
+    profile = gr.OAuthProfile({"name": "Bo", "preferred_username": "bo", "profile": "", "picture": ""})
+    assert verified_user("password", Request(), None) == "alice"
+    assert verified_user("password", None, profile) is None, "a Hugging Face profile means nothing to password login"
+    assert verified_user("hf", Request(), profile) == "bo" and verified_user("hf", Request(), None) is None
+    assert verified_user("off", Request(), profile) is None

@@ -29,3 +29,15 @@ def test_space_front_matter_pins_the_gradio_of_pyproject():
     # right after the front matter, the two set-up commands
     body = readme.split("---", 2)[2].lstrip()
     assert body.startswith("# Scriptroom") and "make run" in body[:400] and "make test" in body[:400]
+
+
+def test_the_space_builds_llama_cpp_as_the_makefile_does():
+    """Same version and flags: the Space's build is the one tested here, and pip's wheel cache (keyed by the source
+    archive alone) hands the Makefile's build to the Space-simulation test instead of compiling it again."""
+    makefile = (ROOT / "Makefile").read_text()
+    version = re.search(r"^LLAMA_CPP := llama-cpp-python(?:\[\w+\])?==(\S+)", makefile, re.M).group(1)
+    flags = re.search(r"^LLAMA_CMAKE_ARGS := (.*?)(?<!\\)$", makefile, re.M | re.S).group(1)
+    line = next(x for x in (ROOT / "requirements.txt").read_text().splitlines() if x.startswith("llama-cpp-python"))
+    assert line.startswith(f"llama-cpp-python=={version} ")
+    space_flags = line.split("cmake.args=", 1)[1].split(";")
+    assert space_flags == flags.replace("\\", " ").split()

@@ -6,6 +6,7 @@ from typing import Any
 
 import gradio as gr
 
+from agent.errors import RoomError
 from agent.room import Room
 from agent.runtime import Runtime
 from ui import jobs
@@ -24,8 +25,8 @@ GENRES = [
 CSS = ".sr-option { border: 1px solid #e3e3e3; border-radius: 8px; padding: 6px; }"
 
 
-def build_app(runtime: Runtime) -> gr.Blocks:
-    room = WritersRoom.create(runtime)
+def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
+    room = room or WritersRoom.create(runtime)
     facade = room.room
     with gr.Blocks(title=TITLE) as demo:
         writer = gr.BrowserState("", storage_key="scriptroom-writer")
@@ -33,7 +34,11 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         # The Fountain options on show; a hidden JSON rather than State so API clients receive them.
         options = gr.JSON([], visible=False)
 
-        gr.Markdown(f"# {TITLE}\n{INTRO}\n\n<sub>Model: {facade.model_name} · {facade.backend}</sub>")
+        with gr.Row():
+            gr.Markdown(f"# {TITLE}\n{INTRO}\n\n<sub>Model: {facade.model_name} · {facade.backend}</sub>")
+            if facade.login.mode == "hf":
+                gr.LoginButton(scale=0)  # Hugging Face sign-in on a Space (README: hf_oauth)
+        who = gr.Markdown(visible=facade.login.on)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
@@ -121,7 +126,8 @@ def build_app(runtime: Runtime) -> gr.Blocks:
                         n_options = gr.Slider(1, 10, value=3, step=1, label="Options per request")
                         adapter = gr.Dropdown(
                             choices=facade.adapter_choices(), value=facade.adapter or "none",
-                            label="LoRA adapter (applies to everyone on this server)",
+                            label="LoRA adapter (applies to everyone on this server"
+                                  + ("; administrators only)" if facade.login.on else ")"),
                         )
                         adapter_status = gr.Markdown()
                         gr.Markdown("Style presets: " + ", ".join(facade.style_presets()))
@@ -140,6 +146,10 @@ def build_app(runtime: Runtime) -> gr.Blocks:
                             train_name = gr.Textbox(label="Adapter name", placeholder="my-voice-v1")
                         train_btn = gr.Button("Start training", variant="primary")
                         train_status = gr.Markdown()
+                        gr.Markdown("### Your data\nEvery project (Fountain and Final Draft), its bible and chat, "
+                                    "and your likes and picks, as one zip (`scriptroom import-data` restores it).")
+                        data_btn = gr.Button("Download my data")
+                        data_file = gr.File(label="Your data", interactive=False, visible=False)
 
         panel_outputs = [chatbot, session, options, draft_view]
 
@@ -147,7 +157,9 @@ def build_app(runtime: Runtime) -> gr.Blocks:
             return (gr.update(choices=room.scene_choices(s), value=None), *room.bible_fields(s))
 
         # ---- events -----------------------------------------------------------------------
-        demo.load(room.start, [writer], [writer, session, chatbot]).then(
+        demo.load(room.start, [writer], [writer, session, chatbot], api_name="start").then(
+            lambda s: _who(facade, s), [session], who, api_name=False
+        ).then(
             lambda s: (room.draft_html(s), room.options(s)), [session], [draft_view, options]
         ).then(refresh_panels, [session], [scene_pick, logline, tone, characters, locations]).then(
             lambda s: jobs.preference_counts(facade, s), [session], prefs, api_name=False
@@ -186,9 +198,10 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         ).then(lambda: gr.update(choices=facade.adapter_choices()), None, adapter, api_name=False)
         temperature.change(_set("temperature"), [temperature, session], session)
         n_options.change(_set("options_count", int), [n_options, session], session)
-        adapter.change(
-            lambda a: facade.switch_adapter(None if a == "none" else a), [adapter], adapter_status,
-            concurrency_limit=1,
+        adapter.change(_switch_adapter(facade), [adapter, session], adapter_status, api_name="switch_adapter",
+                       concurrency_limit=1)
+        data_btn.click(_export_data(facade), [session], data_file, api_name="export_data").success(
+            lambda: gr.update(visible=True), None, data_file, api_name=False
         )
     return demo
 
@@ -219,8 +232,47 @@ def _set(field: str, cast=float):
     return setter
 
 
+def _who(facade: Room, session: Any) -> str:
+    writer = session.writer if session is not None else ""
+    if not writer:
+        return "Not signed in: you can chat, but nothing is kept. Sign in to keep your projects."
+    role = " (admin)" if facade.is_admin(session) else ""
+    logout = " · [Log out](/logout)" if facade.login.mode == "password" else ""
+    return f"Signed in as **{writer}**{role}{logout}"
+
+
+def _switch_adapter(facade: Room):
+    def switch(choice: str, session: Any) -> str:
+        try:
+            return facade.switch_adapter(session, None if choice == "none" else choice)
+        except RoomError as exc:
+            return f"⚠️ {exc}"
+
+    return switch
+
+
+def _export_data(facade: Room):
+    def export(session: Any) -> str:
+        try:
+            return str(facade.export_data(session))
+        except RoomError as exc:
+            raise gr.Error(str(exc)) from None
+
+    return export
+
+
+def auth_options(facade: Room) -> dict[str, Any]:
+    """``launch()`` arguments for the login: Gradio's own form against the accounts file, when login is password."""
+    if facade.login.mode != "password":
+        return {}
+    # The file is read at every login, so `scriptroom users add` works without a restart.
+    return {"auth": facade.login.accounts.verify,
+            "auth_message": "Scriptroom: sign in with the name and password your administrator set up."}
+
+
 def launch(runtime: Runtime, **kwargs: Any) -> None:
-    demo = build_app(runtime)
+    room = WritersRoom.create(runtime)
+    demo = build_app(runtime, room)
     # A queue with a concurrency limit and a bounded size: a crowd waits or is told to retry.
     demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(
@@ -228,5 +280,6 @@ def launch(runtime: Runtime, **kwargs: Any) -> None:
         server_port=runtime.settings.port,
         max_file_size=runtime.settings.max_upload_bytes,
         css=CSS,
+        **auth_options(room.room),
         **kwargs,
     )

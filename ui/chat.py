@@ -15,9 +15,11 @@ from agent.session import Session
 class ChatHandlers:
     """Mixed into WritersRoom: expects ``self.room`` (agent.room.Room), ``self.save`` and ``self._outputs``."""
 
-    def send(self, value: Any, history: list[Any] | None, session: Session | None) -> Iterator[tuple]:
+    def send(self, value: Any, history: list[Any] | None, session: Session | None, request: gr.Request = None,
+             profile: gr.OAuthProfile | None = None) -> Iterator[tuple]:
         """The multimodal box: attach any draft files, then run the message through the agent."""
-        session = session or self.start(None)[1]
+        # An API client may send before the page's load event ran: it gets a session the same way a tab does.
+        session = session or self.start(None, request, profile)[1]
         history = list(history or [])
         text, files = _split(value)
         for path in files:

@@ -6,9 +6,10 @@ row (ui/options.py) and the side panels (ui/panels.py); sessions and saving live
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
+
+import gradio as gr
 
 from agent.room import Room
 from agent.runtime import Runtime
@@ -37,9 +38,14 @@ class WritersRoom(ChatHandlers, OptionHandlers, PanelHandlers):
     def storage(self) -> Any:
         return self.room.storage
 
-    def start(self, writer: str | None) -> tuple[str, Session, list[Any]]:
-        """A new browser tab: restore the writer's latest project and chat, or start fresh."""
-        writer = writer or uuid.uuid4().hex
+    def start(self, writer: str | None, request: gr.Request = None,
+              profile: gr.OAuthProfile | None = None) -> tuple[str, Session, list[Any]]:
+        """A new browser tab: restore the writer's latest project and chat, or start fresh.
+
+        ``writer`` is the id the browser keeps; with login on it is ignored and the writer is the user Gradio
+        verified (its login form, or Hugging Face sign-in), so naming someone's id reaches nothing of theirs.
+        """
+        writer = self.room.identify(user=verified_user(self.room.login.mode, request, profile), browser_id=writer)
         session, chat = self.room.open_session(writer)
         return writer, session, chat
 
@@ -52,3 +58,12 @@ class WritersRoom(ChatHandlers, OptionHandlers, PanelHandlers):
 
     def _outputs(self, history: list[Any], session: Session) -> tuple:
         return history, session, self.options(session), self.draft_html(session)
+
+
+def verified_user(mode: str, request: gr.Request | None, profile: gr.OAuthProfile | None) -> str | None:
+    """The user name the server itself vouches for under login ``mode``, never one the client sent."""
+    if mode == "password":
+        return getattr(request, "username", None) or None
+    if mode == "hf":
+        return profile.username if profile is not None else None
+    return None

@@ -1,0 +1,118 @@
+"""Accounts on the launched app: Gradio's login against the password file, driven by gradio_client like a browser.
+
+The model is the scripted one (the model is not under test here); the server, the login and the storage are real.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from agent.accounts import Accounts
+from agent.models.fake import ScriptedChatModel
+from agent.runtime import Runtime
+from agent.settings import Settings
+from agent.storage import Storage
+from tests.appserver import free_port, serve
+
+pytestmark = pytest.mark.slow
+
+DRAFT = Path(__file__).parent / "fixtures" / "fountain" / "small.fountain"
+LAPTOP_WRITER = "0123456789abcdef0123456789abcdef"  # a browser id from before login was turned on
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("accounts-home")
+    settings = Settings(home=home, backend="fake", port=free_port())
+    accounts = Accounts(settings.users_file)
+    accounts.add("alice", "alice-password", admin=True)
+    accounts.add("bob", "bob-password")
+    Storage(settings.database).save_project(writer=LAPTOP_WRITER, name="Old laptop draft",
+                                            fountain="INT. ATTIC - DAY\n\nDust.\n", bible={}, chat=[])
+    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Noted."]), with_tools=False)
+    with serve(runtime) as url:
+        yield url, runtime
+    runtime.close()
+
+
+def client(url: str, name: str, password: str):
+    from gradio_client import Client
+
+    return Client(url, auth=(name, password), verbose=False, analytics_enabled=False)
+
+
+def start(c, browser_id: str = "") -> tuple[str, list]:
+    writer, history = c.predict(browser_id, api_name="/start")
+    return writer, history
+
+
+def test_a_wrong_password_or_none_is_refused(server):
+    import httpx
+    from gradio_client import Client
+
+    url, _ = server
+    with pytest.raises(ValueError, match="Could not login"):
+        client(url, "bob", "not-bobs-password")
+    with pytest.raises(ValueError, match="Could not login"):
+        client(url, "mallory", "bob-password")
+    # No login at all: the app's API answers nothing.
+    response = httpx.post(f"{url}gradio_api/call/start", json={"data": [LAPTOP_WRITER]})
+    assert response.status_code == 401
+    with pytest.raises(Exception, match="credentials were not provided"):
+        Client(url, verbose=False, analytics_enabled=False)
+
+
+def test_two_accounts_never_see_each_others_projects(server):
+    from gradio_client import handle_file
+
+    url, _ = server
+    alice = client(url, "alice", "alice-password")
+    assert start(alice)[0] == "alice"
+    history = alice.predict({"text": "", "files": [handle_file(str(DRAFT))]}, [], api_name="/send")[0]
+    assert "Loaded" in json.dumps(history)
+
+    bob = client(url, "bob", "bob-password")
+    writer, bob_history = start(bob)
+    assert writer == "bob" and bob_history == []
+    # alice's project and chat come back to alice in a new tab
+    writer, again = start(client(url, "alice", "alice-password"))
+    assert writer == "alice" and "Loaded" in json.dumps(again)
+
+
+def test_a_forged_writer_id_gets_nothing(server):
+    url, runtime = server
+    bob = client(url, "bob", "bob-password")
+    for forged in ("alice", LAPTOP_WRITER):
+        writer, history = start(bob, forged)
+        assert writer == "bob" and history == [], f"naming {forged!r} must not open their project"
+    assert Storage(runtime.settings.database).list_projects("bob") == []
+
+
+def test_only_an_admin_switches_the_servers_adapter(server):
+    url, runtime = server
+    bob = client(url, "bob", "bob-password")
+    start(bob)
+    refused = bob.predict("none", api_name="/switch_adapter")
+    assert "admin role" in refused and runtime.settings.adapter is None
+    alice = client(url, "alice", "alice-password")
+    start(alice)
+    # Past the admin check, the fake backend says adapters are the local backend's.
+    assert "local backend" in alice.predict("none", api_name="/switch_adapter")
+
+
+def test_download_my_data_holds_only_the_writers_own(server, tmp_path):
+    from gradio_client import handle_file
+
+    url, _ = server
+    bob = client(url, "bob", "bob-password")
+    start(bob)
+    bob.predict({"text": "", "files": [handle_file(str(DRAFT))]}, [], api_name="/send")
+    path = bob.predict(api_name="/export_data")
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        assert manifest["writer"] == "bob" and [p["name"] for p in manifest["projects"]] == ["Small"]
+        assert not any("attic" in n.lower() for n in zf.namelist())
