@@ -33,6 +33,7 @@ def parse_in_worker(data: bytes, name: str, fmt: str, deadline_s: float) -> Scri
         done = subprocess.run(
             [sys.executable, "-m", "screenplay.parse_worker"],
             input=pickle.dumps((data, name, fmt)), capture_output=True, timeout=deadline_s, env=env,
+            cwd=_PACKAGE_ROOT,  # "-m" puts the working folder first on the path: make it this checkout
         )
     except subprocess.TimeoutExpired:  # subprocess.run has killed and reaped the child
         raise ScriptImportError(
