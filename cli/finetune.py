@@ -10,7 +10,7 @@ from cli.main import emit
 
 COMMANDS = {
     "data": ("DataConfig", "build the chat-format dataset (JSONL + data card) from the starter library and scripts"),
-    "sft": ("SFTConfig", "LoRA (CPU) / QLoRA (CUDA) supervised fine-tuning"),
+    "sft": ("SFTConfig", "LoRA or QLoRA (--load-in-4bit, CUDA or CPU) supervised fine-tuning"),
     "dpo": ("DPOConfig", "DPO on the writer's stored likes, dislikes and picks, on top of the current adapter"),
     "eval": ("EvalConfig", "adapter vs base: loss, perplexity, valid-Fountain rate, critic score, distinct-2"),
 }

@@ -2,7 +2,7 @@
 config dicts so nothing is downloaded; prints peak VRAM, tokens/s and loss for each.
 
     bash finetune/gpu_check.sh                     # on a CUDA machine: both models, ~5 minutes
-    python -m finetune.gpu_check --cpu-smoke       # anywhere: the 135M path without 4-bit, a few steps
+    python -m finetune.gpu_check --cpu-smoke       # anywhere: the 135M QLoRA path on a CPU (bitsandbytes), a few steps
 
 Random weights make the loss meaningless as quality (it starts near ln(vocab)); it must fall as the
 adapter fits the repeated synthetic batch, which shows the LoRA weights train through the 4-bit base.
@@ -122,7 +122,7 @@ def run_check(name: str, *, steps: int, seq_len: int, batch: int, quantize: bool
     args = TrainingArguments(
         output_dir=str(workdir / f"{name}-out"), max_steps=steps, per_device_train_batch_size=batch,
         gradient_accumulation_steps=1, learning_rate=1e-3, lr_scheduler_type="constant", logging_steps=1,
-        bf16=on_cuda, use_cpu=not on_cuda, optim=default_optim(quantize) if on_cuda else "adamw_torch",
+        bf16=on_cuda, use_cpu=not on_cuda, optim=default_optim(quantize),
         gradient_checkpointing=on_cuda, save_strategy="no", report_to="none", disable_tqdm=True,
         dataloader_num_workers=0, seed=0,
     )
@@ -148,7 +148,7 @@ def run_check(name: str, *, steps: int, seq_len: int, batch: int, quantize: bool
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="QLoRA SFT check on random-weight models")
-    parser.add_argument("--cpu-smoke", action="store_true", help="135M only, no 4-bit, a few short steps on CPU")
+    parser.add_argument("--cpu-smoke", action="store_true", help="135M only, 4-bit on the CPU, a few short steps")
     parser.add_argument("--models", default="smollm2-135m,llama-7b", help="comma-separated: " + ", ".join(MODELS))
     parser.add_argument("--steps", type=int, default=30, help="optimizer steps per model")
     parser.add_argument("--seq-len", type=int, default=512, help="tokens per sequence")
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     if args.cpu_smoke:
-        models, steps, seq_len, batch, quantize = ["smollm2-135m"], min(args.steps, 4), min(args.seq_len, 32), 1, False
+        models, steps, seq_len, batch, quantize = ["smollm2-135m"], min(args.steps, 4), min(args.seq_len, 32), 1, True
     else:
         if not torch.cuda.is_available():
             print("gpu_check: no CUDA device visible (torch.cuda.is_available() is False). This check needs an "

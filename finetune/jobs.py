@@ -1,4 +1,4 @@
-"""Fine-tuning runs the app starts for a writer: LoRA on their draft plus the starter library, or DPO on their
+"""Fine-tuning runs the app starts for a writer: LoRA or QLoRA on their draft plus the starter library, or DPO on their
 own picks and judgements. Each ends as a standard PEFT folder under ``settings.adapters_dir``, where the app
 lists it; the run works in ``<home>/runs/<name>-<time>`` (removed when it ends) and the adapter appears only
 once it is complete.
@@ -34,6 +34,7 @@ class JobResult:
     seconds: float
     first_loss: float | None
     last_loss: float | None
+    quantized: bool = False  # trained on the 4-bit (NF4) base: QLoRA
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -42,7 +43,9 @@ class JobResult:
         loss = ""
         if self.first_loss is not None and self.last_loss is not None:
             loss = f"; training loss {self.first_loss:.3f} -> {self.last_loss:.3f}"
-        what = "LoRA on your draft and the starter library" if self.kind == "sft" else "DPO on your preferences"
+        what = "DPO on your preferences"
+        if self.kind == "sft":
+            what = f"{'QLoRA (4-bit base)' if self.quantized else 'LoRA'} on your draft and the starter library"
         return (f"Trained **{self.name}** ({what}): {self.steps} steps on {self.examples} examples in "
                 f"{self.seconds:.0f} s{loss}. Choose it under Settings → LoRA adapter.")
 
@@ -72,9 +75,11 @@ def _check(settings: Any, steps: int) -> None:
 
 
 def train_on_draft(
-    settings: Any, fountain: str, name: str, *, steps: int = 20, max_length: int = 512, on_step: OnStep | None = None
+    settings: Any, fountain: str, name: str, *, steps: int = 20, max_length: int = 512, load_in_4bit: bool = False,
+    on_step: OnStep | None = None,
 ) -> JobResult:
-    """LoRA SFT (the recipe of the shipped adapter, shorter) on the writer's draft plus the starter library."""
+    """LoRA SFT (the recipe of the shipped adapter, shorter) on the writer's draft plus the starter library;
+    QLoRA (the same on an NF4 base, configs/qlora-cpu-tiny.yaml) with ``load_in_4bit``."""
     from finetune.data import build_dataset
     from finetune.sft import run_sft
 
@@ -88,10 +93,10 @@ def train_on_draft(
         cfg = SFTConfig(
             model=settings.model, data=str(work / "data"), output=str(work / "adapter"), tasks=tasks, lora_r=8,
             lora_alpha=16, max_length=max_length, max_steps=steps, grad_accum=1, learning_rate=6e-4, warmup=0.05,
-            optim="adamw_torch", save_steps=max(steps, 10), logging_steps=max(1, min(10, steps // 4)),
+            load_in_4bit=load_in_4bit, save_steps=max(steps, 10), logging_steps=max(1, min(10, steps // 4)),
         )
         result = run_sft(cfg, settings=settings, progress=False, on_step=on_step)
-        return _finish("sft", final, result)
+        return _finish("sft", final, result, quantized=load_in_4bit)
 
 
 def train_on_preferences(
@@ -123,7 +128,7 @@ def _workdir(settings: Any, name: str) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _finish(kind: str, final: Path, result: Any) -> JobResult:
+def _finish(kind: str, final: Path, result: Any, *, quantized: bool = False) -> JobResult:
     """Export the adapter beside ``final``, then rename: the app never lists a half-written adapter."""
     from finetune.adapters import export_adapter
 
@@ -136,4 +141,4 @@ def _finish(kind: str, final: Path, result: Any) -> JobResult:
     )
     os.replace(staging, final)
     return JobResult(kind, final.name, str(final), result.steps, result.examples, result.seconds,
-                     result.first_loss, result.last_loss)
+                     result.first_loss, result.last_loss, quantized)

@@ -1,6 +1,7 @@
-"""Supervised fine-tuning with LoRA (CPU) or QLoRA (CUDA) through TRL's SFTTrainer.
+"""Supervised fine-tuning with LoRA or QLoRA (4-bit base, on CUDA or a CPU) through TRL's SFTTrainer.
 
     scriptroom finetune sft --config configs/lora-cpu-tiny.yaml [--max-steps 20] [--resume]
+    scriptroom finetune sft --config configs/qlora-cpu-tiny.yaml      # QLoRA on a CPU
     accelerate launch --config_file configs/accelerate-multigpu.yaml -m finetune.sft --config configs/qlora-7b.yaml
 
 SFTTrainer rather than a plain Trainer: it applies the chat template, masks the prompt so only the

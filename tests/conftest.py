@@ -32,6 +32,15 @@ def models_home(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def embedded_model_dir(models_home) -> Path:
+    """The embedded SmolLM2-135M as a transformers checkpoint folder (converted from its GGUF once per run)."""
+    from agent.models.store import resolve_model_dir
+    from agent.settings import Settings
+
+    return resolve_model_dir("smollm2-135m-instruct", Settings(home=models_home).models_dir)
+
+
+@pytest.fixture(scope="session")
 def embedded_engine(models_home):
     """The real embedded SmolLM2-135M on transformers (the training engine, whose weights tests may read),
     loaded once and shared by every test that needs it."""

@@ -19,15 +19,7 @@ MAX_LEN = 192
 
 
 @pytest.fixture(scope="module")
-def model_dir(models_home):
-    from agent.models.store import resolve_model_dir
-    from agent.settings import Settings
-
-    return resolve_model_dir("smollm2-135m-instruct", Settings(home=models_home).models_dir)
-
-
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory, models_home, model_dir):
+def trained(tmp_path_factory, models_home, embedded_model_dir):
     """One SFT run through `scriptroom finetune sft`, shared by the tests below."""
     root = tmp_path_factory.mktemp("ft-train")
     build_dataset(DataConfig(output=str(root / "data"), tasks=["write"], seed=0))
@@ -59,7 +51,7 @@ def test_sft_saves_a_standard_peft_adapter(trained):
     assert sorted(p.name for p in out.glob("checkpoint-*")) == ["checkpoint-2", "checkpoint-4"]
 
 
-def test_adapter_lowers_loss_and_changes_greedy_choices(trained, model_dir):
+def test_adapter_lowers_loss_and_changes_greedy_choices(trained, embedded_model_dir):
     import torch
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -67,8 +59,8 @@ def test_adapter_lowers_loss_and_changes_greedy_choices(trained, model_dir):
     from finetune.evaluate import completion_loss
 
     root, out = trained
-    tok = AutoTokenizer.from_pretrained(str(model_dir))
-    base = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.float32)
+    tok = AutoTokenizer.from_pretrained(str(embedded_model_dir))
+    base = AutoModelForCausalLM.from_pretrained(str(embedded_model_dir), dtype=torch.float32)
     model = PeftModel.from_pretrained(base, str(out))
     model.eval()
     rows = _rows(root)
