@@ -116,3 +116,73 @@ def test_download_my_data_holds_only_the_writers_own(server, tmp_path):
         manifest = json.loads(zf.read("manifest.json"))
         assert manifest["writer"] == "bob" and [p["name"] for p in manifest["projects"]] == ["Small"]
         assert not any("attic" in n.lower() for n in zf.namelist())
+
+
+def _hf_session_cookie(client_secret: str, username: str) -> str:
+    """The cookie Gradio's OAuth callback leaves after a Hugging Face sign-in: the session, signed with the key
+    Gradio derives from the Space's OAuth secret (the test plays the Hub's part; the server's checks are real)."""
+    import base64
+    import hashlib
+    import time
+
+    from itsdangerous import TimestampSigner
+
+    session = {"oauth_info": {"userinfo": {"name": username.title(), "preferred_username": username,
+                                           "profile": f"https://huggingface.co/{username}", "picture": ""},
+                              "access_token": "hf_test", "scope": "openid profile", "expires_at": time.time() + 3600}}
+    key = hashlib.sha256((client_secret + "-v4").encode()).hexdigest()
+    data = base64.b64encode(json.dumps(session).encode())
+    return TimestampSigner(key).sign(data).decode()
+
+
+@pytest.fixture
+def hf_space(tmp_path, monkeypatch):
+    """The app as a Space with ``hf_oauth: true`` runs it: Gradio's real OAuth routes and session middleware."""
+    import gradio.oauth
+
+    secret = "space-oauth-secret"
+    monkeypatch.setenv("SYSTEM", "spaces")  # Gradio's own test for "on a Space"
+    monkeypatch.setenv("SPACE_ID", "owner/scriptroom")
+    monkeypatch.setenv("SPACE_AUTHOR_NAME", "owner")
+    for name, value in (("OAUTH_CLIENT_ID", "client"), ("OAUTH_CLIENT_SECRET", secret),
+                        ("OAUTH_SCOPES", "openid profile"), ("OPENID_PROVIDER_URL", "http://127.0.0.1:9")):
+        monkeypatch.setenv(name, value)
+        monkeypatch.setattr(gradio.oauth, name, value)  # Gradio read them when it was imported
+    settings = Settings.from_env(home=tmp_path / "home", backend="fake", port=free_port())
+    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Noted."]), with_tools=False)
+    assert runtime.settings.login == "auto"
+    with serve(runtime) as url:
+        yield url, runtime, secret
+    runtime.close()
+
+
+# On a Space Gradio also starts its hot-reload watcher, which needs the `spaces` package of requirements.txt (not
+# installed for tests); its thread's complaint is about that watcher, not about sign-in.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_hugging_face_sign_in_decides_the_writer_on_a_space(hf_space):
+    from gradio_client import Client, handle_file
+
+    url, runtime, secret = hf_space
+    storage = Storage(runtime.settings.database)
+    # Not signed in: may chat, keeps nothing, and a forged writer id reaches nothing.
+    visitor = Client(url, verbose=False, analytics_enabled=False)
+    assert start(visitor, LAPTOP_WRITER) == ("", [])
+    visitor.predict({"text": "", "files": [handle_file(str(DRAFT))]}, [], api_name="/send")
+    assert storage.writers() == {}
+
+    def signed_in(name: str):
+        return Client(url, verbose=False, analytics_enabled=False,
+                      headers={"Cookie": f"session={_hf_session_cookie(secret, name)}"})
+
+    bo = signed_in("bo")
+    assert start(bo, "owner")[0] == "bo", "the browser's id is ignored; the Hugging Face user counts"
+    bo.predict({"text": "", "files": [handle_file(str(DRAFT))]}, [], api_name="/send")
+    assert [name for _, name, _ in storage.list_projects("bo")] == ["Small"]
+    assert "admin role" in bo.predict("none", api_name="/switch_adapter")
+    owner = signed_in("owner")
+    assert start(owner) == ("owner", []), "the owner sees nothing of bo's"
+    assert "local backend" in owner.predict("none", api_name="/switch_adapter"), "the Space's owner is admin"
+    # A cookie signed with another key is no sign-in at all.
+    forged = Client(url, verbose=False, analytics_enabled=False,
+                    headers={"Cookie": f"session={_hf_session_cookie('guessed-secret', 'bo')}"})
+    assert start(forged) == ("", [])

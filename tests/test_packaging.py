@@ -24,7 +24,8 @@ def test_space_front_matter_pins_the_gradio_of_pyproject():
     readme = (ROOT / "README.md").read_text()
     front = readme.split("---")[1]
     assert "sdk: gradio" in front and "app_file: app.py" in front
-    pinned = next(d for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"] if d.startswith("gradio=="))
+    pinned = next(d for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+                  if re.match(r"gradio(\[\w+\])?==", d))
     assert f"sdk_version: {pinned.split('==')[1].split()[0]}" in front
     # right after the front matter, the two set-up commands
     body = readme.split("---", 2)[2].lstrip()
