@@ -6,6 +6,7 @@ per-character dictionaries took 5 s on the 122-page Big Fish, a lean pdfminer de
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 from collections import Counter
@@ -75,6 +76,7 @@ def _extract_lines(data: bytes) -> tuple[list[list[_Line]], int]:
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
+    from pdfminer.utils import apply_matrix_pt
 
     class _GlyphDevice(PDFTextDevice):
         """Records each shown string as (x, y, width, text, bold, italic): fast and small.
@@ -85,6 +87,16 @@ def _extract_lines(data: bytes) -> tuple[list[list[_Line]], int]:
         def __init__(self, rsrc: PDFResourceManager) -> None:
             super().__init__(rsrc)
             self.glyphs: list[tuple[float, float, float, str, bool, bool]] = []
+            self.strokes: list[tuple[float, float, float]] = []  # (y, x0, x1): maybe underlines
+
+        def paint_path(self, gstate, stroke, fill, evenodd, path):  # noqa: ANN001
+            """Underlining is drawn, not named in the font: keep each horizontal line or thin bar."""
+            if not path or path[0][0] != "m" or len(path) > 6 or not (stroke or fill):
+                return
+            pts = [apply_matrix_pt(self.ctm, (seg[-2], seg[-1])) for seg in path if seg[0] in ("m", "l")]
+            xs, ys = [x for x, _ in pts], [y for _, y in pts]
+            if len(pts) >= 2 and max(ys) - min(ys) < 1.5 and max(xs) - min(xs) > 2:
+                self.strokes.append(((max(ys) + min(ys)) / 2, min(xs), max(xs)))
 
         def render_string_horizontal(self, seq, matrix, pos, font, fontsize, scaling,  # noqa: ANN001
                                      charspace, wordspace, rise, dxscale, ncs, graphicstate):
@@ -137,7 +149,7 @@ def _extract_lines(data: bytes) -> tuple[list[list[_Line]], int]:
             PDFPageInterpreter(rsrc, dev).process_page(page)
             x0, y0, x1, y1 = page.mediabox
             heights.append(y1 - y0)
-            pages.append(_group_lines(i, dev.glyphs, y1))
+            pages.append(_group_lines(i, dev.glyphs, y1, dev.strokes))
     except ScriptImportError:
         raise
     except Exception as exc:
@@ -145,7 +157,27 @@ def _extract_lines(data: bytes) -> tuple[list[list[_Line]], int]:
     return pages, len(pages)
 
 
-def _group_lines(page_no: int, glyphs: list, page_top: float) -> list[_Line]:
+MAX_STROKES = 2000  # a page with more lines drawn than that holds graphics, not underlined text
+
+
+def _underlines(strokes: list[tuple[float, float, float]]):  # noqa: ANN202
+    """A test of whether the text shown from x0 to x1 on baseline y has a stroke just under it."""
+    if not strokes or len(strokes) > MAX_STROKES:
+        return lambda x0, x1, y: False
+    strokes = sorted(strokes)
+    heights = [st[0] for st in strokes]
+
+    def underlined(x0: float, x1: float, y: float) -> bool:
+        mid = (x0 + x1) / 2
+        lo = bisect.bisect_left(heights, y - 4.0)
+        hi = bisect.bisect_right(heights, y + 0.5)
+        return any(sx0 <= mid <= sx1 for _, sx0, sx1 in strokes[lo:hi])
+
+    return underlined
+
+
+def _group_lines(page_no: int, glyphs: list, page_top: float, strokes: list | None = None) -> list[_Line]:
+    underlined = _underlines(strokes or [])
     rows: dict[float, list] = {}
     for g in glyphs:
         rows.setdefault(round(g[1] / 2) * 2, []).append(g)
@@ -153,17 +185,19 @@ def _group_lines(page_no: int, glyphs: list, page_top: float) -> list[_Line]:
     for y in sorted(rows, reverse=True):
         segs: list[_Seg] = []
         prev_end = None
-        for x, _, adv, ch, bold, italic in sorted(rows[y], key=lambda g: g[0]):  # ch: a string
+        for x, base, adv, ch, bold, italic in sorted(rows[y], key=lambda g: g[0]):  # ch: a string
             gap = x - prev_end if prev_end is not None else 0.0
             if prev_end is None or gap > 3 * CHAR_W:
                 segs.append(_Seg(x, x + adv, []))
             elif gap > 0.3 * CHAR_W:
                 segs[-1].runs.append(Run(" "))
             seg = segs[-1]
-            if seg.runs and (seg.runs[-1].bold, seg.runs[-1].italic) == (bold, italic):
-                seg.runs[-1] = Run(seg.runs[-1].text + ch, bold, italic)
+            under = underlined(x, x + adv, base)
+            last = seg.runs[-1] if seg.runs else None
+            if last is not None and (last.bold, last.italic, last.underline) == (bold, italic, under):
+                seg.runs[-1] = Run(last.text + ch, bold, italic, under)
             else:
-                seg.runs.append(Run(ch, bold, italic))
+                seg.runs.append(Run(ch, bold, italic, under))
             seg.x1 = x + adv
             prev_end = x + adv
         segs = [s for s in segs if s.text.strip()]
@@ -461,9 +495,10 @@ _NOT_A_PLACE_RE = re.compile(r"(:|FADE OUT\.?|FADE TO BLACK\.?|CUT TO BLACK\.?|T
 _MAX_HEADING_CHARS = 60  # one printed line at the action width
 
 
-def _bold(line: _Line) -> bool:
+def _styled(line: _Line) -> bool:
+    """Printed all bold or all underlined, as many drafts print their scene headings."""
     runs = [r for seg in line.segs for r in seg.runs if r.text.strip()]
-    return bool(runs) and all(r.bold for r in runs)
+    return bool(runs) and (all(r.bold for r in runs) or all(r.underline for r in runs))
 
 
 def _gaps(items: list[_Item]) -> list[tuple[float | None, float | None]]:
@@ -491,14 +526,14 @@ def promoted_headings(items: list[_Item]) -> list[_Item]:
     the headings it does prefix, strongest signal first:
     - it numbers them in the margins: a heading without a number is no heading (a script that
       numbers its scenes numbers all of them; numbered lines are headings already);
-    - it prints them bold and its action not: a bold candidate is one, a plain one is not (our own
-      export prints headings bold, so its PDFs read back exactly);
+    - it prints them bold or underlined (font names say bold; underlining is a stroke under the
+      text) and its action not: a candidate printed so is one, a plain one is not (our own export
+      prints headings bold, so its PDFs read back exactly);
     - it leaves more blank lines before them than before paragraphs: candidates with that space are;
     - none of these: the document writes headings with nothing but capitals, so count. A draft that
       writes scenes this way has about as many such lines as prefixed headings (The Last Birthday
       Card: 23 and 25); one that uses them for shots inside scenes has few (Big Fish: about 40 beside
       190 prefixed headings, "ON HIS SHOES"). At half as many or more, they are headings.
-    Underlining is drawn as a separate stroke, not named in the font, so it is not read.
     """
     gaps = _gaps(items)
     alone = 1.5 * LINE_H
@@ -524,10 +559,10 @@ def promoted_headings(items: list[_Item]) -> list[_Item]:
     if prefixed and sum(1 for item, _ in prefixed if item.number) >= 0.8 * len(prefixed):
         return []
     action = [item for item in items if item.kind == "action"]
-    if (sum(1 for item, _ in prefixed if _bold(item.line)) >= 0.8 * len(prefixed)
-            and sum(1 for item in action if _bold(item.line)) <= 0.2 * len(action)
-            and any(_bold(item.line) for item, _ in [*prefixed, *candidates])):
-        return [item for item, _ in candidates if _bold(item.line)]
+    if (sum(1 for item, _ in prefixed if _styled(item.line)) >= 0.8 * len(prefixed)
+            and sum(1 for item in action if _styled(item.line)) <= 0.2 * len(action)
+            and any(_styled(item.line) for item, _ in [*prefixed, *candidates])):
+        return [item for item, _ in candidates if _styled(item.line)]
     heading_gap = _median([gap for _, gap in prefixed if gap is not None])
     paragraph_gap = _median(paragraph_gaps)
     if heading_gap is not None and paragraph_gap is not None and heading_gap >= paragraph_gap + 0.8 * LINE_H:
