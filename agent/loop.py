@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -23,6 +23,7 @@ from screenplay.errors import ACCEPTED
 from screenplay.scope import Scope, ScopeError, resolve
 from tools.base import ToolError, ToolResult
 from tools.context import ToolContext
+from tools.generator.requests import ONE_LINE_TOKENS, asks_for_one_line
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,10 @@ class Agent:
         if decision is None:
             yield from self._chat(session, message)
             return
+        one_line = decision.intent in ("generate", "chat") and asks_for_one_line(message)
+        if one_line and decision.intent == "generate":
+            # One line is a chat answer of a few dozen tokens; the scene pipeline would write K whole scenes.
+            decision = replace(decision, intent="chat", args={})
         yield Event(EventKind.ROUTE, decision.intent, decision.to_dict())
         if decision.clarify:
             session.add_turn(message, decision.clarify)
@@ -66,7 +71,7 @@ class Agent:
             return
         intent = decision.intent
         if intent == "chat":
-            yield from self._chat(session, message)
+            yield from self._chat(session, message, max_tokens=ONE_LINE_TOKENS if one_line else None)
         elif intent == "help":
             text = render_prompt("help.md", capabilities="\n".join(help_lines()), accepted=ACCEPTED)
             session.add_turn(message, text)
@@ -87,10 +92,12 @@ class Agent:
             has_draft=script is not None,
         )
 
-    def _chat(self, session: Session, message: str) -> Iterator[Event]:
+    def _chat(self, session: Session, message: str, *, max_tokens: int | None = None) -> Iterator[Event]:
         started = time.perf_counter()
         pieces: list[str] = []
-        kwargs = {"temperature": session.temperature} if session.temperature is not None else {}
+        kwargs: dict[str, Any] = {"temperature": session.temperature} if session.temperature is not None else {}
+        if max_tokens is not None:
+            kwargs[self.info.token_limit_param] = max_tokens
         for chunk in self.chat_model.stream(self.chat_messages(session, message), **kwargs):
             piece = chunk.content if isinstance(chunk.content, str) else ""
             if piece:

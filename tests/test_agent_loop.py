@@ -16,6 +16,7 @@ from agent.session import Session
 from screenplay.formats import fountain
 from tools.base import ToolError, ToolResult, context_schema
 from tools.schemas import CritiqueArgs, GenerateArgs, ReviseArgs, SimilarArgs, SummarizeArgs
+from tools.generator.requests import ONE_LINE_TOKENS, asks_for_one_line
 
 DRAFT = """Title: Night Shift
 
@@ -153,6 +154,23 @@ def test_ambiguous_message_gets_one_clarifying_question(agent, recorder):
 def test_plain_chat_streams_from_the_model(agent):
     events = list(agent.run(session_with(), "thanks, that was really helpful!"))
     assert EventKind.TOKEN in kinds(events) and events[-1].text == "Happy to help with your story."
+
+
+@pytest.mark.parametrize("message", ["Write one line of dialogue for a pirate captain.",
+                                     "give me a single snappy comeback for Maya"])
+def test_one_line_requests_get_a_short_chat_answer_not_the_scene_pipeline(agent, recorder, message):
+    events = list(agent.run(session_with(), message))
+    assert recorder.calls == [] and events[0].data["intent"] == "chat"
+    assert agent.chat_model.received_kwargs[-1]["max_new_tokens"] == ONE_LINE_TOKENS  # the fake's limit keyword
+    assert events[-1].text == "Happy to help with your story."
+
+
+def test_what_counts_as_a_one_line_request():
+    assert asks_for_one_line("Write one line of dialogue for a pirate captain.")
+    assert asks_for_one_line("I need a quick toast for the wedding")
+    for message in ("give me three openings for act two", "write a scene where Maya says one line",
+                    "write lines for Leo", "write the opening lines of act two"):
+        assert not asks_for_one_line(message), message
 
 
 def test_missing_tool_is_said_plainly(agent):

@@ -24,6 +24,7 @@ class ScriptedChatModel(GenericFakeChatModel):
 
     messages: Iterator[AIMessage | str] = Field(default_factory=lambda: itertools.repeat(DEFAULT_REPLY))
     received: list[list[BaseMessage]] = Field(default_factory=list)
+    received_kwargs: list[dict[str, Any]] = Field(default_factory=list)  # stop and per-call parameters
 
     @classmethod
     def from_replies(cls, replies: Sequence[AIMessage | str], *, cycle: bool = True) -> "ScriptedChatModel":
@@ -46,6 +47,7 @@ class ScriptedChatModel(GenericFakeChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         self.received.append(list(messages))
+        self.received_kwargs.append({"stop": stop, **kwargs})
         return ChatResult(generations=[ChatGeneration(message=self.reply(messages))])
 
     def _stream(
@@ -56,6 +58,7 @@ class ScriptedChatModel(GenericFakeChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         self.received.append(list(messages))
+        self.received_kwargs.append({"stop": stop, **kwargs})
         message = self.reply(messages)
         if getattr(message, "tool_calls", None):
             yield ChatGenerationChunk(message=AIMessageChunk(content=message.content, tool_calls=message.tool_calls))

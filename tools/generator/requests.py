@@ -73,6 +73,22 @@ def as_revision(args: ReviseArgs | Mapping[str, Any]) -> ReviseArgs:
         raise _fields_error(exc) from None
 
 
+# "one line of dialogue", "a single comeback": a request a chat answer meets in a few dozen tokens.
+_ONE_LINE_RE = re.compile(
+    r"\b(?:one|a|an|single|1)\s+(?:short\s+|quick\s+|good\s+|single\s+|snappy\s+|killer\s+)?"
+    r"(?:line|sentence|one-liner|comeback|retort|quip|insult|toast|catchphrase|exchange)\b(?!s)",
+    re.IGNORECASE,
+)
+_WHOLE_SCENE_RE = re.compile(r"\b(?:scenes?|options|openings|versions|pages?|acts?)\b", re.IGNORECASE)
+# What such a request keeps: one line, with room for a cue and a parenthetical.
+ONE_LINE_TOKENS = 48
+
+
+def asks_for_one_line(text: str) -> bool:
+    """True for "write one line of dialogue for a pirate captain": not a scene, so not the scene pipeline."""
+    return bool(_ONE_LINE_RE.search(text)) and not _WHOLE_SCENE_RE.search(text)
+
+
 def count_in(text: str) -> int | None:
     """"give me three openings" -> 3; None when the sentence names no count."""
     m = _COUNT_RE.search(text)
