@@ -2,7 +2,7 @@
 chat, and their stored judgements (likes, dislikes, picks); and the way back in.
 
 Layout (version 1): manifest.json; projects/<folder>/project.json (what a restore reads) beside <name>.fountain
-and <name>.fdx (what a writer opens); preferences.jsonl.
+and <name>.fdx (what a writer opens) and, for a developed story, story.json (its ladder); preferences.jsonl.
 """
 
 from __future__ import annotations
@@ -59,6 +59,9 @@ def export_writer(storage: Storage, writer: str, out: str | Path) -> BackupRepor
             stem = _slug(project.name)
             record = {k: getattr(project, k) for k in ("id", "name", "source", "fountain", "bible", "chat", "updated")}
             zf.writestr(f"{folder}/project.json", json.dumps(record, ensure_ascii=False, indent=1))
+            story = storage.load_story(writer, project.id)
+            if story is not None:
+                zf.writestr(f"{folder}/story.json", json.dumps(story, ensure_ascii=False, indent=1))
             zf.writestr(f"{folder}/{stem}.fountain", project.fountain)
             fdx = _fdx(project.fountain)
             if isinstance(fdx, bytes):
@@ -103,7 +106,11 @@ def import_writer(storage: Storage, source: str | Path, writer: str | None = Non
         for entry in manifest.get("projects", []):
             folder = str(entry.get("folder", "")) if isinstance(entry, dict) else ""
             try:
-                _restore_project(storage, writer, _json(zf, f"{folder}/project.json", source))
+                project_id = _restore_project(storage, writer, _json(zf, f"{folder}/project.json", source))
+                if f"{folder}/story.json" in zf.namelist():
+                    story = _json(zf, f"{folder}/story.json", source)
+                    if isinstance(story, dict):
+                        storage.save_story(writer=writer, project_id=project_id, story=story)
                 restored += 1
             except BackupError as exc:
                 skipped.append(f"{folder or entry}: {exc}")

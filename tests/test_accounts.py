@@ -85,7 +85,7 @@ def test_users_cli_adds_lists_and_removes_with_the_writers_data(capsys, monkeypa
     assert Accounts(Settings.from_env().users_file).verify("bob", "bobs password")
 
     code, out, _ = cli(capsys, monkeypatch, "users", "remove", "bob", "--json")
-    assert code == 0 and json.loads(out)["deleted"] == {"projects": 1, "preferences": 1}
+    assert code == 0 and json.loads(out)["deleted"] == {"projects": 1, "preferences": 1, "stories": 0}
     assert storage.list_projects("bob") == [] and storage.preferences(writer="bob") == []
     code, _, err = cli(capsys, monkeypatch, "users", "add", "carol", "--password-stdin", stdin="short\n")
     assert code == 2 and "at least 8" in err and "Traceback" not in err
@@ -104,3 +104,33 @@ def test_the_ui_takes_the_user_only_from_what_the_server_verified():
     assert verified_user("password", None, profile) is None, "a Hugging Face profile means nothing to password login"
     assert verified_user("hf", Request(), profile) == "bo" and verified_user("hf", Request(), None) is None
     assert verified_user("off", Request(), profile) is None
+
+
+def test_server_wide_work_needs_the_admin_role_when_login_is_on(tmp_path):
+    from agent.models.fake import ScriptedChatModel
+    from agent.room import Room
+    from agent.runtime import Runtime
+    from ui import jobs
+
+    settings = Settings(home=tmp_path, backend="fake")
+    Accounts(settings.users_file).add("ana", "ana-password", admin=True)
+    Accounts(settings.users_file).add("ben", "ben-password")
+    room = Room.create(Runtime.create(settings, chat_model=ScriptedChatModel(), with_tools=False))
+    ben, _ = room.open_session("ben")
+    ana, _ = room.open_session("ana")
+    bar = lambda *a, **k: None  # noqa: E731
+    for refused in (jobs.train(room, ben, "sft", 2, "x", bar), jobs.add_to_library(room, ben, bar),
+                    room_switch(room, ben)):
+        assert "needs the admin role" in refused and "scriptroom users add NAME --admin" in refused
+    # ana passes the check and meets the next one (no draft; a fake backend has no adapters)
+    assert jobs.train(room, ana, "sft", 2, "x", bar).startswith(jobs.NO_DRAFT)
+    assert "local backend" in room_switch(room, ana)
+
+
+def room_switch(room, session) -> str:
+    from agent.errors import RoomError
+
+    try:
+        return room.switch_adapter(session, None)
+    except RoomError as exc:
+        return str(exc)

@@ -24,6 +24,7 @@ def storage(tmp_path) -> Storage:
                    source="small.fountain")
     s.save_project(writer="alice", name="Second: draft", fountain="INT. ROOM - DAY\n\nQuiet.\n", bible={}, chat=[])
     s.save_project(writer="bob", name="Bob's", fountain="EXT. PIER - NIGHT\n\nFog.\n", bible={}, chat=[])
+    s.save_story(writer="alice", project_id=s.list_projects("alice")[-1][0], story={"logline": "Ann and Ben argue."})
     s.add_preference(PreferenceRecord(prompt="three openings", chosen="A", rejected="B", writer="alice"))
     s.add_preference(PreferenceRecord(prompt="bob's", chosen="C", rejected="D", writer="bob"))
     return s
@@ -58,6 +59,7 @@ def test_import_restores_into_a_fresh_server_and_twice_changes_nothing(storage, 
     assert (restored.fountain, restored.bible, restored.chat, restored.source) == \
         (original.fountain, original.bible, original.chat, original.source)
     assert len(fresh.preferences(writer="alice")) == 1
+    assert fresh.load_story("alice", small) == {"logline": "Ann and Ben argue."}, "the developed story comes back too"
 
 
 def test_import_as_another_writer_never_touches_the_owner_of_those_ids(storage, tmp_path):
