@@ -6,7 +6,6 @@ text reaches a model only inside data delimiters (see agent.prompting.quote_data
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
@@ -17,15 +16,14 @@ from agent.events import Event, EventKind
 from agent.models.factory import ModelInfo
 from agent.prompting import quote_data, render_prompt
 from agent.registry import help_lines, spec
-from agent.references import resolve_option, scene_names
+from agent.project import inserted
+from agent.references import scene_names
 from agent.session import Session
 from screenplay.errors import ACCEPTED
 from screenplay.scope import Scope, ScopeError, resolve
-from tools.base import ToolError, ToolResult
+from tools.base import ToolError, ToolResult, pick_option
 from tools.context import ToolContext
 from tools.generator.requests import ONE_LINE_TOKENS, asks_for_one_line
-
-log = logging.getLogger(__name__)
 
 @dataclass
 class Agent:
@@ -151,13 +149,10 @@ class Agent:
             session.add_turn(message, f"(could not {what.action}: {exc})")
             yield Event(EventKind.ERROR, str(exc), {"tool": name})
             return
-        except Exception as exc:  # a bug in a tool must not end the writer's conversation
-            log.exception("tool %s failed", name)
-            text = f"The {name} tool failed ({type(exc).__name__}: {exc}). Your draft is unchanged; try again or rephrase."
-            session.add_turn(message, text)
-            yield Event(EventKind.ERROR, text, {"tool": name})
-            return
+        # Anything else is a bug in a tool: it is raised, not hidden behind a friendly line.
         session.last_result = result
+        if result.options:
+            session.options = list(result.options)
         session.add_turn(message, result.summary)
         data = result.to_dict()
         data["seconds"] = round(time.perf_counter() - started, 3)
@@ -166,11 +161,10 @@ class Agent:
 
     def _context(self, session: Session) -> ToolContext:
         project = session.project
-        last = session.last_result
         return ToolContext(
             script=project.script if project is not None else None,
             bible=project.bible if project is not None else None,
-            last_options=list(last.options) if last is not None else [],
+            last_options=list(session.options),
         )
 
     def _resolve(self, intent: str, args: dict[str, Any], context: ToolContext, session: Session) -> dict[str, Any]:
@@ -196,7 +190,7 @@ class Agent:
         if intent == "generate":
             args.setdefault("count", session.options_count)  # the writer's default when no number was said
         if intent in ("revise",) or (intent == "style" and args.get("option")):
-            resolve_option(context.last_options, int(args["option"]))
+            pick_option(context.last_options, int(args["option"]))
         return {k: v for k, v in args.items() if v is not None}
 
     @staticmethod
@@ -214,14 +208,12 @@ class Agent:
             if intent == "undo":
                 text = "Undone: the draft is back as it was before the last edit." if project.undo() else "Nothing to undo."
             else:
-                options = list(session.last_result.options) if session.last_result is not None else []
-                option = resolve_option(options, int(args["option"]))
-                where = project.insert_scenes(
+                number = int(args["option"])
+                option = pick_option(session.options, number)
+                positions, where = project.insert_option(
                     option, after_scene=args.get("after_scene"), before_scene=args.get("before_scene")
                 )
-                text = f"Inserted option {args['option']} as scene {where[0]}" + (
-                    f"–{where[-1]}." if len(where) > 1 else "."
-                ) + " Say /undo to take it back."
+                text = inserted(number, positions, where)
         except ToolError as exc:
             session.add_turn(message, str(exc))
             yield Event(EventKind.ERROR, str(exc))

@@ -7,10 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from screenplay import Script
-from tools.base import ToolError
+from tools.base import Option, ToolError
 from screenplay.bible import StoryBible
 
 MAX_UNDO = 50
+
+
+def inserted(number: int, positions: list[int], where: str) -> str:
+    """What the writer is told after "Use this": which scenes the option became, and where that is."""
+    scenes = f"scene {positions[0]}" if len(positions) == 1 else f"scenes {positions[0]}–{positions[-1]}"
+    place = f"at {where}" if where.startswith("the ") else where
+    return f"Inserted option {number} as {scenes}, {place}. Say /undo to take it back."
 
 
 @dataclass
@@ -42,25 +49,27 @@ class Project:
         script = loads(data, filename, max_bytes=max_bytes)
         return cls.from_script(script, name=script.title or Path(filename).stem, source=filename)
 
-    def insert_scenes(self, fountain_text: str, *, after_scene: int | None = None, before_scene: int | None = None) -> list[int]:
-        """Insert the scenes of a Fountain option; returns their new 1-based positions. Undoable."""
-        from screenplay.formats import fountain
-
-        new = fountain.parse(fountain_text).scenes
-        if not new:
+    def insert_option(self, option: Option, *, after_scene: int | None = None,
+                      before_scene: int | None = None) -> tuple[list[int], str]:
+        """Insert an option's scenes where the writer says, else where it was written for (its Scope), else at the
+        end; returns their new 1-based positions and where that is in words. Undoable."""
+        if not option.scenes:
             raise ToolError("that option has no scene heading, so there is nothing to insert")
         total = len(self.script.scenes)
         if before_scene is not None:
-            at = before_scene - 1
+            at, where = before_scene - 1, f"before scene {before_scene}"
         elif after_scene is not None:
-            at = after_scene
+            at, where = after_scene, f"after scene {after_scene}"
+        elif option.scope is not None:
+            # The draft may have changed since the option was written; past its end is its end.
+            at, where = min(option.scope.insert_at, total), option.scope.where
         else:
-            at = total
+            at, where = total, "after the last scene"
         if not 0 <= at <= total:
             raise ToolError(f"the draft has {total} scenes: insert after a scene from 0 to {total}")
         self._checkpoint()
-        self.script.scenes[at:at] = new
-        return list(range(at + 1, at + 1 + len(new)))
+        self.script.scenes[at:at] = copy.deepcopy(option.scenes)
+        return list(range(at + 1, at + 1 + len(option.scenes))), where
 
     def undo(self) -> bool:
         if not self.undo_stack:

@@ -1,9 +1,8 @@
-"""What a writer points at beyond the draft's scopes (screenplay/scope.py): scene names for routing, options."""
+"""The names writers give a draft's scenes, for routing; what those names point at is screenplay/scope.py's."""
 
 from __future__ import annotations
 
 from screenplay import Script
-from tools.base import ToolError
 
 
 def scene_names(script: Script | None) -> list[str]:
@@ -15,11 +14,3 @@ def scene_names(script: Script | None) -> list[str]:
         if s.heading.location:
             seen.setdefault(s.heading.location.lower(), None)
     return list(seen)
-
-
-def resolve_option(options: list[str], number: int) -> str:
-    if not options:
-        raise ToolError("there are no options yet: ask for some first, e.g. 'give me three openings for act two'")
-    if not 1 <= number <= len(options):
-        raise ToolError(f"there is no option {number}: the last answer had {len(options)} options")
-    return options[number - 1]

@@ -6,6 +6,7 @@ fine-tuning. Every error a writer can cause comes out of it as one ``RoomError``
 
 from __future__ import annotations
 
+import copy
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -15,12 +16,13 @@ from typing import Any, Callable, Iterator
 from agent.accounts import Login, resolve_login
 from agent.errors import NeedsDraft, RoomError, writer_errors
 from agent.events import Event
-from agent.project import Project
+from agent.project import Project, inserted
 from agent.runtime import Runtime
 from agent.session import Session
 from agent.storage import PreferenceRecord, Storage
 from screenplay import Script
 from screenplay.bible import StoryBible
+from tools.base import Option
 
 MAX_STORED_TURNS = 200
 NO_DRAFT = "Attach a draft first (📎 in the chat box)."
@@ -175,39 +177,37 @@ class Room:
 
     # ---- alternatives ------------------------------------------------------------------
     @staticmethod
-    def options(session: Session | None) -> list[str]:
-        if session is None or session.last_result is None:
-            return []
-        return list(session.last_result.options)
+    def options(session: Session | None) -> list[Option]:
+        return [] if session is None else list(session.options)
 
     def pick(self, session: Session, index: int) -> str:
-        """Use option `index` (0-based): insert it into the draft, store the choice; returns what happened."""
+        """Use option `index` (0-based): insert it where it was written for, store the choice; returns what happened."""
         options = self.options(session)
         if not 0 <= index < len(options):
             raise RoomError(f"there is no option {index + 1}: the last answer had {len(options)} options")
-        prompt = self._prompt_of(session)
+        chosen = options[index]
+        prompt = self._prompt_of(session, chosen)
         for j, other in enumerate(options):
             if j != index:
-                self._remember(
-                    PreferenceRecord(prompt=prompt, chosen=options[index], rejected=other, kind="pick", writer=session.writer)
-                )
+                self._remember(PreferenceRecord(
+                    prompt=prompt, chosen=chosen.fountain, rejected=other.fountain, kind="pick", writer=session.writer))
         if session.project is None:
-            from screenplay.formats import fountain
-
-            session.project = Project.from_script(fountain.parse(options[index]), name="Untitled")
+            script = Script(scenes=copy.deepcopy(chosen.scenes))
+            session.project = Project.from_script(script, name="Untitled")
             return f"Started a new draft from option {index + 1}."
         with writer_errors():
-            where = session.project.insert_scenes(options[index])
-        return f"Inserted option {index + 1} as scene {where[0]}. Say /undo to take it back."
+            positions, where = session.project.insert_option(chosen)
+        return inserted(index + 1, positions, where)
 
     def discard(self, session: Session, index: int) -> None:
+        """Drop option `index` (0-based) from the session's options and remember the writer did not want it."""
         options = self.options(session)
         if 0 <= index < len(options):
             self._remember(
-                PreferenceRecord(prompt=self._prompt_of(session), chosen="", rejected=options[index], kind="dislike",
-                                 writer=session.writer)
+                PreferenceRecord(prompt=self._prompt_of(session, options[index]), chosen="",
+                                 rejected=options[index].fountain, kind="dislike", writer=session.writer)
             )
-            session.last_result.options.pop(index)
+            session.options.pop(index)
 
     def _remember(self, record: PreferenceRecord) -> None:
         # A visitor who has not signed in (login on) keeps nothing, judgements included.
@@ -215,10 +215,9 @@ class Room:
             self.storage.add_preference(record)
 
     @staticmethod
-    def _prompt_of(session: Session) -> str:
-        result = session.last_result
-        if result is not None and result.prompt:
-            return result.prompt
+    def _prompt_of(session: Session, option: Option) -> str:
+        if option.prompt:
+            return option.prompt
         humans = [m for m in session.history if m.type == "human"]
         return str(humans[-1].content) if humans else ""
 

@@ -19,7 +19,10 @@ class Session:
     # Rolling summary of turns trimmed out of `history`, one note per turn, oldest first.
     summary_notes: list[str] = field(default_factory=list)
     project: Any = None  # agent.project.Project once a draft is attached
-    last_result: Any = None  # the last tools.base.ToolResult, for follow-ups ("the second one")
+    last_result: Any = None  # the last tools.base.ToolResult
+    # The options on offer (tools.base.Option), from the last answer that wrote any; "option 2", pick and discard
+    # read and change this list, never the ToolResult they came in.
+    options: list[Any] = field(default_factory=list)
     writer: str = ""  # the writer's id (a browser keeps it), which owns their stored projects
     project_id: str | None = None  # the stored project this session saves to
     temperature: float | None = None  # the writer's sampling choice; None keeps the model default

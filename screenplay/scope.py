@@ -178,10 +178,6 @@ class Scope:
     def scenes(self, script: Script) -> list[Scene]:
         return script.scenes[self.first:self.stop]
 
-    def excerpt(self, script: Script) -> Script:
-        """The scoped scenes as a script of their own."""
-        return Script(title=script.title, scenes=self.scenes(script))
-
 
 WHOLE = "the whole script"
 

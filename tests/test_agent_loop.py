@@ -14,7 +14,7 @@ from agent.models.fake import ScriptedChatModel
 from agent.project import Project
 from agent.session import Session
 from screenplay.formats import fountain
-from tools.base import ToolError, ToolResult, context_schema
+from tools.base import Option, ToolError, ToolResult, context_schema
 from tools.schemas import CritiqueArgs, GenerateArgs, ReviseArgs, SimilarArgs, SummarizeArgs
 from tools.generator.requests import ONE_LINE_TOKENS, asks_for_one_line
 
@@ -75,7 +75,7 @@ class Recorder:
 
 def options_result(kwargs, context):
     n = kwargs["count"]
-    return ToolResult("generate_scenes", f"{n} options", options=OPTIONS[:n])
+    return ToolResult("generate_scenes", f"{n} options", options=[Option.of(t) for t in OPTIONS[:n]])
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def agent(router, recorder):
     tools = {
         "generate_scenes": recorder.tool("generate_scenes", GenerateArgs, options_result),
         "revise_option": recorder.tool(
-            "revise_option", ReviseArgs, lambda kw, ctx: ToolResult("revise_option", "revised", options=[ctx.last_options[kw["option"] - 1] + "\nDarker."])
+            "revise_option", ReviseArgs, lambda kw, ctx: ToolResult("revise_option", "revised", options=[Option.of(ctx.last_options[kw["option"] - 1].fountain + "\nDarker.")])
         ),
         "summarize": recorder.tool("summarize", SummarizeArgs, ToolResult("summarize", "A waitress stays.")),
     }
@@ -124,7 +124,7 @@ def test_follow_ups_refer_to_the_last_results_and_insert_is_undoable(agent, reco
     name, args = recorder.calls[-1]
     assert name == "revise_option" and args["option"] == 2 and args["mode"] == "edit"
     assert "darker" in args["instruction"].lower()
-    assert args["context"].last_options == OPTIONS
+    assert [o.fountain for o in args["context"].last_options] == OPTIONS
     assert events[-1].text == "revised"
 
     list(agent.run(session, "give me three openings for act two"))
@@ -179,7 +179,7 @@ def test_missing_tool_is_said_plainly(agent):
     assert "can't find similar scenes in the library yet" in events[-1].text
 
 
-def test_tool_failure_is_reported_and_the_conversation_goes_on(router):
+def test_a_tool_bug_is_raised_a_refusal_is_reported_and_the_conversation_goes_on(router):
     def broken(context, **kwargs):
         raise RuntimeError("disk on fire")
 
@@ -192,8 +192,9 @@ def test_tool_failure_is_reported_and_the_conversation_goes_on(router):
     }
     agent = Agent(ScriptedChatModel.from_replies(["still here"]), ModelInfo("fake", "s", True, True, 4096), tools, router)
     session = session_with()
-    events = list(agent.run(session, "summarize what I uploaded"))
-    assert events[-1].kind is EventKind.ERROR and "disk on fire" in events[-1].text and "unchanged" in events[-1].text
+    # A bug in a tool is raised, not dressed up as a message to the writer; the session stays usable.
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        list(agent.run(session, "summarize what I uploaded"))
     events = list(agent.run(session, "what's wrong with my second act?"))
     assert events[-1].kind is EventKind.ERROR and events[-1].text == "critique needs a draft with dialogue"
     events = list(agent.run(session, "thanks anyway"))
@@ -272,7 +273,8 @@ def test_a_streaming_tool_reports_progress_before_its_result(router):
     def stream(args, context):
         for i, text in enumerate(OPTIONS[: args["count"]], 1):
             yield Step("option", i, text, 0.9)
-        yield Step("done", result=ToolResult("generate_scenes", "streamed", options=OPTIONS[: args["count"]]))
+        yield Step("done", result=ToolResult("generate_scenes", "streamed",
+                                             options=[Option.of(t) for t in OPTIONS[: args["count"]]]))
 
     tool = StructuredTool.from_function(
         func=lambda context, **kw: None, name="generate_scenes", description="g", args_schema=context_schema(GenerateArgs)
@@ -284,7 +286,7 @@ def test_a_streaming_tool_reports_progress_before_its_result(router):
     progress = [e for e in events if e.kind is EventKind.TOOL_PROGRESS]
     assert [e.data["index"] for e in progress] == [1, 2]
     assert events.index(progress[-1]) < next(i for i, e in enumerate(events) if e.kind is EventKind.TOOL_OUTPUT)
-    assert session.last_result.options == OPTIONS[:2] and events[-1].text == "streamed"
+    assert [o.fountain for o in session.options] == OPTIONS[:2] and events[-1].text == "streamed"
 
 
 def test_analytic_questions_get_numbers_and_story_ideas_without_a_draft_get_chat(router, recorder, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from agent.models.fake import ScriptedChatModel
 from screenplay.formats.fountain import parse
-from tools.base import ToolError, ToolResult
+from tools.base import Option, ToolError, ToolResult
 from screenplay.bible import StoryBible
 from tools.context import ToolContext
 from tools.generator import SceneGenerator, make_generator_tool, make_revise_tool
@@ -108,7 +108,7 @@ def test_malformed_output_is_repaired_into_valid_fountain():
     messy = "```\n**nora**: we should go. sam: Not yet.\n- Sam sits on the crate.\nnora (softly): Now.\n```"
     model = ScriptedChatModel.from_replies([messy])
     result = SceneGenerator(model, extra_candidates=0).generate({"count": 1, "characters": ["nora", "sam"]})
-    text = result.options[0]
+    text = result.options[0].fountain
     check = check_scene(text)
     assert check.valid and check.characters == ["NORA", "SAM"]
     assert "```" not in text and "**" not in text
@@ -125,7 +125,7 @@ def test_output_without_dialogue_is_regenerated_with_a_stricter_prompt():
     assert "<<<" not in human_prompt(model, 1)
     option = result.data["options"][0]
     assert option["attempts"] == 2 and "regenerated 1 time" in option["repairs"]
-    assert check_scene(result.options[0]).speeches == 2
+    assert check_scene(result.options[0].fountain).speeches == 2
 
 
 def test_rerank_keeps_the_best_scoring_candidates():
@@ -136,14 +136,14 @@ def test_rerank_keeps_the_best_scoring_candidates():
     diamond = "A safe stands open.\nNORA: The diamond is gone.\nSAM: Then so are we."
     model = ScriptedChatModel.from_replies([GOOD, OTHER, diamond])
     result = SceneGenerator(model, scorer=PrefersDiamonds(), extra_candidates=2).generate({"count": 1})
-    assert "diamond" in result.options[0] and result.data["options"][0]["score"] == 0.9
+    assert "diamond" in result.options[0].fountain and result.data["options"][0]["score"] == 0.9
 
 
 def test_candidates_that_cannot_be_scenes_are_never_offered():
     model = ScriptedChatModel.from_replies(["...", GOOD, "", OTHER])
     result = SceneGenerator(model, max_attempts=1, extra_candidates=2).generate({"count": 2})
     assert result.data["valid_candidates"] == 2 and len(result.options) == 2
-    assert all(check_scene(o).valid for o in result.options)
+    assert all(check_scene(o.fountain).valid for o in result.options)
 
 
 def test_mmr_trades_a_near_duplicate_for_a_different_scene():
@@ -153,7 +153,7 @@ def test_mmr_trades_a_near_duplicate_for_a_different_scene():
     def kept(diversity: float) -> list[str]:
         model = ScriptedChatModel.from_replies(replies)
         gen = SceneGenerator(model, extra_candidates=1, diversity=diversity, scorer=_Fixed({"Gulls": 0.9, "Fog": 0.8}))
-        return gen.generate({"count": 2, "characters": ["NORA", "SAM"]}).options
+        return [o.fountain for o in gen.generate({"count": 2, "characters": ["NORA", "SAM"]}).options]
 
     assert sum("Gulls" in o for o in kept(0.0)) == 2  # relevance alone keeps both twins
     diverse = kept(0.5)
@@ -288,7 +288,7 @@ def test_writer_named_characters_are_in_every_candidate():
 
 # ---- follow-ups -------------------------------------------------------------------------------------
 
-def _first_options() -> list[str]:
+def _first_options() -> list[Option]:
     model = ScriptedChatModel.from_replies([GOOD, OTHER])
     return SceneGenerator(model).generate({"count": 2}, lighthouse_context()).options
 
@@ -300,9 +300,9 @@ def test_more_like_seeds_new_options_with_the_chosen_one():
     result = tool.invoke({"option": 2, "mode": "more_like", "context": ToolContext(last_options=options)})
     assert isinstance(result, ToolResult) and result.tool == "revise_option" and len(result.options) == 3
     seed = block(human_prompt(model), "OPTION")
-    assert parse(options[1]).scenes[0].heading.text in seed
-    heading = check_scene(options[1]).heading
-    assert all(check_scene(o).heading == heading for o in result.options)
+    assert options[1].scenes[0].heading.text in seed
+    heading = check_scene(options[1].fountain).heading
+    assert all(check_scene(o.fountain).heading == heading for o in result.options)
 
 
 def test_edit_rewrites_the_option_with_the_instruction():
@@ -312,20 +312,20 @@ def test_edit_rewrites_the_option_with_the_instruction():
     result = gen.revise({"option": 1, "mode": "edit", "instruction": "make it darker"}, ToolContext(last_options=options))
     prompt = human_prompt(model)
     assert "make it darker" in prompt and "<<<OPTION" in prompt
-    assert len(result.options) == 1 and "Someone died here." in result.options[0]
-    assert check_scene(result.options[0]).heading == check_scene(options[0]).heading
+    assert len(result.options) == 1 and "Someone died here." in result.options[0].fountain
+    assert check_scene(result.options[0].fountain).heading == check_scene(options[0].fountain).heading
 
 
 def test_continue_appends_to_the_option():
     options = _first_options()
     model = ScriptedChatModel.from_replies(["A horn sounds.\nSAM: That's my boat.\nNORA: Then miss it."])
     result = SceneGenerator(model).revise({"option": 1, "mode": "continue"}, ToolContext(last_options=options))
-    text = result.options[0]
-    assert text.startswith(options[0].rstrip()) and "Then miss it." in text
-    assert check_scene(text).valid and check_scene(text).speeches > check_scene(options[0]).speeches
+    text = result.options[0].fountain
+    assert text.startswith(options[0].fountain.rstrip()) and "Then miss it." in text
+    assert check_scene(text).valid and check_scene(text).speeches > check_scene(options[0].fountain).speeches
 
 
-@pytest.mark.parametrize("options, message", [([], "no options"), (["x", "y"], "has 2 options")])
+@pytest.mark.parametrize("options, message", [([], "no options"), ([Option.of("x"), Option.of("y")], "has 2 options")])
 def test_missing_option_is_a_tool_error(options, message):
     tool = make_revise_tool(SceneGenerator(ScriptedChatModel.from_replies([GOOD])))
     with pytest.raises(ToolError, match=message):
@@ -350,7 +350,7 @@ def test_stream_reports_text_as_it_grows_then_the_kept_options():
     assert all(len(a) <= len(b) for a, b in zip(first, first[1:]))
     assert first[-1] == next(e.text for e in events if e.kind == "candidate_done" and e.index == 0)
     result = events[-1].result
-    assert [e.text for e in events if e.kind == "option"] == result.options
+    assert [e.text for e in events if e.kind == "option"] == [o.fountain for o in result.options]
     assert kinds.index("option") > max(i for i, k in enumerate(kinds) if k == "candidate_done")
 
 
@@ -360,5 +360,5 @@ def test_result_summary_lists_options_with_scores():
     for i, opt in enumerate(result.data["options"], 1):
         assert f"**Option {i}**" in result.summary and f"score {opt['score']:.2f}" in result.summary
         assert set(opt) >= {"fountain", "score", "heading", "characters"}
-        assert opt["fountain"] == result.options[i - 1]
-    assert result.to_dict()["options"] == result.options
+        assert opt["fountain"] == result.options[i - 1].fountain
+    assert result.to_dict()["options"] == [o.fountain for o in result.options]

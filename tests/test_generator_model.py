@@ -30,7 +30,7 @@ def test_embedded_model_writes_two_valid_grounded_options(embedded_engine):
     result = events[-1].result
     assert len(result.options) == 2
     for option in result.options:
-        check = check_scene(option)
+        check = check_scene(option.fountain)
         assert check.valid, (check.problems, option)
         assert set(check.characters) & {"NORA", "SAM", "VIC"}
     assert "<<<DRAFT" in result.prompt and "EXT. JETTY - NIGHT" in result.prompt

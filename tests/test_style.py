@@ -11,7 +11,7 @@ import pytest
 from agent.models.fake import ScriptedChatModel
 from screenplay.formats.fountain import parse
 from screenplay.model import Script
-from tools.base import ToolError
+from tools.base import Option, ToolError
 from tools.context import ToolContext
 from tools.library.embedder import HashingEmbedder
 from tools.schemas import STYLE_PRESETS
@@ -167,13 +167,13 @@ def test_tool_restyles_scene_act_and_option(lighthouse):
     tool = make_style_tool(StyleTransfer(model, retries=0))
     assert tool.name == "style_transfer"
     assert "context" not in tool.tool_call_schema.model_json_schema()["properties"]
-    ctx = ToolContext(script=lighthouse, last_options=["INT. SHED - NIGHT\n\nTom mends a net.\n"])
+    ctx = ToolContext(script=lighthouse, last_options=[Option.of("INT. SHED - NIGHT\n\nTom mends a net.\n")])
     res = tool.invoke({"style": "noir", "scene": 3, "context": ctx})
     assert res.tool == "style_transfer" and res.data["target"] == "scene 3" and len(res.options) == 1
-    assert parse(res.options[0]).scenes[0].heading.text == "EXT. HARBOUR QUAY - DAY"
+    assert parse(res.options[0].fountain).scenes[0].heading.text == "EXT. HARBOUR QUAY - DAY"
     json.dumps(res.to_dict())
     opt = tool.invoke({"style": "western", "option": 1, "context": ctx})
-    assert parse(opt.options[0]).scenes[0].heading.text == "INT. SHED - NIGHT"
+    assert parse(opt.options[0].fountain).scenes[0].heading.text == "INT. SHED - NIGHT"
     act = tool.invoke({"style": "melodrama", "act": 1, "context": ctx})
     assert act.data["target"] == "act 1"
     with pytest.raises(ToolError, match="unknown style"):
@@ -207,7 +207,7 @@ def test_a_rejected_rewrite_is_retried_sampling_not_greedy_and_the_writer_is_tol
     assert first.rewritten == 0 and first.kept == 1
     tool = make_style_tool(styler)
     result = tool.invoke({"style": "noir", "context": ToolContext(script=source)})
-    assert "Hand me the salt" in result.options[0]
+    assert "Hand me the salt" in result.options[0].fountain
     assert model.temperatures[2] == 0.0  # a new element starts greedy again
     failing = make_style_tool(StyleTransfer(_Tempered(messages=iter(["", ""]), temperatures=[]), retries=1))
     summary = failing.invoke({"style": "noir", "context": ToolContext(script=source)}).summary

@@ -8,7 +8,7 @@ import pytest
 from agent.models.fake import ScriptedChatModel
 from agent.runtime import Runtime
 from agent.settings import Settings
-from tools.base import ToolResult
+from tools.base import Option
 from ui.handlers import WritersRoom
 
 DRAFT = Path(__file__).parent / "fixtures" / "ui" / "night_shift.fountain"
@@ -56,7 +56,7 @@ def test_bad_upload_keeps_the_open_project(room, tmp_path):
 def test_pick_inserts_into_the_draft_and_stores_the_choice(room):
     writer, session, history = room.start(None)
     run(room.send({"text": "", "files": [str(DRAFT)]}, history, session))
-    session.last_result = ToolResult("generate_scenes", "three options", options=list(OPTIONS), prompt="PROMPT")
+    session.options = [Option.of(text, prompt="PROMPT") for text in OPTIONS]
     history, session, options, draft = room.pick(1, [], session)
     assert [s.heading.text for s in session.project.script.scenes][-1] == "EXT. ROOFTOP - DAWN"
     assert "ROOFTOP" in draft

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from screenplay import Script
 from screenplay.bible import StoryBible
 from screenplay.scope import Scope
+from tools.base import Option
 
 
 @dataclass
 class ToolContext:
     script: Script | None = None  # the writer's current draft, if one is attached
     bible: StoryBible | None = None
-    last_options: list[str] = field(default_factory=list)  # Fountain options from the last result
+    last_options: list[Option] = field(default_factory=list)  # the options of the last answer, for follow-ups
     scope: Scope | None = None  # the part of the draft the request points at, resolved once by the loop
 
     def scope_for(self, *, act: int | None = None, scene: int | None = None, scene_ref: str | None = None,

@@ -16,7 +16,8 @@ class OptionHandlers:
     """Mixed into WritersRoom: expects ``self.room``, ``self.chat``, ``self.save`` and ``self._outputs``."""
 
     def options(self, session: Session | None) -> list[str]:
-        return self.room.options(session)
+        """The options on offer as Fountain, for the options row (and API clients)."""
+        return [o.fountain for o in self.room.options(session)]
 
     def pick(self, index: int, history: list[Any], session: Session) -> tuple:
         """Use option `index` (0-based): insert it into the draft and store the choice."""

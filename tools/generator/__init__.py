@@ -1,6 +1,6 @@
 """The scene generator: N grounded, scored, diverse scene options in valid Fountain, and follow-ups on them."""
 
-from tools.generator.generator import Candidate, GenerationEvent, SceneGenerator, option_text
+from tools.generator.generator import Candidate, GenerationEvent, SceneGenerator
 from tools.generator.requests import MAX_OPTIONS, GenerationRequest, request_from_text
 from tools.generator.tool import make_generator_tool, make_revise_tool
 
@@ -12,6 +12,5 @@ __all__ = [
     "SceneGenerator",
     "make_generator_tool",
     "make_revise_tool",
-    "option_text",
     "request_from_text",
 ]

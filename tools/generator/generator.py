@@ -15,7 +15,8 @@ import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from screenplay.formats.fountain import parse
-from tools.base import ToolError, ToolResult
+from screenplay.scope import Scope
+from tools.base import Option, ToolError, ToolResult, pick_option
 from tools.context import ToolContext
 from tools.generator import prompting
 from tools.generator.examples import builtin_example, exchange_from_plain, exchange_from_scene
@@ -175,7 +176,7 @@ class SceneGenerator:
         }
         jobs = [_Job(plan, "scene.md", common) for plan in plans]
         where = grounding.position
-        yield from self._run(jobs, n, tool="generate_scenes",
+        yield from self._run(jobs, n, tool="generate_scenes", scope=scope,
                              title=f"{n} option{'s' if n != 1 else ''}" + (f" for {where}" if where else ""),
                              extra={"position": where, "characters": grounding.characters[:6],
                                     "draft_chars": len(grounding.draft_text), "examples": len(examples)})
@@ -189,7 +190,8 @@ class SceneGenerator:
         """Follow-ups on the last options: more_like (new options in its vein), edit, continue."""
         request = as_revision(args)
         context = context or ToolContext()
-        original = option_text(context.last_options, request.option)
+        chosen = pick_option(context.last_options, request.option)
+        original = chosen.fountain
         check = check_scene(original)
         heading = check.heading or "INT. SOMEWHERE - DAY"
         cast = tuple(check.characters) or ("MAYA", "LEO")
@@ -219,12 +221,13 @@ class SceneGenerator:
             common = {"bible": bible, "original": quoted, "instruction": _inline(request.instruction)}
             jobs = [_Job(p, "continue.md", common, prefix=original) for p in plans]
             title = f"{label}, continued"
-        yield from self._run(jobs, n, tool="revise_option", title=title,
+        # Reworked options go where the option they came from was meant to go.
+        yield from self._run(jobs, n, tool="revise_option", title=title, scope=chosen.scope,
                              extra={"mode": request.mode, "option": request.option})
 
     # ---- candidates ---------------------------------------------------------------------------------
     def _run(
-        self, jobs: list[_Job], n: int, *, tool: str, title: str, extra: dict[str, Any]
+        self, jobs: list[_Job], n: int, *, tool: str, title: str, extra: dict[str, Any], scope: Scope | None = None
     ) -> Iterator[GenerationEvent]:
         started = time.perf_counter()
         candidates: list[Candidate] = []
@@ -247,7 +250,7 @@ class SceneGenerator:
         chosen = self.select(candidates, n)
         for number, cand in enumerate(chosen, 1):
             yield GenerationEvent("option", number, cand.fountain, cand.score)
-        result = self._result(chosen, candidates, n, tool=tool, title=title, extra=extra,
+        result = self._result(chosen, candidates, n, tool=tool, title=title, extra=extra, scope=scope,
                               seconds=time.perf_counter() - started)
         yield GenerationEvent("done", len(chosen), result.summary, result=result)
 
@@ -380,8 +383,9 @@ class SceneGenerator:
 
     # ---- result -------------------------------------------------------------------------------------
     def _result(self, chosen: list[Candidate], candidates: list[Candidate], wanted: int, *, tool: str, title: str,
-                extra: dict[str, Any], seconds: float) -> ToolResult:
-        options = [c.fountain for c in chosen]
+                extra: dict[str, Any], seconds: float, scope: Scope | None) -> ToolResult:
+        options = [Option.of(c.fountain, prompt=c.prompt, score=c.score, repairs=list(c.repairs), scope=scope)
+                   for c in chosen]
         data_options = [c.to_dict(i) for i, c in enumerate(chosen, 1)]
         lines = [f"**{title}** (best {len(chosen)} of {len(candidates)} drafts):", ""]
         for d in data_options:
@@ -403,20 +407,6 @@ class SceneGenerator:
             # The prompt behind option 1, so the writer can see why it came out as it did.
             prompt=(chosen or candidates)[0].prompt if candidates else None,
         )
-
-
-def option_text(options: list[str], number: int) -> str:
-    """Option ``number`` (1-based) of the last answer, or ToolError naming what exists."""
-    if not options:
-        raise ToolError(
-            "there are no options to work from yet: ask for scenes first, e.g. 'give me three openings for act two'."
-        )
-    if not 1 <= number <= len(options):
-        plural = "option" if len(options) == 1 else "options"
-        raise ToolError(
-            f"there is no option {number}: the last answer has {len(options)} {plural} (1 to {len(options)})."
-        )
-    return options[number - 1]
 
 
 def _final(events: Iterator[GenerationEvent]) -> ToolResult:

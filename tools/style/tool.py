@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from screenplay.formats import fountain
 from screenplay.model import Script
-from tools.base import ToolError, ToolResult, context_schema
+from tools.base import Option, ToolError, ToolResult, context_schema, pick_option
 from tools.schemas import StyleArgs
 from tools.style.presets import style_or_example
 
@@ -17,12 +16,8 @@ def pick_target(context: Any, *, scene: int | None = None, scene_ref: str | None
                 option: int | None = None) -> tuple[Script, str]:
     """The part of the project to restyle, and how to name it to the writer."""
     if option is not None:
-        options = list(getattr(context, "last_options", []) or [])
-        if not options:
-            raise ToolError("there are no options to restyle yet: ask for some first, or name a scene")
-        if not 1 <= option <= len(options):
-            raise ToolError(f"there is no option {option}: the last answer had {len(options)} options")
-        return fountain.parse(options[option - 1]), f"option {option}"
+        chosen = pick_option(context.last_options, option)
+        return Script(scenes=list(chosen.scenes)), f"option {option}"
     script = context.require_script("Restyling")
     scope = context.scope_for(act=act, scene=scene, scene_ref=scene_ref)
     if not scope.whole:
@@ -32,7 +27,8 @@ def pick_target(context: Any, *, scene: int | None = None, scene_ref: str | None
     raise ToolError("say what to restyle: a scene (e.g. 'scene 12' or 'the diner scene'), an act, or an option")
 
 
-def style_result(result: Any, what: str) -> ToolResult:
+def style_result(result: Any, what: str, scope: Any = None) -> ToolResult:
+    """The restyle as a ToolResult whose one option goes where its source is (``scope``: a screenplay Scope)."""
     m = result.metrics
     figures = []
     if m.get("similarity") is not None:
@@ -54,7 +50,7 @@ def style_result(result: Any, what: str) -> ToolResult:
         lines.append("Measures: " + ", ".join(figures) + ".")
     lines.append(f"\n```fountain\n{result.text.strip()}\n```\nSay 'insert option 1' to put it in the draft.")
     return ToolResult(tool=TOOL_NAME, summary="\n".join(lines), data={**result.to_dict(), "target": what},
-                      options=[result.text], prompt=result.prompt)
+                      options=[Option.of(result.text, prompt=result.prompt, scope=scope)], prompt=result.prompt)
 
 
 def make_style_tool(styler: Any):
@@ -64,7 +60,11 @@ def make_style_tool(styler: Any):
                        act: int | None = None, option: int | None = None) -> ToolResult:
         preset = style_or_example(style)
         target, what = pick_target(context, scene=scene, scene_ref=scene_ref, act=act, option=option)
-        return style_result(styler.transfer(target, preset, draft=context.script), what)
+        if option is not None:
+            scope = pick_option(context.last_options, option).scope
+        else:
+            scope = context.scope_for(act=act, scene=scene, scene_ref=scene_ref)
+        return style_result(styler.transfer(target, preset, draft=context.script), what, scope)
 
     return StructuredTool.from_function(
         func=style_transfer,
