@@ -86,11 +86,11 @@ def test_emphasis_scan_is_linear(unit):
 
 
 def test_a_large_draft_reads_in_the_worker_like_in_process():
-    text = ("INT. HOUSE - DAY\n\nBOB\nHello [[a note]] there.\n\n" * 12_000).encode()
+    text = ("INT. HOUSE - DAY\n\nBOB\nHello [[a note]] there.\n\n" * 6_000).encode()
     assert len(text) > script_io.INLINE_BYTES
     via_worker = script_io.loads(text, "long.fountain")
     assert via_worker == script_io.loads(text, "long.fountain", deadline_s=None)
-    assert len(via_worker.scenes) == 12_000
+    assert len(via_worker.scenes) == 6_000
 
 
 def test_reading_past_the_deadline_is_stopped_with_a_clear_message():
