@@ -39,7 +39,7 @@ class Runtime:
         model = chat_model if chat_model is not None else build_chat_model(settings)
         info = model_info(settings, model)
         agent = Agent(chat_model=model, info=info)
-        runtime = cls(settings=settings, agent=agent, library=library)
+        runtime = cls(settings=settings, agent=agent, embedder=embedder, library=library)
         runtime.extras["owns_library"] = library is None
         if with_tools:
             from tools.embeddings import load_embedder

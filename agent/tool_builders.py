@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from agent.models.factory import build_chat_model, scene_settings
 
+# Engines that load a LoRA adapter in this process (agent.models.ModelInfo.engine).
+LOCAL_ENGINES = ("transformers", "llama.cpp")
+
 if TYPE_CHECKING:
     from agent.runtime import Runtime
 
@@ -46,8 +49,8 @@ def _scene_model(runtime: Runtime) -> Any:
     loaded once per adapter and kept across adapter switches of the main model."""
     main = runtime.agent.chat_model
     wanted = scene_settings(runtime.settings)
-    if wanted.adapter == runtime.settings.adapter or getattr(main, "engine", None) is None:
-        return main  # no scene adapter applies, or a fake or served model: used as it is
+    if wanted.adapter == runtime.settings.adapter or runtime.agent.info.engine not in LOCAL_ENGINES:
+        return main  # no scene adapter applies, or a scripted or served model, which takes no adapter
     cached = runtime.extras.get("scene_model")
     if cached is None or cached[0] != (wanted.model, wanted.adapter):
         cached = ((wanted.model, wanted.adapter), build_chat_model(wanted))
@@ -61,11 +64,14 @@ def generator_tools(runtime: Runtime) -> dict[str, Any]:
     from tools.generator import SceneGenerator
     from tools.generator.tool import make_generator_tool, make_revise_tool
 
+    # The command line may ask for no library examples (`--no-library`): the library is then never opened.
+    library = runtime.scene_library() if runtime.extras.get("use_library", True) else None
     generator = SceneGenerator(
         _scene_model(runtime),
-        library=runtime.scene_library(),
+        library=library,
         embedder=runtime.embedder,
         scorer=_scene_scorer(runtime),
+        info=runtime.agent.info,
     )
     tools = [make_generator_tool(generator), make_revise_tool(generator)]
     # The loop streams these through the generator's own event stream (options as they are written).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from typing import Any
 
@@ -27,52 +26,42 @@ def add_parsers(sub: Any) -> None:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from agent.models.factory import build_chat_model, scene_settings
+    from agent.models.factory import scene_settings
+    from agent.registry import spec
+    from agent.routing.router import read_request
+    from agent.runtime import Runtime
     from agent.settings import settings_from_args
     from cli.main import emit
+    from screenplay.bible import StoryBible, extract_bible
     from tools.base import ToolError
-    from screenplay.bible import StoryBible
     from tools.context import ToolContext
-    from tools.critic.scene_scorer import SceneScorer
     from tools.embeddings import load_embedder
-    from tools.generator import SceneGenerator, request_from_text
     from tools.generator.requests import as_request
 
     settings = settings_from_args(args)
+    script = None
     if args.draft:
-        from screenplay.bible import extract_bible
         from screenplay import load
 
-        script = load(args.draft)
-        context = ToolContext(script=script, bible=extract_bible(script))
-    else:
-        context = ToolContext(bible=StoryBible())
+        script = load(args.draft, max_bytes=settings.max_upload_bytes)
+    context = ToolContext(script=script, bible=extract_bible(script) if script is not None else StoryBible())
+
+    # The request is read as the chat reads it; flags then override what the words said.
+    decision = read_request("generate", args.request, characters=script.characters if script is not None else ())
+    if decision.clarify and args.count is None:
+        raise ToolError(decision.clarify)
+    flags = {"count": args.count, "act": args.act, "scene": args.scene, "style": args.style}
+    request = as_request({**decision.args, **{k: v for k, v in flags.items() if v is not None}})
 
     started = time.perf_counter()
-    chat_model = build_chat_model(scene_settings(settings))  # one model: only the generator runs here
-    # The app's reranking: the critic's learned scorer, and MiniLM for diversity.
-    embedder = load_embedder()
-    scorer = SceneScorer.load(embedder)
-    library = None
-    if args.library:
-        from tools.library import SceneLibrary
-
-        library = SceneLibrary(settings.chroma_url or settings.library_dir, embedder)
-    generator = SceneGenerator(chat_model, library=library, embedder=embedder, scorer=scorer)
+    # One model, the generator's (with the scene adapter when one applies); the tool built as the app builds it.
+    runtime = Runtime.create(scene_settings(settings), with_tools=False, embedder=load_embedder())
+    runtime.extras["use_library"] = args.library
     try:
-        characters = context.script.characters if context.script is not None else []
-        request = request_from_text(args.request, count=args.count, characters=characters)
-        flags = {"act": args.act, "scene": args.scene, "style": args.style}
-        overrides = {k: v for k, v in flags.items() if v is not None}
-        if overrides:
-            request = as_request({**request.model_dump(), **overrides})
-        result = generator.generate(request, context)
-    except ToolError as exc:
-        print(f"scriptroom generate: error: {exc}", file=sys.stderr)
-        return 2
+        tool = spec("generate").build(runtime)[spec("generate").tool]
+        result = tool.invoke({**request.model_dump(exclude_none=True), "context": context})
     finally:
-        if library is not None:
-            library.close()
+        runtime.close()
     seconds = time.perf_counter() - started
     if args.json:
         emit(

@@ -14,7 +14,7 @@ from tools.base import Option, ToolError, ToolResult
 from screenplay.bible import StoryBible
 from tools.context import ToolContext
 from tools.generator import SceneGenerator, make_generator_tool, make_revise_tool
-from tools.generator.requests import request_from_text
+from agent.routing.router import read_request
 from tools.scene_scoring import check_scene
 from tools.schemas import GenerateArgs
 
@@ -75,12 +75,14 @@ def test_default_count_is_three():
     assert len(SceneGenerator(model).generate({}, ToolContext()).options) == 3
 
 
-def test_count_and_act_are_read_from_a_sentence():
-    req = request_from_text("Give me three openings for act two", characters=["NORA", "SAM"])
-    assert (req.count, req.act, req.characters) == (3, 2, [])
-    req = request_from_text("five versions of scene 4 where Nora confronts Sam", characters=["NORA", "SAM", "VIC"])
-    assert (req.count, req.scene, req.characters) == (5, 4, ["NORA", "SAM"])
-    assert request_from_text("openings for act II", count=2).count == 2
+def test_the_command_line_reads_a_request_as_the_chat_does():
+    """`scriptroom generate` reads its sentence with the router's argument extraction, not a parser of its own."""
+    req = read_request("generate", "Give me three openings for act two", characters=["NORA", "SAM"]).args
+    assert (req["count"], req["act"]) == (3, 2) and "characters" not in req
+    req = read_request("generate", "five versions of scene 4 where Nora confronts Sam",
+                       characters=["NORA", "SAM", "VIC"]).args
+    assert (req["count"], req["scene"], req["characters"]) == (5, 4, ["NORA", "SAM"])
+    assert read_request("generate", "openings for act II").args["act"] == 2
 
 
 @pytest.mark.parametrize("count", [11, 25])
@@ -362,3 +364,20 @@ def test_result_summary_lists_options_with_scores():
         assert set(opt) >= {"fountain", "score", "heading", "characters"}
         assert opt["fountain"] == result.options[i - 1].fountain
     assert result.to_dict()["options"] == [o.fountain for o in result.options]
+
+
+def test_the_generator_reads_the_models_capability_flags_never_its_class():
+    from agent.models.factory import ModelInfo
+
+    served = ModelInfo("openai", "m", True, True, context_window=1500, token_limit_param="max_completion_tokens",
+                       supports_stop=False)
+    model = ScriptedChatModel.from_replies([GOOD])
+    gen = SceneGenerator(model, extra_candidates=0, max_attempts=1, max_new_tokens=99, info=served)
+    gen.generate({"count": 1}, lighthouse_context())
+    sent = model.received_kwargs[0]
+    assert sent["max_completion_tokens"] == 99 and sent["stop"] is None and "max_new_tokens" not in sent
+    assert gen.draft_chars == 1050  # (1500 - 1200) tokens at ~3.5 characters each, not the default 2400
+    local = ModelInfo("local", "m", False, True, context_window=8192, token_limit_param="max_new_tokens")
+    model = ScriptedChatModel.from_replies([GOOD])
+    SceneGenerator(model, extra_candidates=0, max_attempts=1, max_new_tokens=64, info=local).generate({"count": 1})
+    assert model.received_kwargs[0]["max_new_tokens"] == 64 and model.received_kwargs[0]["stop"]

@@ -37,7 +37,7 @@ def test_a_fake_model_is_the_generators_model_too(tmp_path, embedder, router):
     from agent.runtime import Runtime
 
     fake = ScriptedChatModel()
-    runtime = Runtime.create(Settings(home=tmp_path), chat_model=fake, embedder=embedder, router=router)
+    runtime = Runtime.create(Settings(home=tmp_path, backend="fake"), chat_model=fake, embedder=embedder, router=router)
     try:
         assert generator_model(runtime) is fake and "scene_model" not in runtime.extras
     finally:

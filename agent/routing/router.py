@@ -147,25 +147,42 @@ class Router:
     def _decide(
         self, intent: str, text: str, ex: Extraction, score: float, candidates: list[tuple[str, float]]
     ) -> RoutingDecision:
-        args = args_for(intent, text, ex)
-        missing = _missing(intent, args, ex)
-        if missing:
-            return RoutingDecision(intent, args, score, "semantic", clarify=missing, candidates=candidates)
-        try:
-            args = INTENT_ARGS[intent].model_validate(args).model_dump(exclude_unset=True)
-        except ValidationError as exc:
-            problem = exc.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"])
-            return RoutingDecision(
-                intent, {}, score, "semantic", clarify=f"I could not use {where}: {problem['msg']}.", candidates=candidates
-            )
-        return RoutingDecision(intent, args, score, "semantic", candidates=candidates)
+        return _arguments(intent, text, ex, score, candidates)
 
     def _ask(
         self, first: str, second: str, text: str, ex: Extraction, score: float, candidates: list[tuple[str, float]]
     ) -> RoutingDecision:
         question = f"Should I {ACTIONS[first]} or {ACTIONS[second]}?"
         return RoutingDecision(first, args_for(first, text, ex), score, "semantic", clarify=question, candidates=candidates)
+
+
+def read_request(intent: str, message: str, *, characters: Sequence[str] = (),
+                 scene_names: Sequence[str] = ()) -> RoutingDecision:
+    """The arguments of ``message`` read as a request for ``intent``, exactly as the chat reads them (the CLI's
+    tool commands use this: ``scriptroom generate "three openings for act two"``). A missing or bad argument
+    comes back as the decision's ``clarify`` question."""
+    text = strip_quoted(strip_role_markers(message or ""))
+    ex = extract(text, characters)
+    if ex.scene_ref is None and scene_names:
+        ex.scene_ref = _named_scene(text, scene_names)
+    return _arguments(intent, text, ex, 1.0, [])
+
+
+def _arguments(intent: str, text: str, ex: Extraction, score: float,
+               candidates: list[tuple[str, float]]) -> RoutingDecision:
+    args = args_for(intent, text, ex)
+    missing = _missing(intent, args, ex)
+    if missing:
+        return RoutingDecision(intent, args, score, "semantic", clarify=missing, candidates=candidates)
+    try:
+        args = INTENT_ARGS[intent].model_validate(args).model_dump(exclude_unset=True)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        return RoutingDecision(
+            intent, {}, score, "semantic", clarify=f"I could not use {where}: {problem['msg']}.", candidates=candidates
+        )
+    return RoutingDecision(intent, args, score, "semantic", candidates=candidates)
 
 
 def _confidence(ranked: list[tuple[str, float]], temperature: float) -> float:

@@ -1,7 +1,7 @@
 """The scene generator: N grounded, scored, diverse scene options in valid Fountain, and follow-ups on them."""
 
 from tools.generator.generator import Candidate, GenerationEvent, SceneGenerator
-from tools.generator.requests import MAX_OPTIONS, GenerationRequest, request_from_text
+from tools.generator.requests import MAX_OPTIONS, GenerationRequest
 from tools.generator.tool import make_generator_tool, make_revise_tool
 
 __all__ = [
@@ -12,5 +12,4 @@ __all__ = [
     "SceneGenerator",
     "make_generator_tool",
     "make_revise_tool",
-    "request_from_text",
 ]

@@ -118,7 +118,10 @@ class SceneGenerator:
         max_new_tokens: int | None = None,
         diversity: float = 0.35,
         revise_count: int = 3,
+        info: Any = None,
     ):
+        """``info``: the model's capability flags (agent.models.ModelInfo: context_window, token_limit_param,
+        supports_stop); without them the generator assumes nothing (no length keyword, the configured budget)."""
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         if not 0.0 <= diversity <= 1.0:
@@ -130,7 +133,8 @@ class SceneGenerator:
         self.max_attempts = max_attempts
         self.extra_candidates = extra_candidates
         self.examples = examples
-        self.draft_chars = self._draft_budget(chat_model, draft_chars)
+        self.info = info
+        self.draft_chars = self._draft_budget(info, draft_chars)
         self.max_new_tokens = max_new_tokens
         self.diversity = diversity
         self.revise_count = revise_count
@@ -317,15 +321,13 @@ class SceneGenerator:
 
     def _stream_model(self, messages: list[Any], temperature: float) -> Iterator[str]:
         kwargs: dict[str, Any] = {"temperature": temperature}
-        fields = getattr(type(self.chat_model), "model_fields", {})
-        if self.max_new_tokens is not None:
-            # Capability by field, not by model name: local models count new tokens, served ones max_tokens.
-            if "max_new_tokens" in fields:
-                kwargs["max_new_tokens"] = self.max_new_tokens
-            elif "max_tokens" in fields:
-                kwargs["max_tokens"] = self.max_new_tokens
+        if self.max_new_tokens is not None and self.info is not None:
+            # The model says which keyword limits a reply: local engines count new tokens, servers max_tokens.
+            kwargs[self.info.token_limit_param] = self.max_new_tokens
+        if self.info is None or self.info.supports_stop:
+            kwargs["stop"] = STOP
         try:
-            for chunk in self.chat_model.stream(messages, stop=STOP, **kwargs):
+            for chunk in self.chat_model.stream(messages, **kwargs):
                 piece = chunk.content if isinstance(chunk.content, str) else ""
                 if piece:
                     yield piece
@@ -336,9 +338,9 @@ class SceneGenerator:
 
     # ---- grounding helpers --------------------------------------------------------------------------
     @staticmethod
-    def _draft_budget(chat_model: Any, draft_chars: int) -> int:
+    def _draft_budget(info: Any, draft_chars: int) -> int:
         """Characters of draft a prompt may carry: the configured budget, less on a small context window."""
-        window = getattr(getattr(chat_model, "engine", None), "context_window", None)
+        window = info.context_window if info is not None else None
         if isinstance(window, int) and window > 0:
             # ~3.5 characters a token; leave room for the rest of the prompt and the answer.
             return max(400, min(draft_chars, int((window - 1200) * 3.5)))

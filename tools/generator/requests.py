@@ -1,4 +1,4 @@
-"""What the generator accepts: the router's GenerateArgs / ReviseArgs, plus a plain request sentence.
+"""What the generator accepts: the router's GenerateArgs / ReviseArgs (a sentence is read by the router, not here).
 
 The count limit is checked by the generator rather than by pydantic so that "give me 12" gets a
 ToolError that names the limit instead of a validation trace.
@@ -16,18 +16,6 @@ from tools.schemas import GenerateArgs, ReviseArgs
 
 MAX_OPTIONS = 10
 DEFAULT_OPTIONS = 3
-
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a few": 3}
-_ACT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
-_COUNT_RE = re.compile(
-    r"\b(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(?:more\s+|new\s+|different\s+|"
-    r"alternative\s+|alternate\s+)?(?:\w+\s+)?"
-    r"(?:options|openings|versions|scenes|takes|alternatives|endings|ways|ideas|drafts)\b",
-    re.IGNORECASE,
-)
-_ACT_RE = re.compile(r"\bact\s+(\d{1,2}|" + "|".join(sorted(_ACT_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
-_SCENE_RE = re.compile(r"\bscene\s+(\d{1,4})\b", re.IGNORECASE)
 
 
 class GenerationRequest(GenerateArgs):
@@ -87,33 +75,3 @@ ONE_LINE_TOKENS = 48
 def asks_for_one_line(text: str) -> bool:
     """True for "write one line of dialogue for a pirate captain": not a scene, so not the scene pipeline."""
     return bool(_ONE_LINE_RE.search(text)) and not _WHOLE_SCENE_RE.search(text)
-
-
-def count_in(text: str) -> int | None:
-    """"give me three openings" -> 3; None when the sentence names no count."""
-    m = _COUNT_RE.search(text)
-    if not m:
-        return None
-    word = m.group(1).lower()
-    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
-
-
-def request_from_text(
-    text: str, *, count: int | None = None, characters: list[str] | tuple[str, ...] = ()
-) -> GenerationRequest:
-    """A GenerationRequest from a writer's sentence, for the command line (the chat router does more).
-
-    ``characters``: the draft's speakers; those the sentence names become required.
-    """
-    act = _ACT_RE.search(text)
-    scene = _SCENE_RE.search(text)
-    named = [c for c in characters if re.search(rf"\b{re.escape(c.split()[0])}\b", text, re.IGNORECASE)]
-    wanted = count if count is not None else count_in(text)
-    data: dict[str, Any] = {
-        "count": wanted if wanted is not None else DEFAULT_OPTIONS,
-        "act": (int(act.group(1)) if act.group(1).isdigit() else _ACT_WORDS[act.group(1).lower()]) if act else None,
-        "scene": int(scene.group(1)) if scene else None,
-        "characters": named,
-        "brief": text.strip(),
-    }
-    return as_request(data)
