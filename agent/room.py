@@ -327,7 +327,8 @@ class Room:
         return self.runtime.switch_adapter(adapter)
 
     def train(self, session: Session | None, kind: str, steps: int, name: str, progress: Progress) -> str:
-        """A LoRA run on the writer's draft ("sft") or DPO on their judgements ("dpo"); returns what happened."""
+        """A LoRA run on the writer's draft ("sft"), the same on a 4-bit base ("qlora"), or DPO on their judgements
+        ("dpo"); returns what happened."""
         from finetune.jobs import train_on_draft, train_on_preferences
         from screenplay.formats.fountain import render
 
@@ -343,13 +344,13 @@ class Room:
             progress(step, total, f"training step {step} of {total}{shown}")
 
         with writer_errors():
-            if kind == "sft":
+            if kind in ("sft", "qlora"):
                 if session.project is None:
                     raise NeedsDraft(NO_DRAFT + " LoRA training learns from your draft's scenes.")
                 result = train_on_draft(self.runtime.settings, render(session.project.script), name, steps=steps,
-                                        on_step=on_step)
+                                        load_in_4bit=kind == "qlora", on_step=on_step)
             elif kind == "dpo":
                 result = train_on_preferences(self.runtime.settings, session.writer, name, steps=steps, on_step=on_step)
             else:
-                raise RoomError(f"unknown training kind {kind!r}; use sft or dpo")
+                raise RoomError(f"unknown training kind {kind!r}; use sft, qlora or dpo")
         return result.summary() + f" ({time.perf_counter() - started:.0f} s in all)"

@@ -103,8 +103,10 @@ def test_training_refuses_bad_names_and_served_backends(room):
     session = opened(room)
     out = jobs.train(room.room, session, "sft", 2, "../escape", Bar())
     assert out.startswith("⚠️") and "not a usable adapter name" in out
-    out = jobs.train(room.room, session, "sft", 2, "fine-name", Bar())
-    assert out.startswith("⚠️") and "fake backend" in out
+    for kind in ("sft", "qlora"):  # both train the local model on the draft
+        out = jobs.train(room.room, session, kind, 2, "fine-name", Bar())
+        assert out.startswith("⚠️") and "fake backend" in out
+    assert "use sft, qlora or dpo" in jobs.train(room.room, session, "ppo", 2, "fine-name", Bar())
     assert not (room.runtime.settings.adapters_dir / "fine-name").exists()
 
 

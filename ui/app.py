@@ -137,7 +137,9 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                             "On a laptop CPU a step takes 5–10 s; a GPU Space is far faster."
                         )
                         train_kind = gr.Radio(
-                            [("My draft + the starter scenes (LoRA)", "sft"), ("My picks and likes (DPO)", "dpo")],
+                            [("My draft + the starter scenes (LoRA)", "sft"),
+                             ("The same on a 4-bit base (QLoRA)", "qlora"),
+                             ("My picks and likes (DPO)", "dpo")],
                             value="sft", label="Learn from",
                         )
                         prefs = gr.Markdown()

@@ -62,7 +62,7 @@ def preference_counts(room: Room, session: Session | None) -> str:
 
 
 def train(room: Room, session: Session | None, kind: str, steps: float, name: str, progress: ProgressBar) -> str:
-    """A LoRA run on the writer's draft ("sft") or DPO on their judgements ("dpo"); returns what happened."""
+    """A LoRA or QLoRA run on the writer's draft ("sft", "qlora") or DPO on their judgements ("dpo")."""
     progress(0.0, desc="preparing data and loading the model")
     try:
         return room.train(session, kind, int(steps), name, progress=_bar(progress, "steps"))
