@@ -112,6 +112,17 @@ class Room:
             report = export_writer(self.storage, session.writer, folder / f"scriptroom-{session.writer}.zip")
         return Path(report.path)
 
+    def delete_data(self, session: Session | None) -> str:
+        """Remove everything this writer stored (projects, chats, bibles, stories, judgements); the open tab starts
+        empty. The account itself, where there is one, is the administrator's (`scriptroom users remove`)."""
+        if session is None or not session.writer:
+            raise RoomError("sign in first: a visitor who has not signed in has nothing stored")
+        deleted = self.storage.delete_writer(session.writer)
+        session.project, session.project_id, session.last_result = None, None, None
+        session.history.clear()
+        return (f"Deleted {deleted['projects']} project(s) and {deleted['preferences']} judgement(s) of "
+                f"{session.writer}.")
+
     # ---- sessions and projects ---------------------------------------------------------
     def open_session(self, writer: str) -> tuple[Session, list[dict[str, Any]]]:
         """A writer arrives: their latest project and chat come back, or a fresh session starts."""

@@ -32,7 +32,8 @@ def server(tmp_path_factory):
     accounts.add("alice", "alice-password", admin=True)
     accounts.add("bob", "bob-password")
     Storage(settings.database).save_project(writer=LAPTOP_WRITER, name="Old laptop draft",
-                                            fountain="INT. ATTIC - DAY\n\nDust.\n", bible={}, chat=[])
+                                            fountain="INT. ATTIC - DAY\n\nDust.\n", bible={},
+                                            chat=[{"role": "assistant", "content": "Notes on the Attic scene."}])
     runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Noted."]), with_tools=False)
     with serve(runtime) as url:
         yield url, runtime
@@ -86,10 +87,12 @@ def test_two_accounts_never_see_each_others_projects(server):
 def test_a_forged_writer_id_gets_nothing(server):
     url, runtime = server
     bob = client(url, "bob", "bob-password")
+    storage = Storage(runtime.settings.database)
     for forged in ("alice", LAPTOP_WRITER):
         writer, history = start(bob, forged)
-        assert writer == "bob" and history == [], f"naming {forged!r} must not open their project"
-    assert Storage(runtime.settings.database).list_projects("bob") == []
+        assert writer == "bob" and "Attic" not in json.dumps(history), f"naming {forged!r} must not open their project"
+    theirs = {pid for w in ("alice", LAPTOP_WRITER) for pid, _, _ in storage.list_projects(w)}
+    assert not theirs & {pid for pid, _, _ in storage.list_projects("bob")}
 
 
 def test_only_an_admin_switches_the_servers_adapter(server):
@@ -186,3 +189,23 @@ def test_hugging_face_sign_in_decides_the_writer_on_a_space(hf_space):
     forged = Client(url, verbose=False, analytics_enabled=False,
                     headers={"Cookie": f"session={_hf_session_cookie('guessed-secret', 'bo')}"})
     assert start(forged) == ("", [])
+
+
+def test_delete_my_data_removes_only_the_writers_own(server):
+    from gradio_client import handle_file
+
+    url, runtime = server
+    storage = Storage(runtime.settings.database)
+    alice = client(url, "alice", "alice-password")
+    start(alice)
+    alice.predict({"text": "", "files": [handle_file(str(DRAFT))]}, [], api_name="/send")
+    bob = client(url, "bob", "bob-password")
+    start(bob)
+    bob.predict({"text": "", "files": [handle_file(str(DRAFT))]}, [], api_name="/send")
+    assert "Tick the box" in bob.predict(False, [], api_name="/delete_data")[0]
+    assert storage.list_projects("bob")
+    said, _, history, *_ = bob.predict(True, [], api_name="/delete_data")
+    assert said.startswith("Deleted") and history == []
+    assert storage.list_projects("bob") == [] and storage.preferences(writer="bob") == []
+    assert storage.list_projects("alice"), "alice's data stays"
+    assert start(client(url, "bob", "bob-password")) == ("bob", [])

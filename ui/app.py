@@ -10,7 +10,7 @@ from agent.errors import RoomError
 from agent.room import Room
 from agent.runtime import Runtime
 from ui import jobs
-from ui.handlers import DRAFT_TYPES, WritersRoom
+from ui.handlers import DRAFT_TYPES, EMPTY_DRAFT, WritersRoom
 from ui.options import option_html
 
 TITLE = "Scriptroom"
@@ -152,6 +152,10 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                                     "and your likes and picks, as one zip (`scriptroom import-data` restores it).")
                         data_btn = gr.Button("Download my data")
                         data_file = gr.File(label="Your data", interactive=False, visible=False)
+                        with gr.Row():
+                            delete_sure = gr.Checkbox(label="Yes, delete everything I stored here", scale=2)
+                            delete_btn = gr.Button("Delete my data", variant="stop", scale=1)
+                        delete_status = gr.Markdown()
 
         panel_outputs = [chatbot, session, options, draft_view]
 
@@ -205,6 +209,8 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
         data_btn.click(_export_data(facade), [session], data_file, api_name="export_data").success(
             lambda: gr.update(visible=True), None, data_file, api_name=False
         )
+        delete_btn.click(_delete_data(facade), [delete_sure, chatbot, session],
+                         [delete_status, delete_sure, *panel_outputs], api_name="delete_data")
     return demo
 
 
@@ -261,6 +267,19 @@ def _export_data(facade: Room):
             raise gr.Error(str(exc)) from None
 
     return export
+
+
+def _delete_data(facade: Room):
+    def delete(sure: bool, history: list[Any], session: Any) -> tuple:
+        if not sure:
+            return "Tick the box first: deleting cannot be undone.", False, history, session, [], gr.update()
+        try:
+            said = facade.delete_data(session)
+        except RoomError as exc:
+            return f"⚠️ {exc}", False, history, session, [], gr.update()
+        return said, False, [], session, [], EMPTY_DRAFT
+
+    return delete
 
 
 def auth_options(facade: Room) -> dict[str, Any]:
