@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-ROLES = ("writer", "admin")
 MIN_PASSWORD = 8
 # scrypt's cost: about 50 ms and 16 MB a check, cheap for a login, dear for a guesser.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -34,7 +33,7 @@ class AccountError(ValueError):
 @dataclass(frozen=True)
 class Account:
     name: str
-    role: str
+    role: str  # "admin" (may act for the whole server) or "writer"
     password_hash: str  # "scrypt$N$r$p$salt$hash", base64 parts
     created: float
 
@@ -101,9 +100,6 @@ class Accounts:
 
     def list(self) -> list[Account]:
         return list(self._load().values())
-
-    def get(self, name: str) -> Account | None:
-        return self._load().get(name)
 
     def __bool__(self) -> bool:
         return bool(self._load())
@@ -201,6 +197,9 @@ def resolve_login(settings: Any, env: Mapping[str, str] | None = None) -> Login:
             mode = "hf"
         else:
             mode = "off"
+    if mode == "hf" and not env.get("OAUTH_CLIENT_ID"):
+        raise AccountError("login hf needs a Hugging Face Space with `hf_oauth: true` in its README (that gives it "
+                           "OAUTH_CLIENT_ID); a self-hosted team uses password login (`scriptroom users add`)")
     if mode == "password" and not accounts:
         raise AccountError(f"login is password but {settings.users_file} has no accounts; add one with "
                            "`scriptroom users add NAME --admin`")

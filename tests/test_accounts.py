@@ -62,6 +62,8 @@ def test_login_mode_follows_accounts_and_the_space(tmp_path):
     assert laptop.writer_for(user=None, browser_id="b1") == "b1" and len(laptop.writer_for(user=None, browser_id="")) == 32
     with pytest.raises(AccountError, match="scriptroom users add"):
         resolve_login(Settings(home=tmp_path / "empty", login="password"), env={})
+    with pytest.raises(AccountError, match="hf_oauth: true"):
+        resolve_login(Settings(home=tmp_path / "empty", login="hf"), env={})
 
 
 def cli(capsys, monkeypatch, *argv, stdin=""):
