@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     from ui.app import launch
 
     # The first start indexes the starter scene library; do it while the page loads.
-    threading.Thread(target=runtime.warm, name="warm-library", daemon=True).start()
+    threading.Thread(target=runtime.warm, kwargs={"report": lambda line: print(line, flush=True)},
+                     name="warm-library", daemon=True).start()
     launch(runtime)
     return 0
 

@@ -6,8 +6,9 @@ Built once at start; per-writer state lives in Session objects, never here.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from agent.loop import Agent
 from agent.models.factory import build_chat_model, model_info
@@ -99,10 +100,14 @@ class Runtime:
             self.library = SceneLibrary(location, self.embedder)
         return self.library
 
-    def warm(self) -> None:
-        """Index the starter scenes now (once per data directory), not on a writer's first request."""
-        if self.agent.tools:
+    def warm(self, report: Callable[[str], None] = log.info) -> None:
+        """Index the starter scenes now (once per data directory; `make run` has usually done it), not on a
+        writer's first request. ``report`` gets a line when it starts and one when it is done."""
+        if self.agent.tools and self.scene_library().needs_starter():
+            report("Indexing the starter scene library in the background…")
+            start = time.perf_counter()
             self.scene_library().ensure_starter()
+            report(f"Starter scene library ready ({time.perf_counter() - start:.0f} s).")
 
     def close(self) -> None:
         if self.library is not None and self.extras.get("owns_library", True):

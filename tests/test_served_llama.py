@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.models.factory import build_chat_model
+from agent.models.factory import build_chat_model, model_info
 from agent.settings import Settings
 from tests.appserver import free_port
 from tests.llama_server import llama_server, received
@@ -77,17 +77,20 @@ def test_scene_generation_through_the_server_uses_stop_and_max_tokens(server):
     from screenplay.io import load
     from tools.context import ToolContext
     from tools.generator import SceneGenerator
-    from tools.generator.generator import STOP
+    from tools.generator.generator import STOP, scene_token_budget
 
     base, requests = server
-    generator = SceneGenerator(build_chat_model(served(base, temperature=0.7)), extra_candidates=0, max_new_tokens=80,
+    # No explicit limit: each candidate gets the budget of the lines its scaffold asks for, not the model's 384.
+    settings = served(base, temperature=0.7, max_new_tokens=384)
+    generator = SceneGenerator(build_chat_model(settings), info=model_info(settings), extra_candidates=0,
                                max_attempts=1)
     before = mark(requests)
     result = generator.generate({"count": 1, "brief": "the keeper finds a letter"}, ToolContext(script=load(DRAFT)))
     bodies = received(requests, before)
     assert len(bodies) == result.data["candidates"] >= 1
-    assert all(b["stream"] and b["stop"] == STOP and b["max_tokens"] == 80 for b in bodies)
-    assert "max_completion_tokens" not in bodies[0]
+    budgets = {scene_token_budget(lines) for lines in range(1, 13)}
+    assert all(b["stream"] and b["stop"] == STOP and b["max_tokens"] in budgets for b in bodies)
+    assert all(b["max_tokens"] < 384 and "max_completion_tokens" not in b for b in bodies)
     assert result.data["options"] or result.data["valid_candidates"] == 0  # whatever the model wrote is accounted
 
 

@@ -29,6 +29,12 @@ from tools.library.mmr import mmr_select
 from tools.scene_scoring import FormatLengthScorer, check_scene
 
 # Stops a model that has finished its scene and starts another, or starts echoing prompt markers.
+def scene_token_budget(lines: int) -> int:
+    """Tokens a candidate may take: a sentence or two about the place and ``lines`` lines of dialogue, which is
+    what the repair keeps; the model's default (384) let a candidate ramble on for twice that."""
+    return 64 + 24 * lines
+
+
 STOP = ["\nINT. ", "\nEXT. ", "<<<", "\nWrite one new scene"]
 STYLE_HINTS = {
     "noir": "film noir: hard-boiled, fatalistic, clipped lines, night and rain",
@@ -273,7 +279,8 @@ class SceneGenerator:
             first_prompt = first_prompt or prompt_text
             temperature = plan.temperature if attempt == 1 else max(0.3, plan.temperature - 0.2)
             raw = ""
-            for piece in self._stream_model(messages, temperature):
+            limit = self.max_new_tokens if self.max_new_tokens is not None else scene_token_budget(plan.lines)
+            for piece in self._stream_model(messages, temperature, limit):
                 raw += piece
                 yield GenerationEvent("candidate", idx, self._compose(job, raw))
             raws.append(raw)
@@ -319,11 +326,11 @@ class SceneGenerator:
             user = prompting.render(job.template, **variables)
         return [SystemMessage(content=system), HumanMessage(content=user)], f"{system}\n\n{user}"
 
-    def _stream_model(self, messages: list[Any], temperature: float) -> Iterator[str]:
+    def _stream_model(self, messages: list[Any], temperature: float, limit: int) -> Iterator[str]:
         kwargs: dict[str, Any] = {"temperature": temperature}
-        if self.max_new_tokens is not None and self.info is not None:
+        if self.info is not None:
             # The model says which keyword limits a reply: local engines count new tokens, servers max_tokens.
-            kwargs[self.info.token_limit_param] = self.max_new_tokens
+            kwargs[self.info.token_limit_param] = limit
         if self.info is None or self.info.supports_stop:
             kwargs["stop"] = STOP
         try:
