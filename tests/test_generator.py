@@ -381,3 +381,18 @@ def test_the_generator_reads_the_models_capability_flags_never_its_class():
     model = ScriptedChatModel.from_replies([GOOD])
     SceneGenerator(model, extra_candidates=0, max_attempts=1, max_new_tokens=64, info=local).generate({"count": 1})
     assert model.received_kwargs[0]["max_new_tokens"] == 64 and model.received_kwargs[0]["stop"]
+
+
+def test_each_candidate_gets_a_token_budget_for_the_lines_it_keeps():
+    from agent.models.factory import ModelInfo
+    from tools.generator.generator import scene_token_budget
+
+    model = ScriptedChatModel.from_replies([GOOD])
+    info = ModelInfo("fake", "s", True, True, 8192, token_limit_param="max_tokens")
+    SceneGenerator(model, info=info, extra_candidates=1).generate({"count": 2}, ToolContext())
+    limits = [kw["max_tokens"] for kw in model.received_kwargs]
+    assert len(limits) == 3 and all(limit < 384 for limit in limits)
+    assert set(limits) <= {scene_token_budget(lines) for lines in range(1, 13)}
+    fixed = ScriptedChatModel.from_replies([GOOD])
+    SceneGenerator(fixed, info=info, extra_candidates=0, max_new_tokens=90).generate({"count": 1}, ToolContext())
+    assert fixed.received_kwargs[-1]["max_tokens"] == 90  # an explicit limit wins
