@@ -9,11 +9,13 @@ from typing import Any
 
 
 def add_parsers(sub: Any) -> None:
+    from screenplay.errors import ACCEPTED
+
     from agent.settings import add_settings_flags
 
     chat = sub.add_parser("chat", help="answer one message and exit")
     chat.add_argument("message", help="what to ask the writers' room")
-    chat.add_argument("--draft", help="attach a draft (.fountain, .fdx, .pdf, .docx, .txt)")
+    chat.add_argument("--draft", help=f"attach a draft: {ACCEPTED}")
     chat.add_argument("--json", action="store_true", help="print the reply, model and timing as JSON")
     chat.add_argument("--events", action="store_true", help="print routing and tool steps as they happen")
     add_settings_flags(chat)

@@ -14,10 +14,12 @@ NOTES_MAX_TOKENS = 128
 
 
 def add_parsers(sub: Any) -> None:
+    from screenplay.errors import ACCEPTED
+
     from agent.settings import add_settings_flags
 
     p = sub.add_parser("critique", help="coverage of a draft: verdict, notes, craft checks, scene scores, plots")
-    p.add_argument("file", help="the draft: .fountain, .spmd, .fdx, .pdf, .docx or .txt")
+    p.add_argument("file", help=f"the draft: {ACCEPTED}")
     p.add_argument("--json", action="store_true", help="print the full result (stats, checks, scores, notes) as JSON")
     p.add_argument("-o", "--output", metavar="REPORT.md|REPORT.pdf",
                    help="write the report here (.md or .pdf); charts go beside it")

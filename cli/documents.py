@@ -7,8 +7,10 @@ from typing import Any
 
 
 def add_parsers(sub: Any) -> None:
+    from screenplay.errors import ACCEPTED
+
     imp = sub.add_parser("import", help="read a draft and print its pages, scenes and characters")
-    imp.add_argument("file", help="the draft: .fountain, .spmd, .fdx, .pdf, .docx or .txt")
+    imp.add_argument("file", help=f"the draft: {ACCEPTED}")
     imp.add_argument("--json", action="store_true", help="print the statistics as JSON")
     imp.set_defaults(func=run_import)
 

@@ -8,11 +8,13 @@ from typing import Any
 
 
 def add_parsers(sub: Any) -> None:
+    from screenplay.errors import ACCEPTED
+
     from agent.settings import add_settings_flags
 
     gen = sub.add_parser("generate", help="write N alternative scenes, e.g. 'three openings for act two'")
     gen.add_argument("request", help="what to write, in your words")
-    gen.add_argument("--draft", help="the draft the scenes belong to (.fountain, .fdx, .pdf, .docx, .txt)")
+    gen.add_argument("--draft", help=f"the draft the scenes belong to: {ACCEPTED}")
     gen.add_argument("-n", "--count", type=int, default=None,
                      help="how many options (1 to 10; default: the number in the request, else 3)")
     gen.add_argument("--act", type=int, default=None, help="act the scenes belong to (overrides the request)")

@@ -10,8 +10,10 @@ from tools.schemas import STATS_TOPICS
 
 
 def add_parsers(sub: Any) -> None:
+    from screenplay.errors import ACCEPTED
+
     p = sub.add_parser("stats", help="who speaks how much, scene lengths, INT/EXT and day/night, pages per act")
-    p.add_argument("file", metavar="FILE", help="the draft (.fountain, .fdx, .pdf, .docx, .txt)")
+    p.add_argument("file", metavar="FILE", help=f"the draft: {ACCEPTED}")
     p.add_argument("--topic", choices=STATS_TOPICS, default="overview", help="what to count (default overview)")
     p.add_argument("--plot-dir", default=None, metavar="DIR", help="also write the topic's chart as a PNG here")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")

@@ -10,10 +10,12 @@ LEVELS = ("logline", "synopsis", "page", "beats", "scenes")
 
 
 def add_parsers(sub: Any) -> None:
+    from screenplay.errors import ACCEPTED
+
     from agent.settings import add_settings_flags
 
     p = sub.add_parser("summarize", help="logline, synopsis, one page, beat sheet or scene outline of a draft")
-    p.add_argument("file", metavar="FILE", help="the draft (.fountain, .fdx, .pdf, .docx, .txt)")
+    p.add_argument("file", metavar="FILE", help=f"the draft: {ACCEPTED}")
     p.add_argument("--level", choices=LEVELS, default="synopsis", help="what to write (default synopsis)")
     p.add_argument("--act", type=int, default=None, help="only this act")
     p.add_argument("--scene", type=int, default=None, help="only this scene (1-based position)")

@@ -38,11 +38,12 @@ class ToolContext:
             raise ToolError(str(exc)) from None
 
     def require_script(self, what: str) -> Script:
+        from screenplay.errors import ACCEPTED
         from tools.base import ToolError
 
         if self.script is None or not self.script.scenes:
             raise ToolError(
-                f"{what} needs a draft: attach one first (.fountain, .fdx, .pdf, .docx or .txt) "
+                f"{what} needs a draft: attach one first ({ACCEPTED}) "
                 "with the upload button, or `--draft FILE` on the command line."
             )
         return self.script

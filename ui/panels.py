@@ -10,9 +10,10 @@ from agent.errors import RoomError
 from agent.session import Session
 from screenplay import Script
 from screenplay.bible import StoryBible
+from screenplay.errors import ACCEPTED
 from ui.render import script_html
 
-EMPTY_DRAFT = "<p><i>No draft yet. Attach a .fountain, .fdx, .pdf, .docx or .txt with the 📎 button.</i></p>"
+EMPTY_DRAFT = f"<p><i>No draft yet. Attach one with the 📎 button: {ACCEPTED}.</i></p>"
 MAX_SCENES_SHOWN = 60
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from screenplay.bible import StoryBible
+from screenplay.errors import ACCEPTED
 from screenplay.model import Script
 from screenplay.scope import Scope
 from tools.base import ToolError, ToolResult
@@ -63,7 +64,7 @@ class Critic:
         say = progress or (lambda msg: None)
         if script is None or not script.scenes:
             raise ToolError("the critique needs a draft with at least one scene heading (INT./EXT. ...); "
-                            "attach a .fountain, .fdx, .pdf, .docx or .txt draft")
+                            f"attach a draft: {ACCEPTED}")
         if focus is not None and focus not in CRITIQUE_FOCUS:
             raise ToolError(f"unknown focus '{focus}'; choose one of: {', '.join(CRITIQUE_FOCUS)}")
         timings: dict[str, float] = {}
