@@ -11,7 +11,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from agent.accounts import Login, resolve_login
 from agent.errors import NeedsDraft, RoomError, writer_errors
@@ -23,12 +23,11 @@ from agent.storage import PreferenceRecord, Storage
 from screenplay import Script
 from screenplay.bible import StoryBible
 from tools.base import Option
+from tools.progress import Progress
 
 MAX_STORED_TURNS = 200
 NO_DRAFT = "Attach a draft first (📎 in the chat box)."
 
-# (done, total, label): the one progress shape the room reports long work in; total 0 means unknown.
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -279,7 +278,7 @@ class Room:
         return path
 
     # ---- the panels' long work ---------------------------------------------------------
-    def critique(self, session: Session | None, progress: Callable[[str], None]) -> Critique:
+    def critique(self, session: Session | None, progress: Progress) -> Critique:
         critic = self.runtime.extras.get("critic")
         if critic is None:
             raise RoomError("The critic is not part of this Scriptroom yet.")

@@ -59,7 +59,7 @@ def run_critique(args: Any) -> int:
         model = build_chat_model(settings.with_(max_new_tokens=min(settings.max_new_tokens, NOTES_MAX_TOKENS)))
     embedder = None if args.no_scores else make_embedder()
     out_dir = out.parent if out is not None else Path(tempfile.mkdtemp(prefix="scriptroom-critique-"))
-    progress = None if args.json else (lambda msg: print(f"... {msg}", file=sys.stderr))
+    progress = None if args.json else (lambda done, total, label: print(f"... {label}", file=sys.stderr))
     try:
         critic = Critic(model, embedder=embedder, out_dir=out_dir)
         result = critic.critique(script, act=args.act, scene=args.scene, focus=args.focus, use_llm=model is not None,

@@ -55,7 +55,7 @@ def critic(tmp_path, replies=(GOOD_REPLY,), scorer=None, plots=True):
 def test_full_critique_with_model_notes_scores_themes_and_plots(tmp_path, draft):
     c, model = critic(tmp_path, scorer=random_scorer())
     steps: list[str] = []
-    result = c.critique(draft, progress=steps.append)
+    result = c.critique(draft, progress=lambda done, total, label: steps.append(label))
     assert isinstance(result, ToolResult) and result.tool == "critique"
     d = result.data
     assert set(d) >= {"stats", "checks", "scores", "notes", "plots", "themes", "beats", "reports"}

@@ -5,7 +5,6 @@ tests pass a recorder. The work itself is the Room's; this module only draws the
 
 from __future__ import annotations
 
-from itertools import count
 from typing import Any, Callable
 
 from agent.errors import NeedsDraft, RoomError
@@ -26,11 +25,9 @@ def _bar(progress: ProgressBar, unit: str, verb: str = "") -> Callable[[int, int
 
 
 def critique(room: Room, session: Session | None, progress: ProgressBar) -> tuple[list[Any], str]:
-    steps = count(1)
-
-    def say(message: str) -> None:
+    def say(done: int, total: int, label: str) -> None:
         # The critic names its steps but not how many: the bar creeps towards the end.
-        progress(min(0.95, next(steps) / 10), desc=message)
+        progress(min(0.95, done / 10), desc=label)
 
     try:
         result = room.critique(session, progress=say)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 import time
+from itertools import count
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from screenplay.bible import StoryBible
 from screenplay.errors import ACCEPTED
 from screenplay.model import Script
 from screenplay.scope import Scope
 from tools.base import ToolError, ToolResult
+from tools.progress import Progress
 from tools.context import ToolContext
 from tools.critic.analytics import Analytics, analyze
 from tools.critic.checks import run_checks
@@ -23,7 +25,6 @@ from tools.critic.structure import detect_beats
 from tools.critic.themes import find_themes
 from tools.schemas import CRITIQUE_FOCUS
 
-Progress = Callable[[str], None]
 
 # Which checks a focus brings to the top of the notes.
 FOCUS_CHECKS = {
@@ -61,7 +62,12 @@ class Critic:
                  use_llm: bool = True, progress: Progress | None = None, pdf: bool = True,
                  scope: Scope | None = None) -> ToolResult:
         """Coverage of ``scope`` (resolved by the loop), else of the act or scene named, else of the whole draft."""
-        say = progress or (lambda msg: None)
+        steps = count(1)
+
+        def say(label: str) -> None:
+            # The critic names its steps but cannot count them ahead: total 0, the shape every tool reports in.
+            if progress is not None:
+                progress(next(steps), 0, label)
         if script is None or not script.scenes:
             raise ToolError("the critique needs a draft with at least one scene heading (INT./EXT. ...); "
                             f"attach a draft: {ACCEPTED}")

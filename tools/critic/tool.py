@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import count
 from typing import Any
 
 from tools.base import context_schema
@@ -26,8 +25,7 @@ def make_critic_tool(critic: Any):
         return critic.critique(script, focus=focus, bible=context.bible, progress=progress, scope=scope)
 
     def run(args: dict[str, Any], context: Any, report: Any):
-        steps = count(1)  # the critic names its steps but does not count them
-        return critique(context, **args, progress=lambda msg: report(next(steps), 0, msg))
+        return critique(context, **args, progress=report)
 
     tool = StructuredTool.from_function(
         func=critique,

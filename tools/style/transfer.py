@@ -15,10 +15,10 @@ from tools.style.presets import Preset
 from tools.style.structure import RESTYLED, reparsed_shape, shape
 from tools.summarizer.facts import display_name, plain, sentences
 from tools.summarizer.faithful import ScriptFacts, unknown_names
+from tools.progress import Progress
 from tools.prompting import quote_data, render
 
 PACKAGE = "tools.style"
-Progress = Callable[[int, int, str], None]
 _LABEL_RE = re.compile(r"^(?:rewritten(?: action| line)?|action|line|answer|[A-Z][A-Z .'\-]{1,30}(?: says)?)\s*:\s*", re.IGNORECASE)
 
 

@@ -19,6 +19,7 @@ from screenplay.model import Script
 from screenplay.scope import Scope, find_acts
 from tools.base import ToolError
 from tools.context import ToolContext
+from tools.progress import Progress
 from tools.summarizer import faithful
 from tools.summarizer.beats import Beat, place_beats
 from tools.summarizer.cache import SummaryCache
@@ -33,7 +34,6 @@ PROMPT_VERSION = "scene-v1"
 REDUCE_SCENES = {"logline": 6, "synopsis": 10, "page": 24}
 ACT_NAMES = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
 
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
