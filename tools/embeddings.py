@@ -37,3 +37,24 @@ def load_embedder(device: str | None = "cpu"):
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(str(embedding_model_path()), device=device)
+
+
+def embed_one(model, text: str):
+    """One sentence's normalised embedding (numpy float32) straight from the forward pass.
+
+    ``encode()`` spends ~5 ms on batching bookkeeping per call, a quarter of a route or a library query;
+    one sentence needs only preprocess + forward. Models without that API (test fakes) use encode().
+    """
+    import numpy as np
+
+    if not (hasattr(model, "preprocess") and callable(model)):
+        return np.asarray(model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
+                                       show_progress_bar=False)[0], dtype=np.float32)
+    import torch
+
+    features = model.preprocess([text])
+    device = getattr(model, "device", "cpu")
+    features = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
+    with torch.inference_mode():
+        vector = model(features)["sentence_embedding"][0]
+    return torch.nn.functional.normalize(vector, dim=-1).float().cpu().numpy()

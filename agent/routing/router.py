@@ -72,19 +72,9 @@ class Router:
         return np.asarray(vectors, dtype=np.float32)
 
     def _embed_one(self, text: str) -> np.ndarray:
-        # encode() costs ~5 ms of bookkeeping per call, a quarter of a route; one sentence needs
-        # only preprocess + forward. Embedders without that API (test fakes) use encode().
-        if not (hasattr(self.embedder, "preprocess") and callable(self.embedder)):
-            return self._embed([text])[0]
-        import torch
+        from tools.embeddings import embed_one
 
-        features = self.embedder.preprocess([text])
-        device = getattr(self.embedder, "device", "cpu")
-        features = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
-        with torch.inference_mode():
-            vector = self.embedder(features)["sentence_embedding"][0]
-        vector = torch.nn.functional.normalize(vector, dim=-1)
-        return vector.float().cpu().numpy()
+        return embed_one(self.embedder, text)
 
     def scores(self, text: str) -> dict[str, float]:
         """Embedding score per exemplar class (intents and "vague")."""

@@ -44,6 +44,10 @@ class SentenceTransformerEmbedder:
         return [len(x) for x in ids]
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 1:  # a search query: the forward pass alone (tools.embeddings.embed_one)
+            from tools.embeddings import embed_one
+
+            return embed_one(self.model, texts[0])[None, :]
         vectors = self.model.encode(
             list(texts),
             batch_size=self.batch_size,

@@ -20,6 +20,7 @@ from screenplay.model import Scene
 from tools.library.embedder import TextEmbedder, as_text_embedder
 from tools.library.errors import LibraryError
 from tools.library.filters import build_where
+from tools.library.lexical import LexicalIndex, blend
 from tools.library.lock import WriterLock
 from tools.library.mmr import mmr_select
 from tools.library.records import TEXT_FORMAT_VERSION, SceneRecord, chunk_texts, scene_record
@@ -28,6 +29,8 @@ from tools.library.sources import find_sources, load_script, script_records
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 DEFAULT_COLLECTION = "scenes"
 _PAGE = 5000  # rows per get() when walking the whole collection
+# Chunks MiniLM offers BM25 to rerank (about 20 scenes; Chroma's query time jumps past ~40 results).
+FUSION_POOL = 30
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ class SceneLibrary:
         self.batch_size = batch_size
         self._ef = ScriptroomEmbeddingFunction(self.embedder)
         self._collection: Any = None
+        self._lexical = LexicalIndex()
+        self._writes = 0  # this process's writes: the lexical index is rebuilt after any of them
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if is_url(location):
             url = urlparse(str(location))
@@ -252,6 +257,7 @@ class SceneLibrary:
                 vectors = self.embedder.embed(texts)
                 # upsert, not add: a scene half-stored by a killed run is completed, never duplicated.
                 col.upsert(ids=ids, embeddings=vectors, documents=documents, metadatas=metadatas)
+                self._writes += 1
                 report.chunks_added += len(ids)
             if on_commit is not None:
                 on_commit(batch)
@@ -276,6 +282,7 @@ class SceneLibrary:
             self._writable()
             for start in range(0, len(stale_ids), _PAGE):
                 col.delete(ids=stale_ids[start : start + _PAGE])
+            self._writes += 1
         return len(stale_scenes)
 
     def add_script(
@@ -369,6 +376,7 @@ class SceneLibrary:
         removed = sum(known[s] for s in matches)
         for start in range(0, len(matches), 100):
             col.delete(where={"source": {"$in": matches[start : start + 100]}})
+        self._writes += 1
         return removed
 
     # -- reading -------------------------------------------------------------------------------------
@@ -395,11 +403,14 @@ class SceneLibrary:
         mmr: bool = False,
         mmr_lambda: float = 0.5,
         exclude_source: str | None = None,
+        hybrid: bool = True,
     ) -> list[SceneHit]:
         """The ``k`` scenes most like a free-text query or a Scene of the writer's draft.
 
         ``where`` filters on metadata ({"genre": "noir", "n_characters": {"$gte": 3}}); ``mmr`` trades
-        some relevance for variety (``mmr_lambda`` 1 = relevance only, 0 = variety only).
+        some relevance for variety (``mmr_lambda`` 1 = relevance only, 0 = variety only). ``hybrid``
+        blends the MiniLM similarity with a BM25 score of the scenes' words (tools/library/lexical.py);
+        False ranks by MiniLM alone. A hit's ``score`` is its cosine similarity either way.
         """
         if k < 1:
             raise LibraryError(f"k must be at least 1, got {k}")
@@ -418,11 +429,13 @@ class SceneLibrary:
             return []
 
         wanted = max(4 * k, 20) if mmr else k
-        n = min(total, wanted * 3)
+        # BM25 reranks a pool of MiniLM's candidates; ranking by MiniLM alone needs only k.
+        n = min(total, max(FUSION_POOL if hybrid else 0, wanted * 3))
         while True:
+            # No documents: a whole scene's text is fetched only for the k hits returned.
             got = col.query(
                 query_embeddings=query_vectors, n_results=n, where=chroma_where,
-                include=["metadatas", "documents", "distances"] + (["embeddings"] if mmr else []),
+                include=["metadatas", "distances"] + (["embeddings"] if mmr else []),
             )
             best = self._best_chunks(got, mmr)
             if len(best) >= wanted or n >= total:
@@ -430,6 +443,8 @@ class SceneLibrary:
             n = min(total, n * 3)  # chunks of the same scene crowded the window: widen it
 
         ranked = sorted(best.values(), key=lambda c: -c["score"])
+        if hybrid:
+            ranked = self._blended(col, query, ranked, total)
         if mmr:
             ranked = ranked[:wanted]
             order = mmr_select(
@@ -437,6 +452,31 @@ class SceneLibrary:
             )
             ranked = [ranked[i] for i in order]
         return self._hits(col, ranked[:k])
+
+    def _blended(self, col: Any, query: str | Scene, dense: list[dict[str, Any]], total: int) -> list[dict[str, Any]]:
+        """The dense candidates reordered by their blend with BM25.
+
+        BM25 reranks what MiniLM found rather than adding scenes of its own: on the labelled queries that
+        scored the same (a scene BM25 alone finds is rarely one MiniLM ranks nowhere) and it saves fetching
+        and scoring more chunks on every search.
+        """
+        self._lexical.ensure((total, self._writes), lambda: self._scene_texts(col))
+        text = query if isinstance(query, str) else scene_record(query, source="query", scene_number=0).text
+        lexical = {h.scene_id: h.score for h in self._lexical.top(text, len(dense) * 4)}
+        known = {c["scene_id"]: c for c in dense}
+        return [known[sid] for sid in blend({sid: c["score"] for sid, c in known.items()}, lexical)]
+
+    def _scene_texts(self, col: Any) -> Iterable[tuple[str, str]]:
+        """(scene id, words BM25 indexes) for every scene: its full text plus title and tags."""
+        offset = 0
+        while True:
+            got = col.get(where={"chunk": 0}, include=["metadatas", "documents"], limit=_PAGE, offset=offset)
+            for meta, doc in zip(got["metadatas"], got["documents"]):
+                tags = " ".join(str(meta.get(key, "")) for key in ("title", "genre", "tone", "setting"))
+                yield str(meta.get("scene_id")), f"{tags}\n{doc or ''}"
+            if len(got["ids"]) < _PAGE:
+                return
+            offset += _PAGE
 
     def _query_vectors(self, query: str | Scene) -> np.ndarray:
         if isinstance(query, Scene):
@@ -464,23 +504,22 @@ class SceneLibrary:
                 if sid in best and best[sid]["score"] >= score:
                     continue
                 best[sid] = {
-                    "scene_id": sid, "score": score, "meta": meta, "document": got["documents"][row][j],
+                    "scene_id": sid, "score": score, "meta": meta,
                     "embedding": np.asarray(got["embeddings"][row][j]) if with_embeddings else None,
                 }
         return best
 
     @staticmethod
     def _hits(col: Any, chosen: list[dict[str, Any]]) -> list[SceneHit]:
-        # A scene's full text is chunk 0's document; fetch it where a later chunk matched best.
-        need = [_chunk_id(c["scene_id"], 0) for c in chosen if c["meta"].get("chunk", 0) != 0]
+        # A scene's full text is chunk 0's document, whichever chunk matched best.
         full: dict[str, str] = {}
-        if need:
-            got = col.get(ids=need, include=["documents"])
+        if chosen:
+            got = col.get(ids=[_chunk_id(c["scene_id"], 0) for c in chosen], include=["documents"])
             full = dict(zip(got["ids"], got["documents"]))
         hits = []
         for c in chosen:
             meta = {k: v for k, v in c["meta"].items() if k not in ("chunk", "n_chunks", "scene_id")}
-            text = c["document"] if c["meta"].get("chunk", 0) == 0 else full.get(_chunk_id(c["scene_id"], 0), "")
+            text = full.get(_chunk_id(c["scene_id"], 0), "")
             hits.append(
                 SceneHit(
                     id=c["scene_id"], source=str(meta.get("source", "")), scene_number=int(meta.get("scene_number", 0)),
