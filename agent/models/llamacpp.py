@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -96,6 +97,9 @@ class LlamaEngine:
             n_params=int(llama_cpp.llama_model_n_params(llama.model)),
             adapter=adapter, load_seconds=time.perf_counter() - start,
         )
+        # Free the native model while Python is still whole: left to Llama.__del__ at interpreter exit, it
+        # runs after llama_cpp's module globals are gone and prints a TypeError.
+        weakref.finalize(engine, llama.close)
         return engine
 
     # ---- prompts ----------------------------------------------------------------------------------------
