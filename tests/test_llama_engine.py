@@ -113,3 +113,19 @@ def test_without_llama_cpp_the_engine_is_transformers_with_one_log_line(monkeypa
         choose_engine(Settings(home=tmp_path, engine="llama.cpp"))
     assert choose_engine(Settings(home=tmp_path, model="Qwen/Qwen2.5-7B-Instruct")).reason.endswith("no GGUF file")
     assert choose_engine(Settings(home=tmp_path, load_in_4bit=True)).engine == "transformers"
+
+
+def test_prepare_makes_the_scene_adapter_ready_before_any_request(tmp_path):
+    from agent.models.llamacpp import llama_cpp_problem
+    from agent.prepare import prepare
+
+    if llama_cpp_problem():
+        pytest.skip(f"llama-cpp-python is not usable here: {llama_cpp_problem()}")
+    lines: list[str] = []
+    report = prepare(Settings(home=tmp_path), report=lines.append, library=False)
+    assert report.engine == "llama.cpp" and any("adapter" in step for step in report.steps)
+    cached = list((tmp_path / "cache" / "lora-gguf").glob("*.gguf"))
+    assert len(cached) == 1 and lines[0].startswith("preparing adapter")
+    prepare(Settings(home=tmp_path), library=False)  # a second run finds it done
+    assert list((tmp_path / "cache" / "lora-gguf").glob("*.gguf")) == cached
+    assert not (tmp_path / "models").exists()  # llama.cpp needs no safetensors copy
