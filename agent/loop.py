@@ -23,6 +23,7 @@ from screenplay.errors import ACCEPTED
 from screenplay.scope import Scope, ScopeError, resolve
 from tools.base import ToolError, ToolResult, pick_option
 from tools.context import ToolContext
+from tools.progress import StepKind
 from tools.generator.requests import ONE_LINE_TOKENS, asks_for_one_line
 
 @dataclass
@@ -132,14 +133,14 @@ class Agent:
                 # critic report their steps.
                 result = None
                 for step in stream(_accepted(tool, args), context):
-                    if step.kind == "done":
+                    if step.kind is StepKind.DONE:
                         result = step.result
                     else:
                         yield Event(
                             EventKind.TOOL_PROGRESS,
                             step.text,
-                            {"tool": name, "kind": step.kind, "index": step.index, "score": step.score,
-                             "total": getattr(step, "total", 0)},
+                            {"tool": name, "kind": step.kind.value, "index": step.index, "score": step.score,
+                             "total": step.total},
                         )
             else:
                 result = tool.invoke({**_accepted(tool, args), **({"context": context} if _takes_context(tool) else {})})

@@ -260,20 +260,12 @@ def test_draft_text_reaches_the_model_only_inside_delimiters(agent):
 
 
 def test_a_streaming_tool_reports_progress_before_its_result(router):
-    from dataclasses import dataclass
-
-    @dataclass
-    class Step:
-        kind: str
-        index: int = 0
-        text: str = ""
-        score: float | None = None
-        result: ToolResult | None = None
+    from tools.progress import StepKind, ToolStep
 
     def stream(args, context):
         for i, text in enumerate(OPTIONS[: args["count"]], 1):
-            yield Step("option", i, text, 0.9)
-        yield Step("done", result=ToolResult("generate_scenes", "streamed",
+            yield ToolStep(StepKind.OPTION, i, text, score=0.9)
+        yield ToolStep(StepKind.DONE, result=ToolResult("generate_scenes", "streamed",
                                              options=[Option.of(t) for t in OPTIONS[: args["count"]]]))
 
     tool = StructuredTool.from_function(

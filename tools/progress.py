@@ -9,6 +9,7 @@ from __future__ import annotations
 import queue
 import threading
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Callable, Iterator
 
 from tools.base import ToolResult
@@ -16,13 +17,23 @@ from tools.base import ToolResult
 Progress = Callable[[int, int, str], None]  # done, total (0 when unknown), what is being done
 
 
+class StepKind(str, Enum):
+    PROGRESS = "progress"  # a counted step of a long tool (``index`` of ``total``)
+    CANDIDATE = "candidate"  # the generator's text so far of candidate ``index`` (0-based)
+    CANDIDATE_DONE = "candidate_done"  # that candidate's final Fountain and score
+    OPTION = "option"  # a kept option (``index`` 1-based, in the order shown)
+    DONE = "done"  # the end: ``result`` holds the ToolResult
+
+
 @dataclass(frozen=True)
 class ToolStep:
-    kind: str  # "progress", then one "done" carrying the result
-    index: int = 0  # steps done
+    """One step of a streaming tool (the generator, summarizer, critic), which the loop turns into an Event."""
+
+    kind: StepKind
+    index: int = 0
     text: str = ""
     total: int = 0
-    score: float | None = None  # the loop's event fields are shared with the generator's events
+    score: float | None = None
     result: ToolResult | None = None
 
 
@@ -34,7 +45,7 @@ def progress_stream(run: Callable[[dict[str, Any], Any, Progress], ToolResult]) 
         outcome: dict[str, Any] = {}
 
         def report(done: int, total: int, label: str) -> None:
-            steps.put(ToolStep("progress", int(done), str(label), int(total or 0)))
+            steps.put(ToolStep(StepKind.PROGRESS, int(done), str(label), int(total or 0)))
 
         def work() -> None:
             try:
@@ -51,6 +62,6 @@ def progress_stream(run: Callable[[dict[str, Any], Any, Progress], ToolResult]) 
         worker.join()
         if "error" in outcome:
             raise outcome["error"]
-        yield ToolStep("done", result=outcome["result"])
+        yield ToolStep(StepKind.DONE, result=outcome["result"])
 
     return stream

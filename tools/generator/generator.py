@@ -17,6 +17,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from screenplay.formats.fountain import parse
 from screenplay.scope import Scope
 from tools.base import Option, ToolError, ToolResult, pick_option
+from tools.progress import StepKind, ToolStep
 from tools.context import ToolContext
 from tools.generator import prompting
 from tools.generator.examples import builtin_example, exchange_from_plain, exchange_from_scene
@@ -48,21 +49,6 @@ STYLE_HINTS = {
     "thriller": "thriller: urgency, a ticking clock, short tense lines",
     "western": "western: laconic, dusty, a code of honour",
 }
-
-
-@dataclass(frozen=True)
-class GenerationEvent:
-    """One step of a generation, for streaming UIs.
-
-    kind: "candidate" (text so far of candidate ``index``, 0-based), "candidate_done" (its final Fountain
-    and score), "option" (a kept option, ``index`` 1-based, in the order shown) or "done" (``result``).
-    """
-
-    kind: str
-    index: int = 0
-    text: str = ""
-    score: float | None = None
-    result: ToolResult | None = None
 
 
 @dataclass
@@ -153,7 +139,7 @@ class SceneGenerator:
     def stream(
         self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None, *,
         heading: str | None = None,
-    ) -> Iterator[GenerationEvent]:
+    ) -> Iterator[ToolStep]:
         """Events as candidates are written, then the kept options, then "done" with the ToolResult.
 
         ``heading`` fixes every candidate's heading (a developed scene card's place and time); the candidates
@@ -196,7 +182,7 @@ class SceneGenerator:
 
     def stream_revise(
         self, args: RevisionRequest | Mapping[str, Any], context: ToolContext | None = None
-    ) -> Iterator[GenerationEvent]:
+    ) -> Iterator[ToolStep]:
         """Follow-ups on the last options: more_like (new options in its vein), edit, continue."""
         request = as_revision(args)
         context = context or ToolContext()
@@ -238,13 +224,13 @@ class SceneGenerator:
     # ---- candidates ---------------------------------------------------------------------------------
     def _run(
         self, jobs: list[_Job], n: int, *, tool: str, title: str, extra: dict[str, Any], scope: Scope | None = None
-    ) -> Iterator[GenerationEvent]:
+    ) -> Iterator[ToolStep]:
         started = time.perf_counter()
         candidates: list[Candidate] = []
         for idx, job in enumerate(jobs):
             candidate = yield from self._write(idx, job)
             candidates.append(candidate)
-            yield GenerationEvent("candidate_done", idx, candidate.fountain, candidate.score)
+            yield ToolStep(StepKind.CANDIDATE_DONE, idx, candidate.fountain, candidate.score)
         # Fewer valid candidates than options: write more, up to as many again.
         extra_jobs = 0
         while sum(c.valid for c in candidates) < n and extra_jobs < n:
@@ -256,15 +242,15 @@ class SceneGenerator:
             candidate = yield from self._write(idx, job)
             candidates.append(candidate)
             extra_jobs += 1
-            yield GenerationEvent("candidate_done", idx, candidate.fountain, candidate.score)
+            yield ToolStep(StepKind.CANDIDATE_DONE, idx, candidate.fountain, candidate.score)
         chosen = self.select(candidates, n)
         for number, cand in enumerate(chosen, 1):
-            yield GenerationEvent("option", number, cand.fountain, cand.score)
+            yield ToolStep(StepKind.OPTION, number, cand.fountain, cand.score)
         result = self._result(chosen, candidates, n, tool=tool, title=title, extra=extra, scope=scope,
                               seconds=time.perf_counter() - started)
-        yield GenerationEvent("done", len(chosen), result.summary, result=result)
+        yield ToolStep(StepKind.DONE, len(chosen), result.summary, result=result)
 
-    def _write(self, idx: int, job: _Job) -> Iterator[GenerationEvent]:
+    def _write(self, idx: int, job: _Job) -> Iterator[ToolStep]:
         """Write one candidate, regenerating with a stricter prompt when the text has no usable exchange.
         A generator: yields progress events and returns the Candidate."""
         plan = job.scaffold
@@ -282,7 +268,7 @@ class SceneGenerator:
             limit = self.max_new_tokens if self.max_new_tokens is not None else scene_token_budget(plan.lines)
             for piece in self._stream_model(messages, temperature, limit):
                 raw += piece
-                yield GenerationEvent("candidate", idx, self._compose(job, raw))
+                yield ToolStep(StepKind.CANDIDATE, idx, self._compose(job, raw))
             raws.append(raw)
             fountain, repairs = self._finish(job, raw, prose_fallback=False)
             if check_scene(fountain).valid:
@@ -418,10 +404,10 @@ class SceneGenerator:
         )
 
 
-def _final(events: Iterator[GenerationEvent]) -> ToolResult:
+def _final(events: Iterator[ToolStep]) -> ToolResult:
     result = None
     for event in events:
-        if event.kind == "done":
+        if event.kind is StepKind.DONE:
             result = event.result
     if result is None:
         raise RuntimeError("generation ended without a result")
