@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 # Tokens kept free at the end of the window for the reply when a prompt has to be cut.
 MIN_REPLY_TOKENS = 64
+# The window each engine allocates up front. 4096 rather than the embedded model's trained 8192: its KV cache
+# for two engines (main and scene adapter) measured 448 MB of RSS against 628 MB, the chat history the loop
+# keeps (half the window) is prefilled twice as fast, and a 135M model loses the thread well before 4k tokens.
+DEFAULT_N_CTX = 4096
 
 
 def llama_cpp_problem() -> str | None:
@@ -70,7 +74,7 @@ class LlamaEngine:
         gguf: Path,
         *,
         name: str,
-        n_ctx: int = 8192,
+        n_ctx: int = DEFAULT_N_CTX,
         lora_gguf: Path | None = None,
         adapter: str | None = None,
         threads: int | None = None,
