@@ -55,6 +55,14 @@ class Agent:
         if not message:
             yield Event(EventKind.ERROR, f"Type a message, or attach a draft: {ACCEPTED}.")
             return
+        if session.story is not None:
+            # A story in development answers its own commands ("next", "rename Tomas to Anselm") first.
+            from agent.development import parse_command
+
+            command = parse_command(message)
+            if command is not None:
+                yield from self._develop(session, message, command=command)
+                return
         decision = self._route(session, message)
         if decision is None:
             yield from self._chat(session, message)
@@ -77,6 +85,8 @@ class Agent:
             yield Event(EventKind.ANSWER, text)
         elif intent in ("insert", "undo"):
             yield from self._edit(session, message, intent, decision.args)
+        elif intent == "develop":
+            yield from self._develop(session, message, args=decision.args)
         else:
             yield from self._tool(session, message, intent, dict(decision.args))
 
@@ -159,6 +169,25 @@ class Agent:
         data["seconds"] = round(time.perf_counter() - started, 3)
         yield Event(EventKind.TOOL_OUTPUT, name, data)
         yield Event(EventKind.ANSWER, result.summary, {"tool": name})
+
+    def _develop(self, session: Session, message: str, *, args: dict[str, Any] | None = None,
+                 command: Any = None) -> Iterator[Event]:
+        """Story development: stateful per session, so the loop drives the engine itself, a level a turn."""
+        from agent.development import develop_turn
+
+        tool = self.tools.get(spec("develop").tool)
+        if tool is None:
+            text = "I can't develop stories yet: that tool is not part of this Scriptroom."
+            session.add_turn(message, text)
+            yield Event(EventKind.ANSWER, text)
+            return
+        args = args or {}
+        try:
+            yield from develop_turn(tool.metadata["engine"], session, message, logline=args.get("logline", ""),
+                                    structure=args.get("structure"), command=command)
+        except ToolError as exc:
+            session.add_turn(message, f"(could not develop: {exc})")
+            yield Event(EventKind.ERROR, str(exc), {"tool": "develop_story"})
 
     def _context(self, session: Session) -> ToolContext:
         project = session.project

@@ -138,6 +138,11 @@ class Room:
                     name=project.name, script=fountain.parse(project.fountain), source=project.source, bible=bible
                 )
                 session.project_id = project.id
+                story = self.storage.load_story(writer, project.id)
+                if story is not None:  # a story in development picks up where the writer left it
+                    from tools.develop import Story
+
+                    session.story = Story.from_dict(story)
                 return session, project.chat
         return session, []
 
@@ -156,6 +161,8 @@ class Room:
             chat=chat[-MAX_STORED_TURNS:],
             project_id=session.project_id,
         )
+        if session.story is not None:
+            self.storage.save_story(writer=session.writer, project_id=session.project_id, story=session.story.to_dict())
 
     def attach(self, session: Session, path: str) -> LoadedDraft:
         """Load a draft. A bad file raises RoomError and leaves the open project as it was."""

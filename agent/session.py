@@ -27,6 +27,7 @@ class Session:
     project_id: str | None = None  # the stored project this session saves to
     temperature: float | None = None  # the writer's sampling choice; None keeps the model default
     options_count: int = 3  # how many alternatives when a request names no number
+    story: Any = None  # tools.develop.Story being developed in this chat, level by level
 
     def add_turn(self, user: str, assistant: str) -> None:
         self.history.append(HumanMessage(content=user))

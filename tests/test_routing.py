@@ -73,9 +73,9 @@ def test_independent_set_meets_the_targets(router):
     assert (tuned.args_correct + blind.args_correct) / (tuned.args_total + blind.args_total) >= 0.95
 
 
-def test_story_ideas_without_a_draft_go_to_chat_not_the_summarizer(router):
+def test_story_ideas_without_a_draft_go_to_development_not_the_summarizer(router):
     idea = "Give me a logline for a heist in a monastery"
-    assert router.route(idea, has_draft=False).intent == "chat"
+    assert router.route(idea, has_draft=False).intent == "develop"
     d = router.route("give me a logline for my script")
     assert (d.intent, d.args) == ("summarize", {"level": "logline"})
 

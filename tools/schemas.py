@@ -150,3 +150,12 @@ class StatsArgs(_Args):
         description="characters (who speaks how much, who is in which scene), scenes (lengths), "
         "settings (INT/EXT, day/night, locations), acts (pages and scenes per act) or overview (all of it)",
     )
+
+
+class DevelopArgs(_Args):
+    """Develop a new story from a logline: title, characters, structure, scene cards, then scene drafts."""
+
+    logline: str = Field("", description="the story idea in one sentence, in the writer's words")
+    structure: Literal["three-act", "save-the-cat", "sequences"] | None = Field(
+        None, description="three-act (8 beats), save-the-cat (15 beats) or sequences (8 sequences)"
+    )

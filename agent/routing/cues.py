@@ -81,6 +81,14 @@ _STORY_IDEA = re.compile(
     r"|\bpitch me (?:a|an) (?:movie|film|story|show|series)\b|\bstory ideas?\b|\bwhat if (?:a|an|the|two|someone)\b"
     r"|\bi have an idea\b|\bis (?:it|that|this) a (?:movie|film)\b|\bdevelop (?:that|this|it|an idea)\b|\bpremise\b"
 )
+# Developing a new story (issue 19): "make me a heist movie about a monastery", "develop a story from this logline".
+_NEW_STORY = re.compile(
+    r"\b(?:develop|make|write|build|create|turn|outline)\b (?:me |us )?(?:an? |this |my |the )?(?:[\w-]+ ){0,3}?"
+    r"(?:movie|film|story|screenplay|feature|thriller|comedy|western|drama|horror)\b"
+    r" (?:about|from|set|where|in which|with|on|around|of)\b"
+    r"|\bdevelop (?:a|the|my|this|an?) (?:new )?(?:story|logline|premise|idea|screenplay|film|movie)\b"
+    r"|\b(?:this|my) (?:logline|premise)\s*:|\binto (?:a|an) (?:screenplay|outline|movie|film)\b"
+)
 # Things one asks to be written, counted: "three openings", "2 more options".
 _COUNTED_WORK = re.compile(
     r"\b(?:options?|versions?|openings?|openers?|endings?|scenes?|ideas?|takes?|alternatives?|drafts?|variations?"
@@ -201,9 +209,11 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
         add("vague", 0.3)
     elif verbs or analysis:
         add("vague", -0.2)  # a verb of some class was heard: the message is not just a target
+    if _NEW_STORY.search(folded) and not _DRAFT_REF.search(folded):
+        add("develop", 0.45)
     new_idea = _STORY_IDEA.search(folded) and not _DRAFT_REF.search(folded)
     if new_idea or (has_draft is False and _STORY_IDEA.search(folded)):
-        add("chat", 0.6 if has_draft is False else 0.45)
+        add("develop", 0.6 if has_draft is False else 0.45)
 
     if ex.level:
         add("summarize", 0.15)

@@ -37,6 +37,8 @@ COMMANDS: dict[str, Command] = {
     "style": Command("style", "/style STYLE [--scene N]", {"--scene": ("scene", int)}, positional="style"),
     "insert": Command("insert", "/insert N [--after N]", {"--after": ("after_scene", int)}, positional="option"),
     "stats": Command("stats", "/stats [" + "|".join(STATS_TOPICS) + "]", {}, positional="topic"),
+    "develop": Command("develop", "/develop [--structure three-act|save-the-cat|sequences] LOGLINE",
+                       {"--structure": ("structure", str)}, rest="logline"),
     "undo": Command("undo", "/undo", {}),
     "help": Command("help", "/help", {}),
 }
@@ -133,6 +135,10 @@ def parse(message: str) -> tuple[str, dict[str, Any]]:
         raise SlashError(f"which style? one of {', '.join(STYLE_PRESETS)}. Usage: {cmd.usage}")
     if name == "insert" and "option" not in args:
         raise SlashError(f"which option? give its number. Usage: {cmd.usage}")
+    if name == "develop" and len(args.get("logline", "").split()) < 3:
+        raise SlashError(f"give the story in one sentence. Usage: {cmd.usage}")
+    if name == "develop" and args.get("structure") not in (None, "three-act", "save-the-cat", "sequences"):
+        raise SlashError(f"{args['structure']!r} is not a structure; use three-act, save-the-cat or sequences.")
     if name == "similar" and not args.get("query"):
         raise SlashError(f"what should the scenes be like? Usage: {cmd.usage}")
     if "count" in args and not 1 <= args["count"] <= 10:
