@@ -27,9 +27,10 @@ def story_engine(runtime: Any, *, library: bool = True) -> StoryEngine:
             from tools.embeddings import load_embedder
 
             runtime.embedder = load_embedder()
+        info = runtime.agent.info
         generator = SceneGenerator(_scene_model(runtime), library=runtime.scene_library() if library else None,
-                                   embedder=runtime.embedder, scorer=_scene_scorer(runtime))
-        engine = StoryEngine(runtime.agent.chat_model, generator, tier=runtime.agent.info.writing_tier)
+                                   embedder=runtime.embedder, scorer=_scene_scorer(runtime), info=info)
+        engine = StoryEngine(runtime.agent.chat_model, generator, info=info)
         runtime.extras["story_engine"] = engine
     return engine
 

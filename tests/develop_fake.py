@@ -16,7 +16,8 @@ class StoryFake(ScriptedChatModel):
     """``broken``: answer every development prompt with nothing usable, to drive the program's fallbacks."""
 
     broken: bool = False
-    stranger: str = ""  # a name the free-tier cards put in "Who:" that is not in the cast
+    stranger: str = ""  # a name the free-tier cards put in "Who:" (and the scenes a cue) that is not in the cast
+    title: str = "Vespers and Gold"
 
     def reply(self, messages: list[BaseMessage]) -> AIMessage:
         prompt = str(messages[-1].content)
@@ -29,11 +30,13 @@ class StoryFake(ScriptedChatModel):
             lines = [f"Rain on the windows. {what.group(1) if what else ''}"]
             lines += [f"{n}: Line {i} about {what.group(1).split()[-1] if what else 'it'}, and no more."
                       for i, n in enumerate(names * 2)]
+            if self.stranger:
+                lines.append(f"{self.stranger.upper()}: I was never in your cast.")
             return "\n".join(lines)
         if self.broken:
             return "<<<"
         if prompt.rstrip().endswith("Title:"):
-            return "Vespers and Gold"
+            return self.title
         if "Write three short lines about" in prompt:
             name = re.search(r"lines about (\w+)", prompt).group(1)
             return (f"Description: {name.title()} is a tired keeper of old keys.\nWant: to save the monastery\n"

@@ -77,6 +77,16 @@ def test_free_tier_is_checked_against_the_level_above():
     assert story.cards[0].who == ["ANSELM", "PRIOR HUGO"]
 
 
+def test_cues_outside_the_cast_and_echoed_instructions_are_caught():
+    _, story, steps = developed("scaffold", stranger="Zed", title="Two to four words, no quotes")
+    assert story.title.source == "program" and story.title.text == "The Monastery"
+    for draft in story.drafts.values():
+        assert set(parse(draft.fountain).characters) <= set(story.names)
+        assert 'Zed says: "I was never in your cast."' in draft.fountain
+        assert any("ZED, not in the cast" in r for r in draft.repairs)
+    assert any("ZED" in c for c in steps[-1].checks)
+
+
 def test_unusable_replies_fall_back_to_the_program():
     _, story, steps = developed("scaffold", scenes=0, broken=True)
     assert story.title.source == "program" and story.title.text == "The Monastery"

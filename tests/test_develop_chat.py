@@ -13,6 +13,7 @@ from agent.loop import Agent
 from agent.models.factory import ModelInfo
 from agent.room import Room
 from agent.session import Session
+from agent.settings import Settings
 from agent.storage import Storage
 from screenplay.formats.fountain import parse
 from tests.develop_fake import StoryFake
@@ -107,7 +108,8 @@ def test_a_story_in_development_is_saved_and_comes_back(room_agent, tmp_path):
     s = Session(writer="dana")
     say(room_agent, s, "/develop A disgraced monk plans a heist on his own monastery to save it from closure.")
     say(room_agent, s, "next")
-    room = Room(runtime=SimpleNamespace(new_session=Session), storage=Storage(tmp_path / "db.sqlite3"))
+    runtime = SimpleNamespace(new_session=Session, settings=Settings(home=tmp_path))
+    room = Room(runtime=runtime, storage=Storage(tmp_path / "db.sqlite3"))
     room.save(s, [])
     again, _ = room.open_session("dana")
     assert again.story.to_dict() == s.story.to_dict() and again.project.name == "Vespers and Gold"

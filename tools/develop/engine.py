@@ -28,6 +28,8 @@ from tools.prompting import quote_data, render
 
 PACKAGE = "tools.develop"
 _LABEL_RE = re.compile(r"^\s*(?:title|sentence|answer|beat|what|scene|logline)\s*:\s*", re.IGNORECASE)
+_TITLE_PROMPT_WORDS = {"write", "a", "title", "for", "this", "film", "two", "to", "four", "words", "no", "quotes",
+                       "logline", "the", "film's"}
 FLAWS = ("pride", "a temper", "fear of being seen as weak", "a habit of lying", "stubbornness", "impatience")
 
 
@@ -49,8 +51,11 @@ class Step:
 class StoryEngine:
     """Every dependency passed in: ``chat_model`` writes the words, ``generator`` (a SceneGenerator) the scenes."""
 
-    def __init__(self, chat_model: Any, generator: Any, *, tier: str = "scaffold", cast_size: int = 4,
-                 temperature: float = 0.7, options: int = 1):
+    def __init__(self, chat_model: Any, generator: Any, *, tier: str | None = None, cast_size: int = 4,
+                 temperature: float = 0.7, options: int = 1, info: Any = None):
+        """``info``: the model's capability flags (agent.models.ModelInfo): its writing_tier is the default tier and
+        its token_limit_param the keyword that caps each answer; without it nothing is assumed (scaffold, no cap)."""
+        tier = tier or getattr(info, "writing_tier", None) or "scaffold"
         if tier not in ("scaffold", "free"):
             raise DevelopError(f"unknown writing tier {tier!r}; use scaffold or free.")
         if not 2 <= cast_size <= len(ROLES):
@@ -61,6 +66,7 @@ class StoryEngine:
         self.cast_size = cast_size
         self.temperature = temperature
         self.options = options
+        self.info = info
 
     # ---- the ladder -------------------------------------------------------------------------------------
     def start(self, logline: str, structure: str = "three-act") -> Story:
@@ -102,7 +108,10 @@ class StoryEngine:
         reply, prompt = self._ask(step, "title.md", max_tokens=16, logline=self._logline(story))
         text = _first_line(reply).strip(".")
         source = "model"
-        if not 1 <= len(text.split()) <= 6 or not re.search(r"[A-Za-z]{2}", text) or "<<<" in text:
+        words = {w.lower().strip(",.:") for w in text.split()}
+        # A small model often echoes the instruction ("two to four words, no quotes") instead of a title.
+        echo = len(words & _TITLE_PROMPT_WORDS) >= max(1, len(words) // 2)
+        if not 1 <= len(words) <= 6 or not re.search(r"[A-Za-z]{2}", text) or "<<<" in text or echo:
             step.fallbacks += 1
             text, source = _fallback_title(story), "program"
         story.title = Title(text, prompt, source)
@@ -322,12 +331,14 @@ class StoryEngine:
             if not options:
                 step.checks.append(f"{card.id}: the generator wrote no complete scene")
                 continue
-            first = result.data["options"][0]
-            story.drafts[card.id] = SceneDraft(card.id, options[0], result.prompt or "", float(first["score"]),
-                                               list(first["repairs"]), options[1:])
-            strangers = [n for n in first["characters"] if n not in story.names]
-            if strangers:
-                step.checks.append(f"{card.id}: cues not in the cast: {', '.join(strangers)}")
+            first = options[0]
+            fountain, moved = cast_only(first.fountain, story.names)
+            repairs = list(first.repairs) + [f"{name}, not in the cast, no longer speaks (a line of action)"
+                                             for name in moved]
+            story.drafts[card.id] = SceneDraft(card.id, fountain, first.prompt or result.prompt or "",
+                                               float(first.score or 0.0), repairs, [o.fountain for o in options[1:]])
+            if moved:
+                step.checks.append(f"{card.id}: cues not in the cast turned into action: {', '.join(moved)}")
 
     # ---- edits and staleness ----------------------------------------------------------------------------
     def edit_character(self, story: Story, name: str, *, new_name: str | None = None, description: str | None = None,
@@ -428,16 +439,45 @@ class StoryEngine:
         system = render("system.md", PACKAGE)
         user = render(prompt_file, PACKAGE, **variables)
         kwargs: dict[str, Any] = {"temperature": self.temperature}
-        fields = getattr(type(self.chat_model), "model_fields", {})
-        # Capability by field, as the generator does: local models count new tokens, served ones max_tokens.
-        if "max_new_tokens" in fields:
-            kwargs["max_new_tokens"] = max_tokens
-        elif "max_tokens" in fields:
-            kwargs["max_tokens"] = max_tokens
+        if self.info is not None:
+            # Every level is a few short fields: capping the answer keeps a small model from rambling on.
+            kwargs[self.info.token_limit_param] = max_tokens
         step.model_calls += 1
         reply = self.chat_model.invoke([SystemMessage(content=system), HumanMessage(content=user)], **kwargs)
         content = reply.content if isinstance(reply.content, str) else str(reply.content)
         return content, f"{system}\n\n{user}"
+
+
+def cast_only(fountain: str, names: list[str]) -> tuple[str, list[str]]:
+    """The scene with every speech by someone outside the cast turned into a line of action; (text, who moved).
+
+    The generator accepts a new speaker a model invents (right for a draft with no cast); a developed story
+    has its cast, and every cue must be one of it."""
+    from screenplay.formats.fountain import parse, render
+    from screenplay.model import Element, ElementType
+
+    script = parse(fountain)
+    moved: list[str] = []
+    for scene in script.scenes:
+        out: list[Element] = []
+        els = scene.elements
+        i = 0
+        while i < len(els):
+            el = els[i]
+            if el.type is ElementType.CHARACTER and el.cue_name not in names:
+                j, said = i + 1, []
+                while j < len(els) and els[j].type in (ElementType.PARENTHETICAL, ElementType.DIALOGUE):
+                    if els[j].type is ElementType.DIALOGUE:
+                        said.append(els[j].text)
+                    j += 1
+                moved.append(el.cue_name)
+                out.append(Element(ElementType.ACTION, f"{el.cue_name.title()} says: \"{' '.join(said)}\""))
+                i = j
+                continue
+            out.append(el)
+            i += 1
+        scene.elements = out
+    return (render(script) if moved else fountain), list(dict.fromkeys(moved))
 
 
 def rename(story: Story, old: str, new: str) -> None:
