@@ -58,7 +58,7 @@ def test_develop_to_cards_and_a_scene_then_rename_and_see_stale_marks(app_url):
             say("next", "Line 0 about")  # the first drafted scenes, as Fountain
             # The scaffold's cast for this logline is HUGO, ESTHER, RAFAEL, WREN (picked by the program).
             say("rename Esther to Anselm", "Renamed ESTHER to ANSELM everywhere")
-            page.get_by_text("stale: ESTHER is now ANSELM", exact=False).first.wait_for(timeout=30_000)
+            page.get_by_text("is stale: ESTHER is now ANSELM", exact=False).first.wait_for(timeout=30_000)
             assert page.get_by_text("regenerate stale", exact=False).count() >= 1
         finally:
             page.screenshot(path=str(ARTIFACTS / "develop-stale-marks.png"), full_page=True)

@@ -65,7 +65,7 @@ def test_a_story_climbs_level_by_level_with_edits_and_stale_marks(room_agent):
     answer = say(room_agent, s, "rename Anselm to Brother Tomas")
     stale = {ref for level, ref, _ in s.story.stale_items() if level == "cards"}
     assert stale and stale == {c.id for c in s.story.cards if "BROTHER TOMAS" in c.who}
-    assert "regenerate stale" in answer
+    assert "regenerate stale" in answer and f"card **{sorted(stale)[0]}** is stale: ANSELM is now BROTHER TOMAS" in answer
     written = to_fountain(s.story) + repr([c.to_string() for c in s.story.characters] + [c.to_string() for c in s.story.cards])
     assert "ANSELM" not in written.upper()  # prompts keep what they said when they were sent
     say(room_agent, s, "card k1: Place: the bell tower / Who: " + hero.title() + " / What: A bell rings at midnight.")

@@ -61,8 +61,10 @@ def turn_text(story: Story, level: str, *, note: str = "") -> str:
     body = level_text(story, level)
     done = story.level() == "done"
     if stale:
-        tail = (f"{len(stale)} item(s) are stale after your edit. Say **regenerate stale** to rewrite just those, "
-                "or **next** to keep them.")
+        marks = "\n".join(f"- ⚠️ {lvl[:-1] if lvl.endswith('s') else lvl} **{ref}** is stale: {reason}"
+                          for lvl, ref, reason in stale)
+        tail = (f"{marks}\n\n{len(stale)} item(s) are stale after your edit. Say **regenerate stale** to rewrite "
+                "just those, or **next** to keep them.")
     elif done:
         tail = ("Every card has a draft: the story is in the **Draft** panel. Edit any level (a character, a beat, "
                 "a card) and say **regenerate stale** to carry the change down.")
