@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                 others = [sims[i, j] for j in range(len(drafted)) if j != i]
                 real.append(float(sims[i, i]))
                 shuffled.append(float(np.mean(others)))
-                wins += sims[i, i] > max(others)
+                wins += int(sims[i, i] > max(others))
         rows.append({
             "genre": genre, "title": story.title.text, "cast": story.names,
             "outline_s": round(outline_s, 1), "first_scenes_s": round(drafts_s, 1),
