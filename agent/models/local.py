@@ -72,7 +72,7 @@ class LocalEngine:
                 import bitsandbytes  # noqa: F401
             except ImportError:
                 raise ModelUnavailableError(
-                    "4-bit loading needs bitsandbytes: pip install 'scriptroom[gpu]'"
+                    "4-bit loading needs bitsandbytes (a regular dependency): pip install 'bitsandbytes>=0.50'"
                 ) from None
             kwargs["quantization_config"] = BitsAndBytesConfig(
                 load_in_4bit=True,
