@@ -17,10 +17,13 @@ pytestmark = pytest.mark.slow
 COLOURS = [{"role": "user", "content": "Name three colours."}]
 
 
-def test_the_embedded_gguf_runs_on_llama_cpp_as_shipped(llama_engine, models_home):
+def test_the_embedded_gguf_runs_on_llama_cpp_as_shipped(llama_engine, models_home, tmp_path):
     assert llama_engine.kind == "llama.cpp" and llama_engine.gguf.suffix == ".gguf"
     assert llama_engine.context_window == 4096 and 100e6 < llama_engine.n_params < 200e6
-    assert not (models_home / "models" / "smollm2-135m-instruct").exists()  # no dequantised copy was made
+    # A data directory of its own: the shared one may hold a transformers conversion made by other tests.
+    fresh = load_engine(Settings(home=tmp_path, engine="llama.cpp"))
+    assert fresh.kind == "llama.cpp"
+    assert not (tmp_path / "models" / "smollm2-135m-instruct").exists()  # no dequantised copy was made
     info = model_info(Settings(home=models_home), LocalChatModel(engine=llama_engine))
     assert (info.engine, info.supports_grammar, info.token_limit_param, info.writing_tier) == (
         "llama.cpp", True, "max_tokens", "scaffold")

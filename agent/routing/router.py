@@ -21,6 +21,8 @@ from tools.schemas import STYLE_PRESETS
 
 DRAFT_CHANGING = ("insert", "undo")
 NEEDS_DRAFT = ("critique", "summarize", "stats", "insert", "undo")  # nothing to offer without a loaded draft
+# Started only when a cue word asks for it: a whole story ladder on resemblance alone turned "say hello" into one.
+CUE_ONLY = ("develop",)
 VAGUE = "vague"  # exemplar class for "names a target, no action": ask instead of guessing
 
 # How each intent reads inside a clarifying question.
@@ -121,6 +123,8 @@ class Router:
         if top == VAGUE:
             first, second = _two_tools(real)
             return self._ask(first, second, text, ex, confidence, candidates)
+        if self.config.use_cues and top in CUE_ONLY and top not in bonuses:
+            return RoutingDecision("chat", {}, confidence, "semantic", candidates=candidates)
         runner_up, runner_score = real[1]
         if self.config.use_cues and top in DRAFT_CHANGING and top not in bonuses:
             # Changing the draft on resemblance alone is too risky: no cue word, ask first.
