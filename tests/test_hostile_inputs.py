@@ -51,35 +51,42 @@ LINES = {  # one line of 1 MB
 }
 
 
-def _cpu(fn) -> float:  # noqa: ANN001
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
+def _cpu(fn, bound: float = float("inf"), tries: int = 3) -> float:  # noqa: ANN001
+    """The best of up to `tries` CPU-time runs, stopping at the first under `bound`: on a loaded shared
+    core even CPU time swells (cache and SMT contention), while a quadratic scan fails every try by far."""
+    best = float("inf")
+    for _ in range(tries):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+        if best < bound:
+            break
+    return best
 
 
 @pytest.mark.parametrize("unit", SHAPES.values(), ids=SHAPES.keys())
 def test_repeated_markup_parses_in_linear_time(unit):
     text = unit * (MB // len(unit))
-    assert _cpu(lambda: fountain.parse(text)) < 1.0
+    assert _cpu(lambda: fountain.parse(text), 1.0) < 1.0
 
 
 @pytest.mark.parametrize("unit", DENSE.values(), ids=DENSE.keys())
 def test_element_dense_markup_parses_in_linear_time(unit):
     text = unit * (MB // len(unit))
-    assert _cpu(lambda: fountain.parse(text)) < 2.0
+    assert _cpu(lambda: fountain.parse(text), 2.0) < 2.0
 
 
 @pytest.mark.parametrize("make", LINES.values(), ids=LINES.keys())
 def test_long_lines_parse_in_linear_time(make):
     text = make(MB)
-    assert _cpu(lambda: fountain.parse(text)) < 1.0
+    assert _cpu(lambda: fountain.parse(text), 1.0) < 1.0
 
 
 @pytest.mark.parametrize("unit", ["*a ", "\\*"])
 def test_emphasis_scan_is_linear(unit):
     """Exporters read emphasis; "closed later?" once rescanned the rest of the text per marker."""
     text = unit * (MB // len(unit))
-    assert _cpu(lambda: parse_emphasis(text)) < 2.0
+    assert _cpu(lambda: parse_emphasis(text), 2.0) < 2.0
 
 
 # ---------------------------------------------------------------------------- the deadline
