@@ -26,6 +26,7 @@ class ToolSpec:
     example: str = ""
     slash: str | None = None  # the slash command's name (agent/routing/slash.py holds its syntax)
     description: str = ""  # one line for a tool-calling model when there is no argument model to describe it
+    cli: str | None = None  # the cli/ module holding its `scriptroom` command; None: only in the chat
 
     @property
     def one_line(self) -> str:
@@ -41,24 +42,24 @@ BUILDERS = "agent.tool_builders"
 
 SPECS: tuple[ToolSpec, ...] = (
     ToolSpec("generate", "write new options", schemas.GenerateArgs, "generate_scenes", f"{BUILDERS}:generator_tools",
-             "Scenes", "give me three openings for act two", "scenes"),
+             "Scenes", "give me three openings for act two", "scenes", cli="generate"),
     ToolSpec("critique", "give notes", schemas.CritiqueArgs, "critique", f"{BUILDERS}:critic_tools",
-             "Notes", "what's wrong with my second act?", "critique"),
+             "Notes", "what's wrong with my second act?", "critique", cli="critique"),
     ToolSpec("summarize", "summarize it", schemas.SummarizeArgs, "summarize", f"{BUILDERS}:summarizer_tools",
-             "Summaries", "summarize what I uploaded", "summarize"),
+             "Summaries", "summarize what I uploaded", "summarize", cli="summarize"),
     ToolSpec("similar", "find similar scenes in the library", schemas.SimilarArgs, "similar_scenes",
-             f"{BUILDERS}:similar_tools", "Similar scenes", "find scenes like the diner scene", "similar"),
+             f"{BUILDERS}:similar_tools", "Similar scenes", "find scenes like the diner scene", "similar", cli="library"),
     ToolSpec("style", "rewrite it in another style", schemas.StyleArgs, "style_transfer", f"{BUILDERS}:style_tools",
-             "Style", "rewrite scene 12 as a noir", "style"),
+             "Style", "rewrite scene 12 as a noir", "style", cli="style"),
     ToolSpec("insert", "insert an option into the draft", schemas.InsertArgs,
              label="Insert", example="insert option 2 after scene 14", slash="insert"),
     ToolSpec("revise", "rework one of the options", schemas.ReviseArgs, "revise_option", f"{BUILDERS}:generator_tools",
              "Follow-ups", "make option 1 darker, more like option 2, continue option 3"),
     ToolSpec("stats", "count up the draft (pages, scenes, who speaks how much)", schemas.StatsArgs, "script_stats",
-             f"{BUILDERS}:stats_tools", "Numbers", "how do the pages divide among the characters?", "stats"),
+             f"{BUILDERS}:stats_tools", "Numbers", "how do the pages divide among the characters?", "stats", cli="stats"),
     ToolSpec("develop", "develop a new story from a logline", schemas.DevelopArgs, "develop_story",
              "agent.development:develop_tools", "Develop a story",
-             "develop a story from this logline: a monk robs his own monastery", "develop"),
+             "develop a story from this logline: a monk robs his own monastery", "develop", cli="develop"),
     ToolSpec("undo", "undo the last change", label="Undo", example="take that back", slash="undo",
              description="Undo the last change to the draft."),
     ToolSpec("help", "show what I can do", slash="help", description="Show what the writers' room can do."),

@@ -36,8 +36,11 @@ class Runtime:
         router: Any = None,
         library: Any = None,
         with_tools: bool = True,
+        with_model: bool = True,
     ) -> "Runtime":
-        model = chat_model if chat_model is not None else build_chat_model(settings)
+        """``with_tools=False``: the caller builds the one tool it needs (the CLI); ``with_model=False``: no chat
+        model is loaded (`scriptroom critique --no-llm`)."""
+        model = chat_model if chat_model is not None or not with_model else build_chat_model(settings)
         info = model_info(settings, model)
         agent = Agent(chat_model=model, info=info)
         runtime = cls(settings=settings, agent=agent, embedder=embedder, library=library)

@@ -8,6 +8,7 @@ importing the registry stays light.
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.models.factory import build_chat_model, scene_settings
@@ -33,10 +34,11 @@ def similar_tools(runtime: Runtime) -> dict[str, Any]:
 
 
 def _scene_scorer(runtime: Runtime) -> Any:
-    """The critic's learned scene scorer, shared by the critic and the generator's reranking."""
+    """The critic's learned scene scorer, shared by the critic and the generator's reranking (none without an
+    embedder: `scriptroom critique --no-scores`)."""
     if "scorer" not in runtime.extras:
         scorer = None
-        if _available("tools.critic.scene_scorer"):
+        if runtime.embedder is not None and _available("tools.critic.scene_scorer"):
             from tools.critic.scene_scorer import SceneScorer
 
             scorer = SceneScorer.load(runtime.embedder)
@@ -80,45 +82,59 @@ def generator_tools(runtime: Runtime) -> dict[str, Any]:
     return {t.name: t for t in tools}
 
 
+def make_critic(runtime: Runtime, *, out_dir: Path | None = None) -> Any:
+    """The critic the chat's tool and `scriptroom critique` use; reports go to ``out_dir`` (default: the data
+    directory's reports/)."""
+    from tools.critic.critic import Critic
+
+    return Critic(runtime.agent.chat_model, embedder=runtime.embedder, scorer=_scene_scorer(runtime),
+                  out_dir=out_dir or runtime.settings.home / "reports")
+
+
 def critic_tools(runtime: Runtime) -> dict[str, Any]:
     if not _available("tools.critic"):
         return {}
-    from tools.critic.critic import Critic
     from tools.critic.tool import make_critic_tool
 
-    critic = Critic(
-        runtime.agent.chat_model,
-        embedder=runtime.embedder,
-        scorer=_scene_scorer(runtime),
-        out_dir=runtime.settings.home / "reports",
-    )
+    critic = make_critic(runtime)
     runtime.extras["critic"] = critic  # the Analysis panel calls it directly, with a progress bar
     tool = make_critic_tool(critic)
     return {tool.name: tool}
 
 
+def make_summarizer(runtime: Runtime) -> Any:
+    from tools.summarizer.summarizer import Summarizer
+
+    return Summarizer(runtime.agent.chat_model, embedder=runtime.embedder,
+                      cache_dir=runtime.settings.home / "cache" / "summaries")
+
+
 def summarizer_tools(runtime: Runtime) -> dict[str, Any]:
     if not _available("tools.summarizer"):
         return {}
-    from tools.summarizer.summarizer import Summarizer
     from tools.summarizer.tool import make_summarizer_tool
 
-    summarizer = Summarizer(
-        runtime.agent.chat_model, embedder=runtime.embedder, cache_dir=runtime.settings.home / "cache" / "summaries"
-    )
+    summarizer = make_summarizer(runtime)
     runtime.extras["summarizer"] = summarizer  # the Analysis panel calls it directly, with a progress bar
     tool = make_summarizer_tool(summarizer)
     return {tool.name: tool}
+
+
+def make_styler(runtime: Runtime, *, classifier: Any = None, perplexity: Any = None) -> Any:
+    """Style transfer over the runtime's model, embedder and (unless `--no-library`) scene library."""
+    from tools.style.transfer import StyleTransfer
+
+    library = runtime.scene_library() if runtime.extras.get("use_library", True) else None
+    return StyleTransfer(runtime.agent.chat_model, library=library, embedder=runtime.embedder,
+                         classifier=classifier, perplexity=perplexity)
 
 
 def style_tools(runtime: Runtime) -> dict[str, Any]:
     if not _available("tools.style"):
         return {}
     from tools.style.tool import make_style_tool
-    from tools.style.transfer import StyleTransfer
 
-    styler = StyleTransfer(runtime.agent.chat_model, library=runtime.scene_library(), embedder=runtime.embedder)
-    tool = make_style_tool(styler)
+    tool = make_style_tool(make_styler(runtime))
     return {tool.name: tool}
 
 

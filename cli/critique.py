@@ -40,10 +40,12 @@ def make_embedder() -> Any:
 
 
 def run_critique(args: Any) -> int:
+    from agent.runtime import Runtime
     from agent.settings import settings_from_args
+    from agent.tool_builders import make_critic
     from screenplay import io
     from tools.base import ToolError
-    from tools.critic import Critic, ScorerError
+    from tools.critic import ScorerError
 
     settings = settings_from_args(args)
     script = io.load(args.file, max_bytes=settings.max_upload_bytes)
@@ -51,22 +53,22 @@ def run_critique(args: Any) -> int:
     if out is not None and out.suffix.lower() not in (".md", ".pdf"):
         print(f"scriptroom critique: error: -o must end in .md or .pdf, got '{out.name}'", file=sys.stderr)
         return 2
-    model = None
-    if not args.no_llm:
-        from agent.models.factory import build_chat_model
-
-        # The model writes four short lines; a cap keeps a small CPU model from rambling for minutes.
-        model = build_chat_model(settings.with_(max_new_tokens=min(settings.max_new_tokens, NOTES_MAX_TOKENS)))
-    embedder = None if args.no_scores else make_embedder()
+    # The model writes four short lines; a cap keeps a small CPU model from rambling for minutes.
+    settings = settings.with_(max_new_tokens=min(settings.max_new_tokens, NOTES_MAX_TOKENS))
+    runtime = Runtime.create(settings, with_tools=False, with_model=not args.no_llm,
+                             embedder=None if args.no_scores else make_embedder())
     out_dir = out.parent if out is not None else Path(tempfile.mkdtemp(prefix="scriptroom-critique-"))
     progress = None if args.json else (lambda done, total, label: print(f"... {label}", file=sys.stderr))
     try:
-        critic = Critic(model, embedder=embedder, out_dir=out_dir)
-        result = critic.critique(script, act=args.act, scene=args.scene, focus=args.focus, use_llm=model is not None,
-                                 progress=progress, pdf=out is None or out.suffix.lower() == ".pdf")
+        critic = make_critic(runtime, out_dir=out_dir)
+        result = critic.critique(script, act=args.act, scene=args.scene, focus=args.focus,
+                                 use_llm=not args.no_llm, progress=progress,
+                                 pdf=out is None or out.suffix.lower() == ".pdf")
     except (ToolError, ScorerError) as exc:
         print(f"scriptroom critique: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        runtime.close()
     reports = result.data["reports"]
     shown_before = ", ".join(reports.values())
     if out is not None:

@@ -38,7 +38,7 @@ def run_generate(args: argparse.Namespace) -> int:
     from tools.base import ToolError
     from tools.context import ToolContext
     from tools.embeddings import load_embedder
-    from tools.generator.requests import as_request
+    from tools.schemas import GenerateArgs
 
     settings = settings_from_args(args)
     script = None
@@ -53,7 +53,7 @@ def run_generate(args: argparse.Namespace) -> int:
     if decision.clarify and args.count is None:
         raise ToolError(decision.clarify)
     flags = {"count": args.count, "act": args.act, "scene": args.scene, "style": args.style}
-    request = as_request({**decision.args, **{k: v for k, v in flags.items() if v is not None}})
+    request = {**decision.args, **{k: v for k, v in flags.items() if v is not None}}
 
     started = time.perf_counter()
     # One model, the generator's (with the scene adapter when one applies); the tool built as the app builds it.
@@ -61,14 +61,14 @@ def run_generate(args: argparse.Namespace) -> int:
     runtime.extras["use_library"] = args.library
     try:
         tool = spec("generate").build(runtime)[spec("generate").tool]
-        result = tool.invoke({**request.model_dump(exclude_none=True), "context": context})
+        result = tool.invoke({**request, "context": context})  # the generator checks the count (1 to 10)
     finally:
         runtime.close()
     seconds = time.perf_counter() - started
     if args.json:
         emit(
             {
-                "request": request.model_dump(),
+                "request": GenerateArgs.model_validate(request).model_dump(),
                 "options": result.data["options"],
                 "position": result.data.get("position", ""),
                 "candidates": result.data["candidates"],

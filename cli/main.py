@@ -10,29 +10,23 @@ from typing import Any, Sequence
 
 from agent.errors import writer_error_types
 
-# Each module adds its subcommands with add_parsers(subparsers); listed here so --help stays fast.
-COMMAND_MODULES = [
-    "cli.chat",
-    "cli.documents",
-    "cli.library",
-    "cli.route",
-    "cli.generate",
-    "cli.develop",
-    "cli.critique",
-    "cli.summarize",
-    "cli.stats",
-    "cli.style",
-    "cli.finetune",
-    "cli.users",
-    "cli.data",
-]
+# Each module adds its subcommands with add_parsers(subparsers). The writer tools' commands come from the registry
+# (agent/registry.SPECS, each spec's `cli` module); these are the others.
+OTHER_COMMANDS = ["cli.chat", "cli.documents", "cli.route", "cli.finetune", "cli.users", "cli.data"]
+
+
+def command_modules() -> list[str]:
+    from agent.registry import SPECS
+
+    tools = dict.fromkeys(f"cli.{s.cli}" for s in SPECS if s.cli)
+    return [*OTHER_COMMANDS[:2], *tools, *OTHER_COMMANDS[2:]]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scriptroom", description="Scriptroom, a writers' room for screenwriters.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         importlib.import_module(name).add_parsers(sub)
     return parser
 

@@ -63,14 +63,15 @@ def _read_text(path: str, max_bytes: int) -> str:
 
 
 def run_style(args: argparse.Namespace) -> int:
-    from agent.models.factory import build_chat_model
+    from agent.runtime import Runtime
     from agent.settings import settings_from_args
+    from agent.tool_builders import make_styler
     from cli.main import emit
     from screenplay import io
     from screenplay.formats import fountain
     from tools.base import ToolError
     from tools.context import ToolContext
-    from tools.style import StyleTransfer, from_example, pick_target, resolve, style_result
+    from tools.style import from_example, pick_target, resolve, style_result
     from tools.style.metrics import transformers_perplexity
 
     settings = settings_from_args(args)
@@ -86,14 +87,14 @@ def run_style(args: argparse.Namespace) -> int:
     except ToolError as exc:
         print(f"scriptroom style: error: {exc}", file=sys.stderr)
         return 2
-    chat_model = build_chat_model(settings)
     embedder = make_embedder()
-    engine = getattr(chat_model, "engine", None)  # a local transformers model can also score fluency
-    scores = engine is not None and getattr(engine, "kind", "") == "transformers"
-    perplexity = transformers_perplexity(engine.model, engine.tokenizer) if scores else None
     library = None if args.no_library else open_library(settings, embedder)
-    styler = StyleTransfer(chat_model, library=library, embedder=embedder, classifier=load_classifier(embedder),
-                           perplexity=perplexity)
+    runtime = Runtime.create(settings, with_tools=False, embedder=embedder, library=library)
+    runtime.extras["use_library"] = library is not None
+    engine = getattr(runtime.agent.chat_model, "engine", None)  # a local transformers model can also score fluency
+    scores = runtime.agent.info.engine == "transformers" and engine is not None
+    perplexity = transformers_perplexity(engine.model, engine.tokenizer) if scores else None
+    styler = make_styler(runtime, classifier=load_classifier(embedder), perplexity=perplexity)
     try:
         result = styler.transfer(target, preset, draft=script)
     finally:

@@ -46,18 +46,17 @@ def _progress() -> tuple[Any, Any]:
 
 
 def run_summarize(args: argparse.Namespace) -> int:
-    from agent.models.factory import build_chat_model
+    from agent.runtime import Runtime
     from agent.settings import settings_from_args
+    from agent.tool_builders import make_summarizer
     from cli.main import emit
     from screenplay import io
     from tools.base import ToolError
-    from tools.summarizer import Summarizer
 
     settings = settings_from_args(args)
     script = io.load(args.file, max_bytes=settings.max_upload_bytes)
-    summarizer = Summarizer(
-        build_chat_model(settings), embedder=make_embedder(), cache_dir=settings.home / "cache" / "summaries"
-    )
+    runtime = Runtime.create(settings, with_tools=False, embedder=make_embedder())
+    summarizer = make_summarizer(runtime)
     update, bar = _progress()
     try:
         summary = summarizer.summarize(script, args.level, act=args.act, scene=args.scene, progress=update)
@@ -66,5 +65,6 @@ def run_summarize(args: argparse.Namespace) -> int:
         return 2
     finally:
         bar.close()
+        runtime.close()
     emit({"file": args.file, **summary.to_dict()}, args.json, summary.text)
     return 0

@@ -182,7 +182,7 @@ def test_list_adapters_shipped_then_writers(tmp_path):
 
 @pytest.fixture
 def finetune_cli(monkeypatch):
-    monkeypatch.setattr(cli.main, "COMMAND_MODULES", [m for m in cli.main.COMMAND_MODULES if m != "cli.finetune"] + ["cli.finetune"])
+    monkeypatch.setattr(cli.main, "OTHER_COMMANDS", [m for m in cli.main.OTHER_COMMANDS if m != "cli.finetune"] + ["cli.finetune"])
 
 
 def test_cli_data_and_adapters(finetune_cli, tmp_path, capsys, scriptroom_home):

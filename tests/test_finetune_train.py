@@ -26,7 +26,7 @@ def trained(tmp_path_factory, models_home, embedded_model_dir):
     out = root / "sft"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SCRIPTROOM_HOME", str(models_home))
-        mp.setattr(cli.main, "COMMAND_MODULES", [m for m in cli.main.COMMAND_MODULES if m != "cli.finetune"] + ["cli.finetune"])
+        mp.setattr(cli.main, "OTHER_COMMANDS", [m for m in cli.main.OTHER_COMMANDS if m != "cli.finetune"] + ["cli.finetune"])
         rc = cli.main.main([
             "finetune", "sft", "--config", str(Path(__file__).resolve().parents[1] / "configs/lora-cpu-tiny.yaml"),
             "--data", str(root / "data"), "--output", str(out), "--max-steps", str(STEPS), "--max-length", str(MAX_LEN),

@@ -44,3 +44,14 @@ def test_an_unknown_intent_says_which_exist():
 
     with pytest.raises(ValueError, match="expected one of generate"):
         spec("dance")
+
+
+def test_the_cli_tool_commands_are_the_registry():
+    import cli.main
+
+    modules = cli.main.command_modules()
+    assert {f"cli.{s.cli}" for s in TOOL_SPECS if s.cli} <= set(modules)
+    # Every writer tool has a `scriptroom` command, except a follow-up that needs the chat's options.
+    assert {s.intent for s in TOOL_SPECS if not s.cli} == {"revise"}
+    commands = set(cli.main.build_parser()._subparsers._group_actions[0].choices)
+    assert {"generate", "critique", "summarize", "search", "style", "stats", "develop"} <= commands
