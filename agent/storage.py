@@ -1,7 +1,9 @@
-"""Durable per-writer storage in SQLite under the data directory: projects, chats, preferences.
+"""Durable per-writer storage in SQLite under the data directory: projects, chats, preferences, and each project's
+revisions, branches and margin notes (agent.workspace reads and writes those).
 
 SQLite in WAL mode gives atomic commits: a crash or kill loses at most the write in flight.
 Each call opens its own short connection, so sessions on different threads never share one.
+The schema version lives in ``PRAGMA user_version``; opening an older data directory migrates it in one transaction.
 """
 
 from __future__ import annotations
@@ -44,6 +46,60 @@ CREATE TABLE IF NOT EXISTS stories (
 );
 """
 
+# Version 2: a project's text lives in its revisions (projects.fountain is kept empty), on branches.
+SCHEMA_VERSION = 2
+REVISION_SCHEMA = """
+CREATE TABLE IF NOT EXISTS revisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    parent INTEGER,
+    created REAL NOT NULL,
+    time REAL NOT NULL,
+    cause TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    manifest BLOB NOT NULL,
+    digest TEXT NOT NULL,
+    back INTEGER,
+    fwd INTEGER,
+    scenes INTEGER NOT NULL DEFAULT 0,
+    pages INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS revisions_branch ON revisions(project_id, branch, id);
+CREATE TABLE IF NOT EXISTS chunks (
+    project_id TEXT NOT NULL,
+    hash BLOB NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (project_id, hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS branches (
+    project_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    head INTEGER NOT NULL,
+    created REAL NOT NULL,
+    forked_from INTEGER,
+    PRIMARY KEY (project_id, name)
+);
+CREATE TABLE IF NOT EXISTS notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id TEXT NOT NULL,
+    revision_id INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    finding TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notes_project ON notes(project_id, revision_id);
+CREATE TABLE IF NOT EXISTS note_resolutions (
+    note_id INTEGER NOT NULL,
+    revision_id INTEGER NOT NULL,
+    scene_digest TEXT NOT NULL,
+    time REAL NOT NULL,
+    PRIMARY KEY (note_id, revision_id)
+);
+"""
+# Tables keyed by project id rather than writer: what goes when a project or a writer is purged.
+PROJECT_TABLES = ("revisions", "chunks", "branches", "notes")
+
 
 @dataclass
 class PreferenceRecord:
@@ -82,6 +138,8 @@ class Storage:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(SCHEMA)
+        with self.transaction() as db:
+            self._migrate(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -90,6 +148,44 @@ class Storage:
             db.execute("PRAGMA synchronous=NORMAL")
             with db:  # one transaction: committed whole or not at all
                 yield db
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction that holds the write lock from its first read (BEGIN IMMEDIATE), so a
+        read-then-write (a branch's head, then the revision after it) cannot interleave with another writer's."""
+        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Bring an older database up to SCHEMA_VERSION: every version-1 project becomes a project with one
+        revision (cause "import") on branch main."""
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        from agent.workspace import revstore
+
+        columns = {row[1] for row in db.execute("PRAGMA table_info(projects)")}
+        if "branch" not in columns:
+            db.execute("ALTER TABLE projects ADD COLUMN branch TEXT NOT NULL DEFAULT 'main'")
+        if "deleted" not in columns:
+            db.execute("ALTER TABLE projects ADD COLUMN deleted REAL")
+        for statement in REVISION_SCHEMA.split(";"):  # executescript would commit the transaction half-way
+            if statement.strip():
+                db.execute(statement)
+        for project_id, fountain_text, updated in db.execute(
+                "SELECT id, fountain, updated FROM projects WHERE id NOT IN (SELECT project_id FROM branches)"
+        ).fetchall():
+            revstore.new_project_text(db, project_id, fountain_text, "import", now=updated)
+        db.execute("UPDATE projects SET fountain=''")
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     # ---- preferences -------------------------------------------------------------------
     def add_preference(self, record: PreferenceRecord, *, once: bool = False) -> int | None:
@@ -133,34 +229,54 @@ class Storage:
         source: str = "",
         project_id: str | None = None,
         updated: float | None = None,
+        cause: str = "save",
     ) -> str:
-        """Insert or update a project; ``updated`` (default now) orders a writer's projects, newest reopened first."""
+        """Insert or update a project; its text becomes the head of its current branch as a revision with ``cause``
+        (no new revision when the text is unchanged). ``updated`` (default now) orders a writer's projects, newest
+        reopened first. Another writer's id is left alone."""
+        from agent.workspace import revstore
+
         project_id = project_id or uuid.uuid4().hex
-        with self._connect() as db:
+        now = updated or time.time()
+        with self.transaction() as db:
+            row = db.execute("SELECT writer, branch FROM projects WHERE id=?", (project_id,)).fetchone()
+            if row is not None and row[0] != writer:
+                return project_id
             db.execute(
-                "INSERT INTO projects (id, writer, name, source, fountain, bible, chat, updated) VALUES (?,?,?,?,?,?,?,?) "
-                "ON CONFLICT(id) DO UPDATE SET name=excluded.name, source=excluded.source, fountain=excluded.fountain, "
-                "bible=excluded.bible, chat=excluded.chat, updated=excluded.updated WHERE projects.writer = excluded.writer",
-                (project_id, writer, name, source, fountain, json.dumps(bible), json.dumps(chat), updated or time.time()),
+                "INSERT INTO projects (id, writer, name, source, fountain, bible, chat, updated) VALUES (?,?,?,?,'',?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET name=excluded.name, source=excluded.source, bible=excluded.bible, "
+                "chat=excluded.chat, updated=excluded.updated",
+                (project_id, writer, name, source, json.dumps(bible), json.dumps(chat), now),
             )
+            revstore.write(db, project_id, row[1] if row else "main", fountain, cause, now=now,
+                           back=None if row is None else "parent")
+            db.execute("UPDATE projects SET updated=? WHERE id=?", (now, project_id))
         return project_id
 
     def load_project(self, writer: str, project_id: str) -> StoredProject | None:
+        """A live (not deleted) project with the text of its current branch's head."""
+        from agent.workspace import revstore
+
         with self._connect() as db:
             row = db.execute(
-                "SELECT id, writer, name, source, fountain, bible, chat, updated FROM projects WHERE id=? AND writer=?",
+                "SELECT id, writer, name, source, fountain, bible, chat, updated, branch FROM projects "
+                "WHERE id=? AND writer=? AND deleted IS NULL",
                 (project_id, writer),
             ).fetchone()
-        if row is None:
-            return None
-        return StoredProject(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), json.loads(row[6]), row[7])
+            if row is None:
+                return None
+            head = revstore.branch_head(db, project_id, row[8])
+            text = revstore.text_of(db, head) if head is not None else row[4]
+        return StoredProject(row[0], row[1], row[2], row[3], text, json.loads(row[5]), json.loads(row[6]), row[7])
 
     def list_projects(self, writer: str) -> list[tuple[str, str, float]]:
+        """A writer's live projects (not in the trash), newest first."""
         with self._connect() as db:
             return [
                 (r[0], r[1], r[2])
                 for r in db.execute(
-                    "SELECT id, name, updated FROM projects WHERE writer=? ORDER BY updated DESC", (writer,)
+                    "SELECT id, name, updated FROM projects WHERE writer=? AND deleted IS NULL ORDER BY updated DESC",
+                    (writer,),
                 )
             ]
 
@@ -168,6 +284,17 @@ class Storage:
         with self._connect() as db:
             row = db.execute("SELECT writer FROM projects WHERE id=?", (project_id,)).fetchone()
         return row[0] if row else None
+
+    def purge_projects(self, db: sqlite3.Connection, project_ids: list[str]) -> int:
+        """Remove projects and everything stored under them, inside the caller's transaction; returns how many."""
+        for project_id in project_ids:
+            db.execute("DELETE FROM note_resolutions WHERE note_id IN (SELECT id FROM notes WHERE project_id=?)",
+                       (project_id,))
+            for table in PROJECT_TABLES:
+                db.execute(f"DELETE FROM {table} WHERE project_id=?", (project_id,))
+            db.execute("DELETE FROM stories WHERE project_id=?", (project_id,))
+            db.execute("DELETE FROM projects WHERE id=?", (project_id,))
+        return len(project_ids)
 
     # ---- developed stories (tools.develop): the ladder behind a project's draft -------------
     def save_story(self, *, writer: str, project_id: str, story: dict[str, Any]) -> None:
@@ -197,6 +324,9 @@ class Storage:
 
     def delete_writer(self, writer: str) -> dict[str, int]:
         """Remove everything a writer stored (one transaction); returns how many rows went from each table."""
-        with self._connect() as db:
-            return {table: db.execute(f"DELETE FROM {table} WHERE writer=?", (writer,)).rowcount
-                    for table in ("projects", "preferences", "stories")}
+        with self.transaction() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM projects WHERE writer=?", (writer,))]
+            stories = db.execute("DELETE FROM stories WHERE writer=?", (writer,)).rowcount
+            return {"projects": self.purge_projects(db, ids),
+                    "preferences": db.execute("DELETE FROM preferences WHERE writer=?", (writer,)).rowcount,
+                    "stories": stories}
