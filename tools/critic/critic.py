@@ -18,9 +18,12 @@ from tools.context import ToolContext
 from tools.critic.analytics import Analytics, analyze
 from tools.critic.checks import run_checks
 from tools.critic.findings import Finding
+from tools.critic.free_notes import scene_list, write_free_coverage
 from tools.critic.notes import Coverage, Evidence, opening_lines, write_coverage
 from tools.critic.scene_scorer import SceneScorer, scene_text
 from tools.critic.sentiment import make_analyzer
+from tools.critic.story import logline as story_logline
+from tools.critic.story import story_notes
 from tools.critic.structure import detect_beats
 from tools.critic.themes import find_themes
 from tools.schemas import CRITIQUE_FOCUS
@@ -49,8 +52,9 @@ class Critic:
     """Coverage for a draft. Dependencies are passed in; `embedder`/`scorer` may be None (no scores, no themes)."""
 
     def __init__(self, chat_model: Any | None, *, embedder: Any = None, scorer: SceneScorer | None = None,
-                 out_dir: str | Path, plots: bool = True):
+                 out_dir: str | Path, plots: bool = True, writing_tier: str = "scaffold"):
         self.chat_model = chat_model
+        self.writing_tier = writing_tier  # "free": the model writes cited notes (ModelInfo.writing_tier)
         self.scorer = scorer if scorer is not None else (SceneScorer.load(embedder) if embedder is not None else None)
         self.out_dir = Path(out_dir)
         self.plots = plots
@@ -118,16 +122,23 @@ class Critic:
             plots = render_plots(a, self.out_dir, stem)
             lap("plots")
 
+        good, bad = story_notes(script, a, sc.indices)
         evidence = Evidence(
             title=script.title, scope=sc.label, analytics=a, findings=findings, scores=scores,
             themes=[_theme(x) for x in themes],
             opening=opening_lines([scene_text(script.scenes[i]) for i in sc.indices[:2]]),
             bible_logline=bible.logline if bible else "",
+            program_logline=story_logline(script, a),
+            story_strengths=tuple(good), story_weaknesses=tuple(bad),
+            scene_list=scene_list(script, a.labels, [s.page for s in a.stats.scenes], sc.indices),
         )
         model = self.chat_model if use_llm else None
         if model is not None:
             say("coverage notes from the model")
-        coverage = write_coverage(evidence, model, focus)
+        if model is not None and self.writing_tier == "free":
+            coverage = write_free_coverage(evidence, model, script, focus)
+        else:
+            coverage = write_coverage(evidence, model, focus)
         lap("notes")
 
         say("report")
@@ -189,7 +200,11 @@ def _summary(title: str, sc: Scope, cov: Coverage, findings: list[Finding], scor
     if cov.weaknesses:
         lines += ["", "**Weaknesses**"] + [f"- {n.render()}" for n in cov.weaknesses[:4]]
     errors = sum(f.severity == "error" for f in findings)
-    lines += ["", f"{len(findings)} craft notes ({errors} format errors)"
-              + (f"; mean scene score {sum(scores.values()) / len(scores):.2f}" if scores else "") + "."]
+    checks = (f"{len(findings)} craft-check findings ({errors} format errors)" if findings
+              else "No craft check fired: the format is clean")
+    lines += ["", checks + (f"; mean scene score {sum(scores.values()) / len(scores):.2f}" if scores else "") + "."]
+    if cov.dropped:
+        lines.append(f"{len(cov.dropped)} of the model's notes were dropped: "
+                     + "; ".join(dict.fromkeys(d["reason"] for d in cov.dropped)) + ".")
     lines.append("Full report: " + ", ".join(paths.values()))
     return "\n".join(lines)

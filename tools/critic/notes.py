@@ -57,6 +57,8 @@ class Coverage:
     verdict_reason: str
     prompt: str | None = None  # the exact prompt sent, when a model was asked
     raw_reply: str | None = None
+    tier: str = "scaffold"  # "free": the model wrote the notes (tools.critic.free_notes)
+    dropped: list[dict[str, str]] = field(default_factory=list)  # model notes refused, with the reason
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -72,6 +74,10 @@ class Evidence:
     themes: list[Theme]
     opening: str  # the first lines of the scope, quoted as data
     bible_logline: str = ""
+    program_logline: str = ""  # the lead as introduced, who they meet, where (tools.critic.story)
+    story_strengths: tuple[Note, ...] = ()
+    story_weaknesses: tuple[Note, ...] = ()
+    scene_list: str = ""  # one line per scene of the scope (number, page, heading, who, first action)
 
 
 def evidence_text(ev: Evidence, max_findings: int = 8) -> str:
@@ -156,6 +162,8 @@ def _premise(ev: Evidence) -> str:
 
 
 def _fallback_logline(ev: Evidence) -> str:
+    if ev.program_logline:
+        return ev.program_logline
     st = ev.analytics.stats
     leads = [capwords(c.name.lower()) for c in st.characters[:2]]
     who = " and ".join(leads) if leads else "an unseen cast"
@@ -166,7 +174,7 @@ def _fallback_logline(ev: Evidence) -> str:
 
 def evidence_strengths(ev: Evidence) -> list[Note]:
     a = ev.analytics
-    notes: list[Note] = []
+    notes: list[Note] = list(ev.story_strengths)
     if ev.scores:
         best = [k for k, v in sorted(ev.scores.items(), key=lambda kv: -kv[1]) if v >= 0.75][:3]
         if best:
@@ -197,7 +205,7 @@ def evidence_weaknesses(ev: Evidence) -> list[Note]:
         weak = [k for k, v in sorted(ev.scores.items(), key=lambda kv: kv[1]) if v < 0.5][:3]
         if weak:
             notes.append(Note("Scenes that read as unfinished or generic to the scene scorer", weak))
-    return notes
+    return notes + list(ev.story_weaknesses)
 
 
 def _ask(model: Any, system: str, user: str) -> str:

@@ -43,6 +43,7 @@ class StyleResult:
     failures: list[Failure] = field(default_factory=list)
     model_calls: int = 0
     exemplar_source: str = "presets"  # "library" when exemplars came from the scene library
+    scenes: list[dict[str, Any]] = field(default_factory=list)  # per scene: mode, rewritten, kept, reasons
     metrics: dict[str, Any] = field(default_factory=dict)
     prompt: str | None = None
 
@@ -94,6 +95,7 @@ class StyleTransfer:
         retries: int = 1,
         min_similarity: float = 0.3,
         max_new_tokens: int = 96,
+        writing_tier: str = "scaffold",
     ):
         from tools.library.embedder import as_text_embedder
 
@@ -105,6 +107,7 @@ class StyleTransfer:
         self.retries = retries
         self.min_similarity = min_similarity
         self.max_new_tokens = max_new_tokens
+        self.writing_tier = writing_tier  # "free": a whole scene rewritten at once, element retries for failures
 
     # -- exemplars ---------------------------------------------------------------------------------
     def exemplars(self, preset: Preset, query: str) -> tuple[list[str], list[str], str]:
@@ -141,34 +144,99 @@ class StyleTransfer:
         facts = ScriptFacts.of(whole, [], 1)
         names = list(dict.fromkeys(display_name(n) for n in script.characters + whole.characters))
         result = StyleResult(preset.id, preset.name, source_text, "", exemplar_source=ex_source)
-        targets = [(els, j) for els in [work.preamble] + [s.elements for s in work.scenes]
-                   for j, e in enumerate(els) if e.type in RESTYLED and e.text.strip()]
-        for n, (els, j) in enumerate(targets, 1):
-            el = els[j]
-            speaker = _speaker(els, j)
-            previous = _previous_text(els, j)
-            mentioned = [nm for nm in names if re.search(r"\b" + re.escape(nm) + r"\b", plain(el.text), re.IGNORECASE)]
-            reason = "no rewrite tried"
-            for attempt in range(1 + self.retries):
-                reply = self._ask(preset, el, speaker, previous, mentioned, action_ex, dialogue_ex, result,
-                                  retry=attempt > 0)
-                candidate = _clean(reply)
-                reason = self._check(el, candidate, mentioned, facts, work, els, j, before)
-                if reason is None:
-                    els[j] = Element(el.type, candidate, el.extensions, el.dual, False, el.level)
-                    result.rewritten += 1
-                    break
-            else:
-                result.kept += 1
-                result.failures.append(Failure(n, el.type.value, reason))
+        parts = [work.preamble] + [sc.elements for sc in work.scenes]
+        todo = [(k, [j for j, e in enumerate(els) if e.type in RESTYLED and e.text.strip()]) for k, els in enumerate(parts)]
+        todo = [(k, js) for k, js in todo if js]
+        base = 0
+        for done, (k, js) in enumerate(todo, 1):
+            els, numbered = parts[k], {j: base + m for m, j in enumerate(js, 1)}  # failures name element numbers
+            base += len(js)
+            report: dict[str, Any] = {"scene": k, "heading": work.scenes[k - 1].heading.text if k else "",
+                                      "mode": "elements", "reasons": []}
+            rewritten, kept = result.rewritten, result.kept
+            if self.writing_tier == "free" and k > 0:
+                report["mode"] = "whole scene"
+                js = self._whole_scene(preset, work, k - 1, js, names, facts, before, action_ex, dialogue_ex,
+                                       result, report)
+            for j in js:
+                if not self._element(preset, els, j, names, facts, work, before, action_ex, dialogue_ex, result,
+                                     numbered[j]):
+                    report["reasons"].append(result.failures[-1].reason)
+            report.update(rewritten=result.rewritten - rewritten, kept=result.kept - kept,
+                          element_retries=len(js) if report["mode"] == "whole scene" else 0)
+            result.scenes.append(report)
             if progress:
-                progress(n, len(targets), el.type.value)
+                progress(done, len(todo), f"scene {k}" if k else "opening lines")
         after = reparsed_shape(work)
         if before.differences(after):  # each step was checked, so this is a bug, not the model's doing
             raise AssertionError(f"restyle changed the structure: {before.differences(after)}")
         result.text = fountain.render(work)
         result.metrics = self.measure(result.source, result.text, preset)
         return result
+
+    def _element(self, preset: Preset, els: list[Element], j: int, names: list[str], facts: ScriptFacts,
+                 work: Script, before: Any, action_ex: list[str], dialogue_ex: list[str], result: StyleResult,
+                 n: int) -> bool:
+        """Restyle one element with up to 1 + retries asks; False (and a Failure) when every rewrite failed."""
+        el = els[j]
+        speaker = _speaker(els, j)
+        previous = _previous_text(els, j)
+        mentioned = _mentioned(names, el.text)
+        reason = "no rewrite tried"
+        for attempt in range(1 + self.retries):
+            reply = self._ask(preset, el, speaker, previous, mentioned, action_ex, dialogue_ex, result,
+                              retry=attempt > 0)
+            candidate = _clean(reply)
+            reason = self._check(el, candidate, mentioned, facts, work, els, j, before)
+            if reason is None:
+                els[j] = Element(el.type, candidate, el.extensions, el.dual, False, el.level)
+                result.rewritten += 1
+                return True
+        result.kept += 1
+        result.failures.append(Failure(n, el.type.value, reason))
+        return False
+
+    def _whole_scene(self, preset: Preset, work: Script, s: int, js: list[int], names: list[str],
+                     facts: ScriptFacts, before: Any, action_ex: list[str], dialogue_ex: list[str],
+                     result: StyleResult, report: dict[str, Any]) -> list[int]:
+        """The free tier: the model rewrites scene `s` at once. Elements whose rewrite passes every check are
+        taken; the positions left (all of them when the scene's shape broke) go to element-level retries."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        scene = work.scenes[s]
+        source = fountain.render(Script(scenes=[scene]))
+        if preset.custom:
+            examples = quote_data("EXAMPLE", preset.example[:600])
+        else:
+            examples = quote_data("EXAMPLES", "\n".join(f"- {x}" for x in action_ex + dialogue_ex))
+        prompt = render("scene.md", package=PACKAGE, style_name=preset.name, description=preset.description,
+                        examples=examples, scene=quote_data("SCENE", source))
+        result.prompt = prompt
+        result.model_calls += 1
+        reply = self.chat_model.invoke([SystemMessage(content=render("system.md", package=PACKAGE)),
+                                        HumanMessage(content=prompt)])
+        text = reply.content if isinstance(reply.content, str) else str(reply.content)
+        got = fountain.parse(_unfence(text))
+        diffs = ["the reply is not one scene"] if len(got.scenes) != 1 or got.preamble else \
+            reparsed_shape(Script(scenes=[scene])).differences(reparsed_shape(Script(scenes=got.scenes)))
+        if diffs:
+            report["reasons"].append("whole-scene rewrite refused: " + "; ".join(diffs))
+            result.failures.append(Failure(0, "scene", f"scene {s + 1}: " + "; ".join(diffs)))
+            return js
+        new = [e for e in got.scenes[0].elements if e.type is not ElementType.NOTE]
+        old = [j for j, e in enumerate(scene.elements) if e.type is not ElementType.NOTE]
+        left = []
+        for j in js:
+            el, candidate = scene.elements[j], new[old.index(j)].text.strip()
+            why = self._check(el, candidate, _mentioned(names, el.text), facts, work, scene.elements, j, before)
+            if why is None:
+                if candidate != el.text:
+                    scene.elements[j] = Element(el.type, candidate, el.extensions, el.dual, False, el.level)
+                result.rewritten += 1
+            else:
+                report["reasons"].append(f"element {j + 1}: {why}")
+                left.append(j)
+        return left
 
     def _ask(self, preset: Preset, el: Element, speaker: str, previous: str, mentioned: list[str],
              action_ex: list[str], dialogue_ex: list[str], result: StyleResult, *, retry: bool = False) -> str:
@@ -245,6 +313,16 @@ class StyleTransfer:
 def _body(script: Script) -> Script:
     """The script without its title page: restyling is about the pages, not the cover."""
     return Script(preamble=script.preamble, scenes=script.scenes, source_format=script.source_format)
+
+
+def _mentioned(names: list[str], text: str) -> list[str]:
+    return [nm for nm in names if re.search(r"\b" + re.escape(nm) + r"\b", plain(text), re.IGNORECASE)]
+
+
+def _unfence(text: str) -> str:
+    """A reply's Fountain without a Markdown code fence around it."""
+    m = re.search(r"```[a-z]*\n(.*?)(?:```|$)", text, re.DOTALL)
+    return (m.group(1) if m else text).strip() + "\n"
 
 
 def _speaker(els: list[Element], j: int) -> str:

@@ -115,6 +115,7 @@ class Summarizer:
         time_budget_s: float = 120.0,
         max_new_tokens: int = 60,
         clock: Callable[[], float] = time.monotonic,
+        writing_tier: str = "scaffold",
     ):
         from tools.library.embedder import as_text_embedder
 
@@ -126,6 +127,7 @@ class Summarizer:
         self.max_new_tokens = max_new_tokens
         self.clock = clock
         self.model_key = _model_key(chat_model)
+        self.writing_tier = writing_tier  # "free": abstractive map-reduce written by the model
 
     # -- the public entry --------------------------------------------------------------------------
     def summarize(
@@ -139,7 +141,9 @@ class Summarizer:
         started = self.clock()
         run = _Run(self, script, progress)
         indices, scope = run.scope(scope, act, scene, level)
-        if level == "beats":
+        if self.writing_tier == "free" and level != "beats":
+            summary = run.free(level, indices, scope)
+        elif level == "beats":
             summary = run.beats(indices)
         elif level == "scenes":
             summary = run.outline(indices)
@@ -221,6 +225,38 @@ class _Run:
         text, source = self._polish_scene(f)
         self.o.cache.put(key, {"text": text, "source": source, "label": f.label})
         return self._make(f, text, source)
+
+    def free(self, level: str, indices: list[int], scope: str) -> Summary:
+        """The free tier: the model summarises scenes, sequences, acts and the script (tools.summarizer.abstractive)."""
+        from tools.summarizer.abstractive import Abstractive
+
+        ab = Abstractive(self)
+        if level == "scenes" or len(indices) == 1:
+            texts = ab.map(indices)
+            sums = [self._make(self.facts[i], texts[i], ab.source[i]) for i in indices]
+            if level == "scenes":
+                text = "\n".join(f"- **Scene {s.label}** (p. {s.page}) {s.heading}{' — ' + s.who if s.who else ''}: {s.text}"
+                                  for s in sums)
+            else:
+                s = sums[0]
+                text = f"**Scene {s.label}** (p. {s.page}) {s.heading}\n\n{s.text}"
+            return self._summary(level, text, sums, len(indices))
+        text = ab.prose(level, indices, scope)
+        if level == "logline":
+            text = f"**Logline.** {text}"
+        texts = ab.map(indices)  # done by now: the scene lines for the data
+        return self._summary(level, text, [self._make(self.facts[i], texts[i], ab.source[i]) for i in indices],
+                             len(indices))
+
+    def ask_raw(self, user: str, *, max_new_tokens: int) -> str:
+        """One model call, the reply as written (the free tier parses it itself)."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        self.prompt = user
+        self.calls += 1
+        model = _bounded(self.o.chat_model, max_new_tokens)
+        reply = model.invoke([SystemMessage(content=render("system.md")), HumanMessage(content=user)])
+        return reply.content if isinstance(reply.content, str) else str(reply.content)
 
     def _make(self, f: SceneFacts, text: str, source: str) -> SceneSummary:
         return SceneSummary(f.index, f.label, f.page, f.heading, f.who, text, source)
