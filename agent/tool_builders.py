@@ -88,7 +88,7 @@ def make_critic(runtime: Runtime, *, out_dir: Path | None = None) -> Any:
     from tools.critic.critic import Critic
 
     return Critic(runtime.agent.chat_model, embedder=runtime.embedder, scorer=_scene_scorer(runtime),
-                  out_dir=out_dir or runtime.settings.home / "reports")
+                  out_dir=out_dir or runtime.settings.home / "reports", writing_tier=runtime.agent.info.writing_tier)
 
 
 def critic_tools(runtime: Runtime) -> dict[str, Any]:
@@ -106,7 +106,8 @@ def make_summarizer(runtime: Runtime) -> Any:
     from tools.summarizer.summarizer import Summarizer
 
     return Summarizer(runtime.agent.chat_model, embedder=runtime.embedder,
-                      cache_dir=runtime.settings.home / "cache" / "summaries")
+                      cache_dir=runtime.settings.home / "cache" / "summaries",
+                      writing_tier=runtime.agent.info.writing_tier)
 
 
 def summarizer_tools(runtime: Runtime) -> dict[str, Any]:
@@ -126,7 +127,7 @@ def make_styler(runtime: Runtime, *, classifier: Any = None, perplexity: Any = N
 
     library = runtime.scene_library() if runtime.extras.get("use_library", True) else None
     return StyleTransfer(runtime.agent.chat_model, library=library, embedder=runtime.embedder,
-                         classifier=classifier, perplexity=perplexity)
+                         classifier=classifier, perplexity=perplexity, writing_tier=runtime.agent.info.writing_tier)
 
 
 def style_tools(runtime: Runtime) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from screenplay.model import ElementType, Script
 from tools.critic.analytics import Analytics
 from tools.critic.notes import Note
 
-_ARTICLES = ("a", "an", "the", "his", "her", "their", "its", "our", "my", "your")
+_ARTICLES = ("a", "an", "the")
+_POSSESSIVES = ("his", "her", "their", "its", "our", "my", "your")
 # A heading that is a shot or a card, not a place ("SNIPER SCOPE POV", "OPENING TITLES", "MONTAGE").
 _NOT_A_PLACE_RE = re.compile(r"\b(POV|TITLES?|CARD|MONTAGE|SERIES OF SHOTS|INSERT|CREDITS|BLACK|FLASH)\b", re.I)
 
@@ -39,6 +40,7 @@ def introduce(script: Script, name: str) -> Person:
     pattern = re.compile(
         rf"\b((?:[A-Z][A-Z'’\-]+ ){{0,2}}{core}(?: [A-Z][A-Z'’\-]+){{0,2}})\b\s*(?:\([^)]*\))?\s*,\s*([^,.;:!?]{{3,70}}),"
     )
+    bare = re.compile(rf"\b((?:[A-Z][A-Z'’\-]+ ){{0,2}}{core}(?: [A-Z][A-Z'’\-]+){{0,2}})\b\s*\(")
     for scene in script.scenes:
         for el in scene.elements:
             if el.type is not ElementType.ACTION:
@@ -46,17 +48,28 @@ def introduce(script: Script, name: str) -> Person:
             m = pattern.search(el.text.replace("\n", " "))
             if m:
                 desc = m.group(2).strip()
-                if desc.split()[0].lower() not in _ARTICLES and desc[0].islower():
+                if desc.split()[0].lower() in _POSSESSIVES:
+                    desc = ""  # "his former partner" is about someone else: it cannot stand alone
+                elif desc.split()[0].lower() not in _ARTICLES and desc[0].islower():
                     desc = ("an " if desc[0] in "aeiou" else "a ") + desc
-                return Person(name, _title(m.group(1)), desc if desc[0].islower() else "")
+                return Person(name, _title(m.group(1)), desc if desc[:1].islower() else "")
+            m = bare.search(el.text)
+            if m:  # "MARGARET HALE (70s, oilskin coat)": the full name without a describing phrase
+                return Person(name, _title(m.group(1)), "")
     return Person(name, _title(name), "")
 
 
 def leads(a: Analytics) -> list[str]:
-    """The lead, by speeches and scenes; two when the second matches the first (a two-hander)."""
+    """The characters the title names ("Brick & Steel"), else the lead by speeches and scenes, with a second
+    when they match the first (a two-hander)."""
     chars = a.stats.characters
     if not chars:
         return []
+    title = set(re.findall(r"[a-z'’]+", (a.stats.title or "").lower()))
+    named = [c.name for c in chars if any(part in title for part in c.name.lower().split() if len(part) > 2)]
+    if named:
+        order = (a.stats.title or "").lower()
+        return sorted(named, key=lambda n: min(order.find(p) for p in n.lower().split() if p in title))[:2]
     ranked = sorted(chars, key=lambda c: (-(len(c.scenes) + c.lines), chars.index(c)))
     top = [ranked[0]]
     if len(ranked) > 1:
@@ -84,7 +97,7 @@ def logline(script: Script, a: Analytics) -> str:
         return f"A story told in {len(a.stats.scenes)} scenes, with no speaking characters yet."
     people = [introduce(script, n) for n in who]
     # Introduced first reads first ("Brick ... and Steel ..."), whoever speaks more.
-    subject = " and ".join(p.described() for p in people).rstrip(",")
+    subject = " and ".join(p.described() for p in people)
     others = [c.name for c in a.stats.characters if c.name not in who][:2]
     real = places(a)
     where = ""
