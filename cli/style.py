@@ -1,4 +1,4 @@
-"""`scriptroom style FILE|- --to STYLE [--example FILE] [--scene N]`: rewrite a draft's scene in another voice."""
+"""`scriptroom style FILE|- --to STYLE [--example FILE] [--scene N | --act N]`: rewrite a draft (all of it unless a scene or act is named) in another voice, scene by scene with progress on stderr."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 def add_parsers(sub: Any) -> None:
     from agent.settings import add_settings_flags
 
-    p = sub.add_parser("style", help="rewrite a scene, an act or a whole short text in another style")
+    p = sub.add_parser("style", help="rewrite a draft in another style: the whole file, or one scene or act")
     p.add_argument("file", metavar="FILE", help="the draft, or - to read Fountain from standard input")
     p.add_argument("--to", dest="style", default=None,
                    help="style preset: noir, screwball-comedy, horror, shakespearean, terse-minimalist, "
@@ -62,6 +62,10 @@ def _read_text(path: str, max_bytes: int) -> str:
     return fountain.render(io.load(path, max_bytes=max_bytes))
 
 
+def _progress(done: int, total: int, label: str) -> None:
+    print(f"[{done}/{total}] {label}", file=sys.stderr, flush=True)
+
+
 def run_style(args: argparse.Namespace) -> int:
     from agent.runtime import Runtime
     from agent.settings import settings_from_args
@@ -83,7 +87,7 @@ def run_style(args: argparse.Namespace) -> int:
         else:
             raise ToolError("say which style: --to noir (or another preset) or --example FILE")
         script = fountain.parse(sys.stdin.read()) if args.file == "-" else io.load(args.file, max_bytes=settings.max_upload_bytes)
-        target, what = pick_target(ToolContext(script=script), scene=args.scene, act=args.act)
+        target, what = pick_target(ToolContext(script=script), scene=args.scene, act=args.act, whole=True)
     except ToolError as exc:
         print(f"scriptroom style: error: {exc}", file=sys.stderr)
         return 2
@@ -96,7 +100,7 @@ def run_style(args: argparse.Namespace) -> int:
     perplexity = transformers_perplexity(engine.model, engine.tokenizer) if scores else None
     styler = make_styler(runtime, classifier=load_classifier(embedder), perplexity=perplexity)
     try:
-        result = styler.transfer(target, preset, draft=script)
+        result = styler.transfer(target, preset, draft=script, progress=_progress)
     finally:
         if library is not None:
             library.close()

@@ -41,5 +41,15 @@ def test_style_stdin_example_and_errors(capsys, monkeypatch, tmp_path):
     assert captured.out.startswith("INT. SHED - NIGHT") and "your example" in captured.err
     assert cli.main.main(["style", str(SAMPLE), "--to", "vaporwave", "--scene", "1", "--backend", "fake"]) == 2
     assert "unknown style" in capsys.readouterr().err
-    assert cli.main.main(["style", str(SAMPLE), "--to", "noir", "--backend", "fake"]) == 2
-    assert "say what to restyle" in capsys.readouterr().err
+
+
+
+def test_style_whole_file_shows_progress_per_scene(capsys):
+    assert cli.main.main(["style", str(SAMPLE), "--to", "noir", "--json", "--backend", "fake"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    n = len(parse(SAMPLE.read_text(encoding="utf-8")).scenes)
+    assert out["target"] == "the draft" and len(parse(out["text"]).scenes) == n
+    assert [s["scene"] for s in out["scenes"]] == list(range(1, n + 1))
+    assert all({"mode", "rewritten", "kept", "reasons"} <= set(s) for s in out["scenes"])
+    assert f"[{n}/{n}] scene {n}:" in captured.err and "[1/" in captured.err

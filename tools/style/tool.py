@@ -13,8 +13,9 @@ TOOL_NAME = "style_transfer"
 
 
 def pick_target(context: Any, *, scene: int | None = None, scene_ref: str | None = None, act: int | None = None,
-                option: int | None = None) -> tuple[Script, str]:
-    """The part of the project to restyle, and how to name it to the writer."""
+                option: int | None = None, whole: bool = False) -> tuple[Script, str]:
+    """The part of the project to restyle, and how to name it to the writer. With no scope the chat asks
+    which part (a whole feature in one request is rarely meant); `whole` (the command line) takes the file."""
     if option is not None:
         chosen = pick_option(context.last_options, option)
         return Script(scenes=list(chosen.scenes)), f"option {option}"
@@ -22,7 +23,7 @@ def pick_target(context: Any, *, scene: int | None = None, scene_ref: str | None
     scope = context.scope_for(act=act, scene=scene, scene_ref=scene_ref)
     if not scope.whole:
         return Script(scenes=scope.scenes(script)), scope.label
-    if len(script.scenes) == 1:
+    if len(script.scenes) == 1 or whole:
         return script, "the draft"
     raise ToolError("say what to restyle: a scene (e.g. 'scene 12' or 'the diner scene'), an act, or an option")
 

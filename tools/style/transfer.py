@@ -166,7 +166,8 @@ class StyleTransfer:
                           element_retries=len(js) if report["mode"] == "whole scene" else 0)
             result.scenes.append(report)
             if progress:
-                progress(done, len(todo), f"scene {k}" if k else "opening lines")
+                what = f"scene {k}" if k else "opening lines"
+                progress(done, len(todo), f"{what}: {report['rewritten']} restyled, {report['kept']} kept")
         after = reparsed_shape(work)
         if before.differences(after):  # each step was checked, so this is a bug, not the model's doing
             raise AssertionError(f"restyle changed the structure: {before.differences(after)}")
