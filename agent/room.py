@@ -333,7 +333,7 @@ class Room:
     # finetune builds on agent's model loading, so it is imported only inside these methods: the room
     # starts its jobs, nothing in agent depends on it at import time.
     def adapter_choices(self) -> list[str]:
-        if self.runtime.settings.backend != "local":
+        if not self.runtime.agent.info.supports_adapters:
             return ["none"]
         from finetune.adapters import list_adapters
 

@@ -70,8 +70,8 @@ class Runtime:
         """
         from agent.models.factory import load_engine
 
-        if self.settings.backend != "local":
-            return f"Adapters apply to the local backend; this server uses {self.settings.backend}."
+        if not self.agent.info.supports_adapters:
+            return f"Adapters apply to the local backend; this server uses {self.agent.info.backend}."
         self.settings = self.settings.with_(adapter=adapter or None)
         model = build_chat_model(self.settings, engine=load_engine(self.settings))
         self.agent.chat_model = model
@@ -123,7 +123,7 @@ def build_router(runtime: Runtime) -> Any:
     from agent.registry import INTENT_ARGS
 
     semantic = Router(runtime.embedder)
-    if runtime.agent.info.supports_tool_calling and runtime.settings.backend == "openai":
+    if runtime.agent.info.supports_tool_calling:
         # A capable served model picks tools natively; slash commands and fallbacks stay semantic.
         return ToolCallingRouter(runtime.agent.chat_model, INTENT_ARGS, fallback=semantic)
     return semantic

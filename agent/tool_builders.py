@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from agent.models.factory import build_chat_model, scene_settings
 
-# Engines that load a LoRA adapter in this process (agent.models.ModelInfo.engine).
-LOCAL_ENGINES = ("transformers", "llama.cpp")
-
 if TYPE_CHECKING:
     from agent.runtime import Runtime
 
@@ -51,7 +48,7 @@ def _scene_model(runtime: Runtime) -> Any:
     loaded once per adapter and kept across adapter switches of the main model."""
     main = runtime.agent.chat_model
     wanted = scene_settings(runtime.settings)
-    if wanted.adapter == runtime.settings.adapter or runtime.agent.info.engine not in LOCAL_ENGINES:
+    if wanted.adapter == runtime.settings.adapter or not runtime.agent.info.supports_adapters:
         return main  # no scene adapter applies, or a scripted or served model, which takes no adapter
     cached = runtime.extras.get("scene_model")
     if cached is None or cached[0] != (wanted.model, wanted.adapter):

@@ -40,6 +40,7 @@ class ModelInfo:
     supports_grammar: bool = False
     engine: str = "transformers"
     writing_tier: str = "scaffold"
+    supports_adapters: bool = False  # a LoRA adapter loads into this process's model (the local engines)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -206,7 +207,8 @@ def writing_tier(settings: Settings, n_params: int | None) -> str:
 def model_info(settings: Settings, chat_model: Any = None) -> ModelInfo:
     if settings.backend == "fake":
         return ModelInfo(
-            "fake", "scripted", supports_tool_calling=True, streaming=True, context_window=8192,
+            # No tool calling: its bind_tools() returns the same scripted replies, so the router stays semantic.
+            "fake", "scripted", supports_tool_calling=False, streaming=True, context_window=8192,
             token_limit_param="max_tokens", supports_stop=True, supports_grammar=False, engine="fake",
             # Scripted replies stand in for the embedded model in tests, so the default follows it.
             writing_tier=writing_tier(settings, None),
@@ -219,13 +221,15 @@ def model_info(settings: Settings, chat_model: Any = None) -> ModelInfo:
             # A served model is how a team shares a capable one: free unless the settings say otherwise.
             writing_tier=settings.writing if settings.writing != "auto" else "free",
         )
-    engine = getattr(chat_model, "engine", None)
-    window = getattr(engine, "context_window", 2048)
     name = settings.model if settings.model != EMBEDDED_MODEL else f"{EMBEDDED_MODEL} (embedded)"
-    kind = getattr(engine, "kind", "transformers")
+    # The engine (LlamaEngine or LocalEngine) declares its capabilities; a model this factory did not build
+    # (a test's scripted stand-in) gets the embedded model's defaults.
+    engine = getattr(chat_model, "engine", None)
+    if engine is None:
+        return ModelInfo("local", name, supports_tool_calling=False, streaming=True, context_window=2048,
+                         writing_tier=writing_tier(settings, None), supports_adapters=True)
     return ModelInfo(
-        "local", name, supports_tool_calling=False, streaming=True, context_window=window,
-        token_limit_param="max_tokens" if kind == "llama.cpp" else "max_new_tokens",
-        supports_stop=True, supports_grammar=kind == "llama.cpp", engine=kind,
-        writing_tier=writing_tier(settings, getattr(engine, "n_params", None)),
+        "local", name, supports_tool_calling=False, streaming=True, context_window=engine.context_window,
+        token_limit_param=engine.token_limit_param, supports_stop=True, supports_grammar=engine.supports_grammar,
+        engine=engine.kind, writing_tier=writing_tier(settings, engine.n_params), supports_adapters=True,
     )

@@ -15,7 +15,7 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, ClassVar, Iterator
 
 from agent.models.errors import ModelUnavailableError
 from agent.models.params import GenerationParams
@@ -65,6 +65,9 @@ class LlamaEngine:
     load_seconds: float = 0.0
     kind: str = "llama.cpp"
     device: str = "cpu"
+    # Capabilities ModelInfo reports (agent.models.factory.model_info reads them; nothing checks `kind`).
+    supports_grammar: ClassVar[bool] = True
+    token_limit_param: ClassVar[str] = "max_tokens"
     # One llama.cpp context decodes one sequence at a time: concurrent sessions take turns.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, ClassVar, Iterator, Sequence
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -41,6 +41,9 @@ class LocalEngine:
     adapter: str | None = None  # the LoRA adapter folder merged into the weights, if any
     n_params: int | None = None  # counted before int8 packing hides the Linear weights from parameters()
     kind: str = "transformers"  # the engine name ModelInfo reports
+    # Capabilities ModelInfo reports (agent.models.factory.model_info reads them; nothing checks `kind`).
+    supports_grammar: ClassVar[bool] = False
+    token_limit_param: ClassVar[str] = "max_new_tokens"
     # generate() is not re-entrant on one model: concurrent sessions take turns.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -278,7 +281,7 @@ class LocalChatModel(BaseChatModel):
 
     @property
     def _llm_type(self) -> str:
-        return f"scriptroom-local-{getattr(self.engine, 'kind', 'transformers')}"
+        return f"scriptroom-local-{self.engine.kind}"
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
