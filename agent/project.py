@@ -1,10 +1,16 @@
-"""The writer's current project: the attached draft as a Script, its story bible, and edit history."""
+"""The writer's current project: the attached draft as a Script, its story bible, and edit history.
+
+A stored project's history is its revisions (agent.workspace): every save with a changed script is a revision with
+the cause of the change, and undo goes through them, so it survives a restart. A project not stored yet (a visitor
+who has not signed in) keeps an in-memory undo stack instead.
+"""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from screenplay import Script
 from tools.base import Option, ToolError
@@ -27,6 +33,27 @@ class Project:
     source: str = ""  # file name the draft came from
     bible: StoryBible = field(default_factory=StoryBible)
     undo_stack: list[Script] = field(default_factory=list, repr=False)
+    cause: str = "import"  # why the script last changed: the cause of the revision the next save makes
+    # agent.workspace.history.StoredHistory once the project is stored: undo and redo go through revisions.
+    history: Any = field(default=None, repr=False)
+    stored_text: str | None = field(default=None, repr=False)  # the script as last stored, rendered
+
+    def pending_text(self) -> str | None:
+        """The script as Fountain when it changed since it was last stored (or was never stored), else None."""
+        from screenplay.formats import fountain
+
+        text = fountain.render(self.script)
+        return None if text == self.stored_text else text
+
+    def mark_stored(self, text: str) -> None:
+        self.stored_text, self.cause = text, "save"
+
+    def load_text(self, text: str) -> None:
+        """The script becomes ``text`` (a stored revision's): nothing is pending."""
+        from screenplay.formats import fountain
+
+        self.script = fountain.parse(text)
+        self.mark_stored(fountain.render(self.script))
 
     @classmethod
     def from_script(cls, script: Script, name: str, source: str = "") -> "Project":
@@ -69,14 +96,23 @@ class Project:
             raise ToolError(f"the draft has {total} scenes: insert after a scene from 0 to {total}")
         self._checkpoint()
         self.script.scenes[at:at] = copy.deepcopy(option.scenes)
+        self.cause = "option"
         return list(range(at + 1, at + 1 + len(option.scenes))), where
 
     def undo(self) -> bool:
+        if self.history is not None:
+            return self.history.step(self, "undo")
         if not self.undo_stack:
             return False
         self.script = self.undo_stack.pop()
         return True
 
+    def redo(self) -> bool:
+        """Only a stored project can redo (its revisions remember what was undone)."""
+        return self.history is not None and self.history.step(self, "redo")
+
     def _checkpoint(self) -> None:
+        if self.history is not None:
+            return  # the stored revisions are the history
         self.undo_stack.append(copy.deepcopy(self.script))
         del self.undo_stack[:-MAX_UNDO]

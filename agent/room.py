@@ -20,6 +20,7 @@ from agent.project import Project, inserted
 from agent.runtime import Runtime
 from agent.session import Session
 from agent.storage import PreferenceRecord, Storage
+from agent.workspace import Workspace
 from screenplay import Script
 from screenplay.bible import StoryBible
 from tools.base import Option
@@ -129,40 +130,94 @@ class Room:
         session.writer = writer
         stored = self.storage.list_projects(writer)
         if stored:
-            project = self.storage.load_project(writer, stored[0][0])
-            if project is not None:
-                from screenplay.formats import fountain
-
-                bible = StoryBible(**project.bible) if project.bible else StoryBible()
-                session.project = Project(
-                    name=project.name, script=fountain.parse(project.fountain), source=project.source, bible=bible
-                )
-                session.project_id = project.id
-                story = self.storage.load_story(writer, project.id)
-                if story is not None:  # a story in development picks up where the writer left it
-                    from tools.develop import Story
-
-                    session.story = Story.from_dict(story)
-                return session, project.chat
+            chat = self._load(session, stored[0][0])
+            if chat is not None:
+                return session, chat
         return session, []
 
+    def _load(self, session: Session, project_id: str) -> list[dict[str, Any]] | None:
+        """Make a stored project the session's (the head of its current branch); returns its chat, None if absent."""
+        project = self.storage.load_project(session.writer, project_id)
+        if project is None:
+            return None
+        bible = StoryBible(**project.bible) if project.bible else StoryBible()
+        session.project = Project(name=project.name, script=Script(), source=project.source, bible=bible)
+        session.project.load_text(project.fountain)
+        session.project_id = project.id
+        self._attach_history(session)
+        session.story = None
+        story = self.storage.load_story(session.writer, project.id)
+        if story is not None:  # a story in development picks up where the writer left it
+            from tools.develop import Story
+
+            session.story = Story.from_dict(story)
+        return project.chat
+
+    def _attach_history(self, session: Session) -> None:
+        from agent.workspace.history import StoredHistory
+
+        if session.project is not None and session.project_id and session.writer:
+            session.project.history = StoredHistory(self.workspace(session), session.project_id)
+
     def save(self, session: Session, chat: list[dict[str, Any]]) -> None:
-        """Persist the project and chat; atomic in SQLite, so a crash loses at most this save."""
+        """Persist the project and chat; a changed draft becomes a revision with the cause of the change. Atomic in
+        SQLite, so a crash loses at most this save."""
         if session.project is None or not session.writer:
             return
-        from screenplay.formats import fountain
-
+        project = session.project
+        text = project.pending_text()
+        if text is None and not session.project_id:  # stored elsewhere, never under this writer: store it
+            text = project.stored_text or ""
         session.project_id = self.storage.save_project(
             writer=session.writer,
-            name=session.project.name,
-            source=session.project.source,
-            fountain=fountain.render(session.project.script),
-            bible=vars(session.project.bible).copy(),
+            name=project.name,
+            source=project.source,
+            fountain=text,
+            cause=project.cause,
+            bible=vars(project.bible).copy(),
             chat=chat[-MAX_STORED_TURNS:],
             project_id=session.project_id,
         )
+        if text is not None:
+            project.mark_stored(text)
+        self._attach_history(session)
         if session.story is not None:
             self.storage.save_story(writer=session.writer, project_id=session.project_id, story=session.story.to_dict())
+
+    # ---- the project store (agent.workspace): projects, revisions, branches, outline, notes ---------
+    def workspace(self, session: Session | None) -> Workspace:
+        """The writer's projects and their revisions. After changing the open project through it, call sync()."""
+        if session is None or not session.writer:
+            raise RoomError("sign in first: a visitor who has not signed in keeps no projects")
+        return Workspace(self.storage, session.writer)
+
+    def open_project(self, session: Session, project_id: str) -> list[dict[str, Any]]:
+        """Switch the session to another stored project; returns its chat. Save the open one first (save())."""
+        summary = self.workspace(session).get(project_id)
+        chat = self._load(session, summary.id)
+        if chat is None:
+            raise RoomError(f"project {project_id} could not be opened")
+        session.options, session.last_result = [], None
+        return chat
+
+    def sync(self, session: Session) -> None:
+        """The open project follows its store (the head of its current branch) after a workspace change."""
+        if session.project is not None and session.project_id:
+            session.project.load_text(self.workspace(session).head(session.project_id).fountain)
+
+    def save_draft(self, session: Session, fountain: str, cause: str = "typing") -> Any:
+        """The editor's text as a revision of the open project (a new project when none is stored); returns the
+        agent.workspace.Revision. Committed when it returns."""
+        ws = self.workspace(session)
+        if session.project is None or not session.project_id:
+            name = session.project.name if session.project is not None else "Untitled"
+            session.project_id = ws.create(name, fountain, cause=cause).id
+            if session.project is None:
+                session.project = Project(name=name, script=Script())
+        revision = ws.save(session.project_id, fountain, cause)
+        session.project.load_text(revision.fountain)
+        self._attach_history(session)
+        return revision
 
     def attach(self, session: Session, path: str) -> LoadedDraft:
         """Load a draft. A bad file raises RoomError and leaves the open project as it was."""
@@ -211,6 +266,7 @@ class Room:
         if session.project is None:
             script = Script(scenes=copy.deepcopy(chosen.scenes))
             session.project = Project.from_script(script, name="Untitled")
+            session.project.cause = "option"
             return f"Started a new draft from option {index + 1}."
         with writer_errors():
             positions, where = session.project.insert_option(chosen)

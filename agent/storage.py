@@ -223,7 +223,7 @@ class Storage:
         *,
         writer: str,
         name: str,
-        fountain: str,
+        fountain: str | None,
         bible: dict[str, Any],
         chat: list[dict[str, Any]],
         source: str = "",
@@ -232,8 +232,9 @@ class Storage:
         cause: str = "save",
     ) -> str:
         """Insert or update a project; its text becomes the head of its current branch as a revision with ``cause``
-        (no new revision when the text is unchanged). ``updated`` (default now) orders a writer's projects, newest
-        reopened first. Another writer's id is left alone."""
+        (no new revision when the text is unchanged; ``fountain=None`` keeps the text and updates the rest).
+        ``updated`` (default now) orders a writer's projects, newest reopened first. Another writer's id is left
+        alone."""
         from agent.workspace import revstore
 
         project_id = project_id or uuid.uuid4().hex
@@ -248,8 +249,11 @@ class Storage:
                 "chat=excluded.chat, updated=excluded.updated",
                 (project_id, writer, name, source, json.dumps(bible), json.dumps(chat), now),
             )
-            revstore.write(db, project_id, row[1] if row else "main", fountain, cause, now=now,
-                           back=None if row is None else "parent")
+            if fountain is not None:
+                revstore.write(db, project_id, row[1] if row else "main", fountain, cause, now=now,
+                               back=None if row is None else "parent")
+            elif row is None:
+                raise ValueError("a new project needs its text")
             db.execute("UPDATE projects SET updated=? WHERE id=?", (now, project_id))
         return project_id
 
