@@ -34,6 +34,7 @@ class Agent:
     info: ModelInfo
     tools: dict[str, Any] = field(default_factory=dict)  # tool name -> LangChain BaseTool
     router: Any = None  # anything with route(message, characters=..., scene_names=...)
+    asker: Any = None  # agent.grounding.DraftAsker: answers questions about the attached draft from the draft
 
     # ---- prompts -------------------------------------------------------------------------
     def system_message(self, session: Session) -> SystemMessage:
@@ -102,6 +103,12 @@ class Agent:
         )
 
     def _chat(self, session: Session, message: str, *, max_tokens: int | None = None) -> Iterator[Event]:
+        script = session.project.script if session.project is not None else None
+        if self.asker is not None and script is not None and max_tokens is None and self.asker.about_draft(script, message):
+            from agent.grounding.turn import grounded_turn
+
+            yield from grounded_turn(self.asker, session, message, self.chat_model, self.info)
+            return
         started = time.perf_counter()
         pieces: list[str] = []
         kwargs: dict[str, Any] = {"temperature": session.temperature} if session.temperature is not None else {}

@@ -51,6 +51,10 @@ class Runtime:
             runtime.embedder = embedder if embedder is not None else load_embedder()
             runtime.agent.router = router if router is not None else build_router(runtime)
             runtime.build_tools()
+        from agent.grounding import DraftAsker
+
+        # Questions about the draft, answered from the draft; its scene vectors cached per revision.
+        agent.asker = DraftAsker(runtime.embedder, cache_dir=settings.home / "cache" / "draft-index")
         return runtime
 
     def build_tools(self) -> None:
@@ -88,11 +92,13 @@ class Runtime:
         from agent.project import Project
 
         session.project = Project.from_file(path, max_bytes=self.settings.max_upload_bytes)
+        self.agent.asker.warm(session.project.script)
 
     def attach_bytes(self, session: Session, data: bytes, filename: str) -> None:
         from agent.project import Project
 
         session.project = Project.from_bytes(data, filename, max_bytes=self.settings.max_upload_bytes)
+        self.agent.asker.warm(session.project.script)
 
     def scene_library(self) -> Any:
         """The shared scene library (a Chroma server when SCRIPTROOM_CHROMA_URL is set)."""
