@@ -207,7 +207,7 @@ class DraftAsker:
                         HumanMessage(render_prompt("phrase_example.md", PACKAGE)),
                         AIMessage(EXAMPLE_REPLY),
                         HumanMessage(render_prompt("phrase_user.md", PACKAGE, question=question, fact=fact.text))]
-            text = _invoke(model, messages, token_param, PHRASE_TOKENS)
+            text = _invoke(model, messages, token_param, PHRASE_TOKENS, stop=["\n"])  # one sentence, one line
             why = check_phrasing(draft, fact, question, text)
             cites = fact.citations
         seconds["model"] = round(time.perf_counter() - t, 3)
@@ -226,8 +226,8 @@ class DraftAsker:
         return [SystemMessage(render_prompt("answer.md", PACKAGE)), HumanMessage(user)]
 
 
-def _invoke(model: Any, messages: list, token_param: str, limit: int) -> str:
-    reply = model.invoke(messages, **{token_param: limit, "temperature": 0.2})
+def _invoke(model: Any, messages: list, token_param: str, limit: int, stop: list[str] | None = None) -> str:
+    reply = model.invoke(messages, stop=stop, **{token_param: limit, "temperature": 0.2})
     content = reply.content if isinstance(reply.content, str) else ""
     return " ".join(content.split())
 
