@@ -2,7 +2,9 @@
 chat, and their stored judgements (likes, dislikes, picks); and the way back in.
 
 Layout (version 1): manifest.json; projects/<folder>/project.json (what a restore reads) beside <name>.fountain
-and <name>.fdx (what a writer opens) and, for a developed story, story.json (its ladder); preferences.jsonl.
+and <name>.fdx (what a writer opens), history.json (every revision, branch and margin note: agent.workspace.transfer)
+and, for a developed story, story.json (its ladder); preferences.jsonl. An export without history.json (from before
+revisions) restores as one revision.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def export_writer(storage: Storage, writer: str, out: str | Path) -> BackupRepor
             story = storage.load_story(writer, project.id)
             if story is not None:
                 zf.writestr(f"{folder}/story.json", json.dumps(story, ensure_ascii=False, indent=1))
+            zf.writestr(f"{folder}/history.json", json.dumps(_history(storage, project.id), ensure_ascii=False))
             zf.writestr(f"{folder}/{stem}.fountain", project.fountain)
             fdx = _fdx(project.fountain)
             if isinstance(fdx, bytes):
@@ -107,6 +110,8 @@ def import_writer(storage: Storage, source: str | Path, writer: str | None = Non
             folder = str(entry.get("folder", "")) if isinstance(entry, dict) else ""
             try:
                 project_id = _restore_project(storage, writer, _json(zf, f"{folder}/project.json", source))
+                if f"{folder}/history.json" in zf.namelist():
+                    _restore_history(storage, project_id, _json(zf, f"{folder}/history.json", source))
                 if f"{folder}/story.json" in zf.namelist():
                     story = _json(zf, f"{folder}/story.json", source)
                     if isinstance(story, dict):
@@ -144,6 +149,27 @@ def _restore_project(storage: Storage, writer: str, record: Any) -> str:
         chat=[m for m in chat if isinstance(m, dict)], project_id=project_id,
         updated=record["updated"] if isinstance(record.get("updated"), (int, float)) else None,
     )
+
+
+def _history(storage: Storage, project_id: str) -> dict[str, Any]:
+    from agent.workspace.transfer import export_history
+
+    with storage.transaction() as db:
+        return export_history(db, project_id)
+
+
+def _restore_history(storage: Storage, project_id: str, history: Any) -> None:
+    """The project's revisions, branches and notes as exported (replacing what this server had for it)."""
+    from agent.workspace import WorkspaceError
+    from agent.workspace.transfer import import_history
+
+    if not isinstance(history, dict):
+        raise BackupError("history.json is not a project history")
+    try:
+        with storage.transaction() as db:
+            import_history(db, project_id, history)
+    except WorkspaceError as exc:
+        raise BackupError(str(exc)) from None
 
 
 def _fdx(fountain_text: str) -> bytes | str:

@@ -102,3 +102,33 @@ def test_cli_export_and_import_round_trip(capsys, scriptroom_home, tmp_path):
     assert [name for _, name, _ in db.list_projects("dana")] == ["Pilot"]
     assert cli_main.main(["export-data", "nobody", "-o", str(tmp_path / "n.zip")]) == 2
     assert "writers with data: dana" in capsys.readouterr().err
+
+
+def test_export_and_import_carry_revisions_branches_and_notes(storage, tmp_path):
+    from agent.workspace import Workspace
+
+    ws = Workspace(storage, "alice")
+    pid = next(p.id for p in ws.projects() if p.name == "Small")
+    first = ws.head(pid)
+    ws.name_revision(first.id, "Draft 1")
+    ws.save(pid, SMALL + "\nA new last line.\n", "option")
+    ws.undo(pid)
+    ws.fork(pid, "darker")
+    ws.save(pid, SMALL.replace("INT.", "EXT.", 1), "typing")
+    [note] = ws.add_notes(pid, first.id, [{"check": "c", "message": "Tighten.", "scenes": ["1"], "pages": [1]}])
+    ws.resolve_note(note.id, first.id)
+    export_writer(storage, "alice", tmp_path / "alice.zip")
+    fresh = Storage(tmp_path / "fresh.sqlite3")
+    Workspace(fresh, "alice").create("Already here", "INT. X - DAY\n")  # ids in the fresh database differ
+    for _ in range(2):
+        import_writer(fresh, tmp_path / "alice.zip")
+    again = Workspace(fresh, "alice")
+
+    def shape(w):
+        return ([(r.cause, r.name, r.branch) for b in ("main", "darker") for r in w.revisions(pid, b)],
+                w.get(pid).branch, w.head(pid).fountain, w.head(pid, "main").fountain)
+
+    assert shape(again) == shape(ws)
+    assert again.redo(pid, "main").fountain == SMALL + "\nA new last line.\n", "redo pointers came across"
+    rev = again.revisions(pid, "main")[-1].id
+    assert [(n.message, n.resolved) for n in again.notes(pid, rev)] == [("Tighten.", True)]
