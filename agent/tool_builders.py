@@ -79,6 +79,15 @@ def generator_tools(runtime: Runtime) -> dict[str, Any]:
     return {t.name: t for t in tools}
 
 
+def _panel_tool(runtime: Runtime, key: str, make: Any, make_tool: Any) -> dict[str, Any]:
+    """The tool over a component the Analysis panel also calls directly, with a progress bar
+    (kept as ``runtime.extras[key]``)."""
+    component = make(runtime)
+    runtime.extras[key] = component
+    tool = make_tool(component)
+    return {tool.name: tool}
+
+
 def make_critic(runtime: Runtime, *, out_dir: Path | None = None) -> Any:
     """The critic the chat's tool and `scriptroom critique` use; reports go to ``out_dir`` (default: the data
     directory's reports/)."""
@@ -93,10 +102,7 @@ def critic_tools(runtime: Runtime) -> dict[str, Any]:
         return {}
     from tools.critic.tool import make_critic_tool
 
-    critic = make_critic(runtime)
-    runtime.extras["critic"] = critic  # the Analysis panel calls it directly, with a progress bar
-    tool = make_critic_tool(critic)
-    return {tool.name: tool}
+    return _panel_tool(runtime, "critic", make_critic, make_critic_tool)
 
 
 def make_summarizer(runtime: Runtime) -> Any:
@@ -112,10 +118,7 @@ def summarizer_tools(runtime: Runtime) -> dict[str, Any]:
         return {}
     from tools.summarizer.tool import make_summarizer_tool
 
-    summarizer = make_summarizer(runtime)
-    runtime.extras["summarizer"] = summarizer  # the Analysis panel calls it directly, with a progress bar
-    tool = make_summarizer_tool(summarizer)
-    return {tool.name: tool}
+    return _panel_tool(runtime, "summarizer", make_summarizer, make_summarizer_tool)
 
 
 def make_styler(runtime: Runtime, *, classifier: Any = None, perplexity: Any = None) -> Any:

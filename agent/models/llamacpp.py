@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
 from agent.models.errors import ModelUnavailableError
-from agent.models.params import GenerationParams
+from agent.models.params import Engine, GenerationParams
 
 log = logging.getLogger(__name__)
 
@@ -52,24 +51,16 @@ def cpu_threads() -> int:
     return max(1, cores // 2)
 
 
-@dataclass
-class LlamaEngine:
-    """A GGUF model loaded in llama.cpp; one per process and adapter, shared by every session."""
+@dataclass(kw_only=True)
+class LlamaEngine(Engine):
+    """A GGUF model loaded in llama.cpp (the adapter: the PEFT folder whose GGUF conversion is applied)."""
 
-    llama: Any
-    name: str
-    gguf: Path
-    context_window: int
-    n_params: int | None = None
-    adapter: str | None = None  # the PEFT adapter folder whose GGUF conversion is applied, if any
-    load_seconds: float = 0.0
-    kind: str = "llama.cpp"
-    device: str = "cpu"
-    # Capabilities ModelInfo reports (agent.models.factory.model_info reads them; nothing checks `kind`).
+    kind: ClassVar[str] = "llama.cpp"
     supports_grammar: ClassVar[bool] = True
     token_limit_param: ClassVar[str] = "max_tokens"
-    # One llama.cpp context decodes one sequence at a time: concurrent sessions take turns.
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    llama: Any
+    gguf: Path
 
     @classmethod
     def load(

@@ -7,9 +7,8 @@ Decoding is a hand-written loop over the model's forward pass with a KV cache ra
 
 from __future__ import annotations
 
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Iterator, Sequence
 
@@ -21,31 +20,22 @@ from pydantic import ConfigDict
 
 from agent.models.errors import ModelUnavailableError
 from agent.models.gpu import on_gpu
-from agent.models.params import GenerationParams
+from agent.models.params import Engine, GenerationParams
 
 __all__ = ["GenerationParams", "LocalChatModel", "LocalEngine"]
 
 ROLE_NAMES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
 
 
-@dataclass
-class LocalEngine:
-    """A loaded model and tokenizer; one per process, shared by every session (read-only)."""
+@dataclass(kw_only=True)
+class LocalEngine(Engine):
+    """A loaded transformers model and tokenizer (n_params is counted before int8 packing hides the Linear
+    weights from parameters(); the adapter is merged into the weights)."""
+
+    kind: ClassVar[str] = "transformers"
 
     model: Any
     tokenizer: Any
-    name: str
-    device: str = "cpu"
-    context_window: int = 2048
-    load_seconds: float = 0.0
-    adapter: str | None = None  # the LoRA adapter folder merged into the weights, if any
-    n_params: int | None = None  # counted before int8 packing hides the Linear weights from parameters()
-    kind: str = "transformers"  # the engine name ModelInfo reports
-    # Capabilities ModelInfo reports (agent.models.factory.model_info reads them; nothing checks `kind`).
-    supports_grammar: ClassVar[bool] = False
-    token_limit_param: ClassVar[str] = "max_new_tokens"
-    # generate() is not re-entrant on one model: concurrent sessions take turns.
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def load(

@@ -1,9 +1,33 @@
-"""Sampling parameters one generation call takes, shared by the local engines (llama.cpp and transformers)."""
+"""What the local engines (llama.cpp and transformers) share: the sampling parameters of one generation call, and
+the fields and capabilities every loaded engine declares."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Sequence
+import threading
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Sequence
+
+
+@dataclass(kw_only=True)
+class Engine:
+    """A loaded local model; one per process and adapter, shared by every session.
+
+    The class attributes are its capabilities: agent.models.factory.model_info reports them in ModelInfo, so
+    nothing else checks which engine it is.
+    """
+
+    kind: ClassVar[str]
+    supports_grammar: ClassVar[bool] = False
+    token_limit_param: ClassVar[str] = "max_new_tokens"
+
+    name: str
+    context_window: int = 2048
+    n_params: int | None = None
+    adapter: str | None = None  # the LoRA adapter applied, if any
+    load_seconds: float = 0.0
+    device: str = "cpu"
+    # One model decodes one sequence at a time: concurrent sessions take turns.
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 @dataclass
