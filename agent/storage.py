@@ -284,6 +284,11 @@ class Storage:
                 )
             ]
 
+    def all_projects(self) -> list[tuple[str, str, str]]:
+        """(id, writer, name) of every project on this server, trash included, newest first: for the admin's CLI."""
+        with self._connect() as db:
+            return [tuple(r) for r in db.execute("SELECT id, writer, name FROM projects ORDER BY updated DESC")]
+
     def project_owner(self, project_id: str) -> str | None:
         with self._connect() as db:
             row = db.execute("SELECT writer FROM projects WHERE id=?", (project_id,)).fetchone()

@@ -12,7 +12,8 @@ from agent.errors import writer_error_types
 
 # Each module adds its subcommands with add_parsers(subparsers). The writer tools' commands come from the registry
 # (agent/registry.SPECS, each spec's `cli` module); these are the others.
-OTHER_COMMANDS = ["cli.chat", "cli.documents", "cli.route", "cli.finetune", "cli.users", "cli.data"]
+OTHER_COMMANDS = ["cli.chat", "cli.documents", "cli.route", "cli.finetune", "cli.users", "cli.data", "cli.projects",
+                  "cli.revisions"]
 
 
 def command_modules() -> list[str]:

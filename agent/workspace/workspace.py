@@ -50,6 +50,12 @@ class Workspace:
                               (self.writer,)).fetchall()
         return [ProjectSummary(*row) for row in rows]
 
+    def resolve(self, ref: str, *, deleted: bool = False) -> str:
+        """The id of this writer's project named by ``ref`` (id, unique id prefix or exact name; in the trash with
+        ``deleted``); an error listing the projects otherwise."""
+        with self.storage._connect() as db:
+            return self._project(db, ref, deleted=deleted)
+
     def get(self, project_id: str) -> ProjectSummary:
         with self.storage._connect() as db:
             return self._summary(db, self._project(db, project_id))
