@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Scriptroom: a writers' room for screenwriters (Gradio app).")
     add_settings_flags(parser)
     args = parser.parse_args(argv)
+    from tools.embeddings import offline_models
+
+    offline_models()  # before gradio imports huggingface_hub, which reads the setting once
     from agent.accounts import AccountError, resolve_login
     from agent.models.errors import ModelUnavailableError
     from agent.runtime import Runtime

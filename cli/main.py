@@ -41,6 +41,9 @@ def emit(result: Any, as_json: bool, text: str | None = None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from tools.embeddings import offline_models
+
+    offline_models()  # before any command imports a Hub library, which reads the setting once
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

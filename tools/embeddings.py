@@ -7,6 +7,7 @@ so nothing is fetched from a hub at run time.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 from pathlib import Path
 
@@ -31,9 +32,26 @@ def embedding_model_path() -> Path:
     return path
 
 
+# sentence-transformers imports peft, which imports bitsandbytes, whose CPU backend looks up a 4-bit kernel
+# ("kernels-community") on the Hub at import and logs two warnings when it is not cached. Scriptroom never
+# runs 4-bit on CPU, so those two loggers are quietened (errors still show).
+HUB_KERNEL_LOGGERS = ("bitsandbytes.backends.cpu.ops", "kernels._internals.hf_hub")
+
+
+def offline_models() -> None:
+    """Nothing downloads: every model Scriptroom loads is packaged or converted locally, so the Hub libraries
+    are told they are offline (unless the environment says otherwise) before any of them is imported."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # transformers draws a "Loading weights" bar for every local load (a fraction of a second): noise on stderr.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    for name in HUB_KERNEL_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def load_embedder(device: str | None = "cpu"):
     """A SentenceTransformer over the packaged MiniLM; callers keep and share the instance."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    offline_models()
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(str(embedding_model_path()), device=device)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from agent.models.errors import ModelUnavailableError
 from agent.settings import EMBEDDED_MODEL, SHIPPED_ADAPTER, Settings
+from tools.embeddings import offline_models
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,7 @@ class ModelInfo:
 
 def build_chat_model(settings: Settings, *, engine: Any = None):
     """A LangChain BaseChatModel for `settings`. Pass a loaded `engine` to share one across sessions."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    offline_models()
     if settings.backend == "fake":
         from agent.models.fake import ScriptedChatModel
 
