@@ -1,6 +1,8 @@
 """Speed of the critic: analytics + checks on a 120-page script, then a full critique with LLM notes.
 
     .venv/bin/python bench/critique.py [--script ../shared/realscripts/Big-Fish.fountain] [--no-llm] [--runs 3]
+    .venv/bin/python bench/critique.py --backend capable [--faults note_missing_scene,note_stranger]
+        # the free tier on tests/capable_model.py: model notes kept and dropped, with the reasons
 
 Targets: analytics + checks under 2 s; the full critique (scene scores, themes, plots, notes from the
 embedded SmolLM2-135M, Markdown + PDF) under 60 s on CPU, model loading reported separately.
@@ -27,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--script", default=str(DEFAULT_SCRIPT), help="the draft to critique")
     parser.add_argument("--runs", type=int, default=3, help="runs of analytics + checks (median reported)")
     parser.add_argument("--no-llm", action="store_true", help="skip the model notes")
+    parser.add_argument("--backend", default="local", choices=("local", "capable"),
+                        help="local: the embedded model (scaffold tier); capable: the scripted capable model (free)")
+    parser.add_argument("--faults", default="", help="capable backend: comma-separated malformed answers to give")
     args = parser.parse_args(argv)
     path = Path(args.script)
     if not path.is_file():
@@ -55,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
 
     embedder = load_embedder()
     model = None
-    if not args.no_llm:
+    tier = "free" if args.backend == "capable" else "scaffold"
+    if args.backend == "capable":
+        from tests.capable_model import CapableModel
+
+        model = CapableModel(faults=set(filter(None, args.faults.split(","))), every_time=True)
+    elif not args.no_llm:
         from agent.models.factory import build_chat_model
         from agent.settings import Settings
 
@@ -67,11 +77,11 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
 
-    def progress(msg: str) -> None:
+    def progress(done: int, total: int, msg: str) -> None:
         print(f"  [{time.perf_counter() - start:5.1f} s] {msg}", flush=True)
 
     with tempfile.TemporaryDirectory() as out:
-        result = Critic(model, embedder=embedder, out_dir=out).critique(script, progress=progress)
+        result = Critic(model, embedder=embedder, out_dir=out, writing_tier=tier).critique(script, progress=progress)
         total = time.perf_counter() - start
         notes = result.data["notes"]
         print(f"full critique: {total:.1f} s (target < 60 s) {'OK' if total < 60 else 'SLOW'}; "
@@ -79,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"verdict {notes['verdict']} ({notes['verdict_source']}); logline ({notes['logline']['source']}): "
               f"{notes['logline']['text']}")
         print(f"model reply: {notes['raw_reply']!r}")
+        notes_all = notes["strengths"] + notes["weaknesses"]
+        by_model = sum(n["source"] == "model" for n in notes_all)
+        print(f"{tier} tier: {len(notes_all)} notes ({by_model} by the model, {len(notes_all) - by_model} by the program); "
+              f"model notes dropped {len(notes['dropped'])}"
+              + "".join(f"\n  dropped: {d['text'][:70]!r} ({d['reason']})" for d in notes["dropped"]))
     return 0
 
 

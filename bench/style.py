@@ -5,6 +5,7 @@ and their per-passage product J; the unchanged source is scored too, as the do-n
     .venv/bin/python bench/style.py               # 4 passages x 8 styles = 32 pairs on the embedded model
     .venv/bin/python bench/style.py --limit 4     # a quick look
     .venv/bin/python bench/style.py --backend fake
+    .venv/bin/python bench/style.py --backend capable  # the free tier on tests/capable_model.py (whole scenes)
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def passage(name: str, index: int, keep: int):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", default="local", choices=("local", "fake"))
+    parser.add_argument("--backend", default="local", choices=("local", "fake", "capable"))
+    parser.add_argument("--faults", default="", help="capable backend: comma-separated malformed answers to give")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pairs")
     parser.add_argument("--threads", type=int, default=1, help="torch threads for the local model (default 1)")
     parser.add_argument("--json", type=Path, default=None, help="also write every pair's figures to this file")
@@ -80,12 +82,19 @@ def main() -> int:
         # Fluency is scored by the transformers copy of the model (llama.cpp, the writing engine, has no scorer).
         scorer = engine if engine.kind == "transformers" else load_engine(settings.with_(engine="transformers"))
         perplexity = transformers_perplexity(scorer.model, scorer.tokenizer)
+    elif args.backend == "capable":
+        from tests.capable_model import CapableModel
+
+        faults = set(filter(None, args.faults.split(",")))
+        model, perplexity = CapableModel(faults=faults, every_time=True), (lambda texts: [30.0] * len(texts))
     else:
         from agent.models.factory import build_chat_model
 
         model, perplexity = build_chat_model(settings), (lambda texts: [30.0] * len(texts))
-    styler = StyleTransfer(model, embedder=embedder, classifier=classifier, perplexity=perplexity, retries=1)
-    print(f"backend {args.backend}; loaded in {time.perf_counter() - t0:.1f} s; classifier held-out accuracy "
+    tier = "free" if args.backend == "capable" else "scaffold"
+    styler = StyleTransfer(model, embedder=embedder, classifier=classifier, perplexity=perplexity, retries=1,
+                           writing_tier=tier)
+    print(f"backend {args.backend} ({tier} tier); loaded in {time.perf_counter() - t0:.1f} s; classifier held-out accuracy "
           f"{classifier.info.get('heldout_accuracy')} over {len(classifier.labels)} labels")
 
     pairs = [(p, s) for p in PASSAGES for s in STYLES][: args.limit]
@@ -114,7 +123,9 @@ def main() -> int:
           f"similarity {mean('similarity'):.3f}, fluency {mean('fluency'):.3f}, J {mean('j'):.3f}")
     print(f"unchanged source: accuracy {mean('baseline_accuracy'):.3f}, J {mean('baseline_j'):.3f}")
     print(f"elements kept as written after failed checks: {sum(r['kept'] for r in rows)} of "
-          f"{sum(r['kept'] + r['rewritten'] for r in rows)}; {mean('seconds'):.1f} s per pair")
+          f"{sum(r['kept'] + r['rewritten'] for r in rows)}; {mean('seconds'):.1f} s per pair; "
+          f"{sum(r['model_calls'] for r in rows)} model calls; whole-scene rewrites refused "
+          f"{sum(r['whole_scene_refused'] for r in rows)}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False))
     return 0

@@ -4,6 +4,8 @@ sample scripts, then the time to summarise a 120-page feature (Big Fish) cold an
     .venv/bin/python bench/summarize.py                       # the embedded model
     .venv/bin/python bench/summarize.py --backend fake        # the scripted fake: the program's part alone
     .venv/bin/python bench/summarize.py --skip-long
+    .venv/bin/python bench/summarize.py --backend capable    # the free tier (abstractive map-reduce) on
+                                                             # tests/capable_model.py, optionally --faults
 
 References live in tests/data/summaries/<sample>.json (written by hand for tests/fixtures/samples/).
 """
@@ -70,6 +72,20 @@ def event_coverage(text: str, events: list[list[str]]) -> float:
     return sum(1 for keys in events if sum(has(k) for k in keys) * 2 >= len(keys)) / len(events)
 
 
+def name_faithfulness(text: str, script) -> float:
+    """Share of the names a summary uses that are the draft's own (1.0 when it names no one)."""
+    from tools.summarizer import faithful
+    from tools.summarizer.facts import sentences
+
+    facts = faithful.ScriptFacts.of(script, [], 1)
+    known = unknown = 0
+    for sent in sentences(text):
+        known += sum(1 for w in re.findall(r"\b[A-Z][a-z'’]+\b", sent) if w.lower().rstrip("'’s") in facts.name_words
+                     or w.lower() in facts.name_words)
+        unknown += len(faithful.unknown_names(sent, facts))
+    return round(known / (known + unknown), 3) if known + unknown else 1.0
+
+
 def prose(summary) -> str:
     if summary.level in ("beats", "scenes"):
         return " ".join(s.text for s in summary.scenes)
@@ -80,6 +96,10 @@ def build(args):
     from agent.models.factory import build_chat_model
     from agent.settings import Settings
 
+    if args.backend == "capable":
+        from tests.capable_model import CapableModel
+
+        return CapableModel(faults=set(filter(None, args.faults.split(","))), every_time=True)
     settings = Settings.from_env(backend=args.backend)
     if args.backend == "local":
         import torch
@@ -95,7 +115,8 @@ def build(args):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", default="local", choices=("local", "fake"))
+    parser.add_argument("--backend", default="local", choices=("local", "fake", "capable"))
+    parser.add_argument("--faults", default="", help="capable backend: comma-separated malformed answers to give")
     parser.add_argument("--threads", type=int, default=1, help="torch threads for the local model (default 1)")
     parser.add_argument("--skip-long", action="store_true", help="skip the 120-page timing")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
@@ -108,19 +129,22 @@ def main() -> int:
 
     t0 = time.perf_counter()
     model = build(args)
+    tier = "free" if args.backend == "capable" else "scaffold"
     embedder = SentenceTransformerEmbedder(load_embedder())
     print(f"backend {args.backend}; model and embedder loaded in {time.perf_counter() - t0:.1f} s")
     figures: dict = {"backend": args.backend, "samples": {}}
 
-    print(f"\n{'sample':<11} {'level':<9} {'mode':<10} {'ROUGE-L':>7} {'chars':>6} {'events':>7} {'calls':>5} {'model':>5} {'secs':>6}")
+    print(f"\n{'sample':<11} {'level':<9} {'mode':<10} {'ROUGE-L':>7} {'chars':>6} {'events':>7} {'names':>6} {'calls':>5} "
+          f"{'model':>5} {'fixes':>5} {'secs':>6}")
     for ref_path in sorted(REFERENCES.glob("*.json")):
         ref = json.loads(ref_path.read_text(encoding="utf-8"))
         script = io.load(ROOT / ref["script"])
-        for mode, max_model in (("extractive", 0), ("model", 24)):
+        modes = (("model", 24),) if tier == "free" else (("extractive", 0), ("model", 24))
+        for mode, max_model in modes:
             if mode == "model" and args.backend == "fake":
                 continue
             with tempfile.TemporaryDirectory() as cache:
-                summ = Summarizer(model, embedder=embedder, cache_dir=cache, max_model_scenes=max_model)
+                summ = Summarizer(model, embedder=embedder, cache_dir=cache, max_model_scenes=max_model, writing_tier=tier)
                 for level, ref_key in (("logline", "logline"), ("synopsis", "synopsis"), ("page", "synopsis")):
                     start = time.perf_counter()
                     s = summ.summarize(script, level)
@@ -130,13 +154,15 @@ def main() -> int:
                         "rouge_l": round(rouge_l(text, ref[ref_key]), 3),
                         "characters": round(character_coverage(text, ref["characters"]), 3),
                         "events": round(event_coverage(text, ref["events"]), 3),
+                        "names": name_faithfulness(text, script),
                         "model_calls": s.model_calls,
                         "model_sentences": sum(1 for x in s.scenes if x.source == "model"),
                         "seconds": round(secs, 2), "repairs": len(s.repairs),
                     }
                     figures["samples"].setdefault(ref_path.stem, {}).setdefault(mode, {})[level] = row
                     print(f"{ref_path.stem:<11} {level:<9} {mode:<10} {row['rouge_l']:>7.3f} {row['characters']:>6.2f} "
-                          f"{row['events']:>7.2f} {row['model_calls']:>5} {row['model_sentences']:>5} {secs:>6.1f}")
+                          f"{row['events']:>7.2f} {row['names']:>6.2f} {row['model_calls']:>5} {row['model_sentences']:>5} "
+                          f"{row['repairs']:>5} {secs:>6.1f}")
 
     if args.skip_long:
         pass
@@ -150,7 +176,8 @@ def main() -> int:
         print(f"\nBig Fish: {pages} pages, {len(script.scenes)} scenes")
         figures["long"] = {"pages": pages, "scenes": len(script.scenes)}
         with tempfile.TemporaryDirectory() as cache:
-            summ = Summarizer(model, embedder=embedder, cache_dir=cache)
+            summ = Summarizer(model, embedder=embedder, cache_dir=cache, writing_tier=tier)
+            print(f"  load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             for level, run in (("synopsis", "cold"), ("synopsis", "cached"), ("beats", "cached"), ("scenes", "cached")):
                 start = time.perf_counter()
                 s = summ.summarize(script, level)

@@ -2,7 +2,8 @@
 strong model would, computed from the prompt itself: coverage notes citing the scene list's real numbers,
 whole-scene restyles that keep heading, speakers and order, abstractive summaries using the scenes' own names.
 
-`faults` switches on malformed answers, each given once (the first call it applies to) so a retry can succeed:
+`faults` switches on malformed answers, each given once (the first call it applies to) so a retry can succeed,
+or on every call with `every_time`:
   note_missing_scene   a weakness citing scene 999
   note_stranger        a strength about "Zorba Quill", who is in no draft
   note_no_scene        a weakness citing no scene
@@ -57,11 +58,12 @@ def _sentence(text: str) -> str:
 
 class CapableModel(ScriptedChatModel):
     faults: set[str] = Field(default_factory=set)
+    every_time: bool = False  # give each fault on every call it applies to (the benches), not only the first
     given: set[str] = Field(default_factory=set)
 
     def fault(self, name: str) -> bool:
-        """True the first time a switched-on fault applies."""
-        if name in self.faults and name not in self.given:
+        """True the first time a switched-on fault applies (every time with `every_time`)."""
+        if name in self.faults and (self.every_time or name not in self.given):
             self.given.add(name)
             return True
         return False

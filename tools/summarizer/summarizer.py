@@ -8,6 +8,7 @@ to the program's own words when it invents, drifts or breaks.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
@@ -29,7 +30,7 @@ from tools.summarizer.salience import salience, select
 
 LEVELS = ("logline", "synopsis", "page", "beats", "scenes")
 # Bump when a prompt or the acceptance rules change: cached scene summaries are then redone.
-PROMPT_VERSION = "scene-v1"
+PROMPT_VERSION = "scene-v2"
 # Scenes the reduce step works from, per level (the map step summarises at least these).
 REDUCE_SCENES = {"logline": 6, "synopsis": 10, "page": 24}
 ACT_NAMES = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
@@ -102,6 +103,13 @@ def _clean_reply(text: str, *, one_line: bool) -> str:
     return text
 
 
+def _name_list(text: str, facts: faithful.ScriptFacts) -> bool:
+    """A "sentence" that is mostly the cast's names ("Edward, Will, Will's Date, Sandra."): no action in it."""
+    words = re.findall(r"[A-Za-z'’]+", text)
+    names = sum(1 for w in words if w[:1].isupper() and re.sub(r"['’]s$", "", w).lower() in facts.name_words)
+    return names * 2 >= len(words)
+
+
 class Summarizer:
     """Summarise a Script. Dependencies are passed in; one instance may serve many writers."""
 
@@ -113,7 +121,7 @@ class Summarizer:
         cache_dir: Any = None,
         max_model_scenes: int = 24,
         time_budget_s: float = 120.0,
-        max_new_tokens: int = 60,
+        max_new_tokens: int = 40,  # one sentence of at most 40 words: more tokens only ran on past it
         clock: Callable[[], float] = time.monotonic,
         writing_tier: str = "scaffold",
     ):
@@ -176,6 +184,7 @@ class _Run:
         self.calls = 0
         self.cached = 0
         self.repairs: list[str] = []
+        self.accepted: set[str] = set()  # model scene sentences kept in this run
         self.prompt: str | None = None
         self.deadline = owner.clock() + owner.time_budget_s
         self._scores: dict[tuple[int, ...], list[float]] = {}
@@ -286,6 +295,10 @@ class _Run:
             one_line=True, max_new_tokens=self.o.max_new_tokens,
         )
         accepted = self._accept(reply, self.script.scenes[f.index].text, [f.who, f.place], (4, 40))
+        if accepted and (_name_list(accepted, self.script_facts) or accepted in self.accepted):
+            accepted = None  # "Edward, Will, Will's Date, Sandra." or the same line for two scenes says nothing
+        if accepted:
+            self.accepted.add(accepted)
         return (accepted, "model") if accepted else (f.extractive(), "extractive")
 
     def _accept(self, reply: str, source_text: str, grounding: list[str], words: tuple[int, int]) -> str | None:
