@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from screenplay.formats.fountain import parse, render
+from screenplay.formats.fountain import parse
 from screenplay.model import Script
 from tests.capable_model import STRANGER, CapableModel
 from tools.critic.critic import Critic
@@ -185,3 +185,14 @@ def test_brick_and_steel_gets_a_logline_and_notes_not_a_name_salad(tmp_path):
     assert notes["logline"]["text"].startswith("Brick Braddock, a retired police detective, and Dick Steel")
     assert "Sniper" not in notes["logline"]["text"] and "0 craft notes" not in result.summary
     assert any("SNIPER SCOPE POV" in n["text"] for n in notes["weaknesses"])
+
+
+def test_scaffold_restyle_says_plainly_the_model_cannot_and_how_to_plug_one_in(lighthouse):
+    from agent.models.fake import ScriptedChatModel
+    from tools.style import style_result
+
+    scaffold = StyleTransfer(ScriptedChatModel.from_replies(["Margaret slams the kettle down."]), retries=0)
+    said = style_result(scaffold.transfer(_scenes(lighthouse, 1), resolve("noir")), "scene 2").summary
+    assert "too small to restyle" in said and "SCRIPTROOM_WRITING=free" in said and "--backend openai" in said
+    free = style_result(_styler(CapableModel()).transfer(_scenes(lighthouse, 1), resolve("noir")), "scene 2").summary
+    assert "too small" not in free and "5 of 5 lines restyled" in free

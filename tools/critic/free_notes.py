@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from screenplay.model import Script
-from tools.critic.notes import (Coverage, Evidence, Note, _ask, evidence_strengths, evidence_verdict,
-                                evidence_weaknesses, _fallback_logline, _premise, parse_reply)
+from tools.critic.notes import (Coverage, Evidence, Note, _ask, _fallback_logline, _premise, evidence_strengths,
+                                evidence_text, evidence_verdict, evidence_weaknesses, parse_reply)
 from tools.critic.prompting import defuse, quote, render
 from tools.summarizer.faithful import ScriptFacts, bad_refs, unknown_names
 from tools.summarizer.facts import plain, sentences
@@ -72,7 +72,7 @@ def judge(text: str, cited: str | None, labels: set[str], facts: ScriptFacts) ->
 def write_free_coverage(ev: Evidence, model: Any, script: Script, focus: str | None = None) -> Coverage:
     """Coverage in the model's words, each note checked; the program's notes follow the model's kept ones."""
     system = render("coverage_free_system.jinja")
-    user = render("coverage_free_user.jinja", evidence=_evidence(ev), scenes=ev.scene_list, focus=focus or "",
+    user = render("coverage_free_user.jinja", evidence=evidence_text(ev, max_findings=12), scenes=ev.scene_list, focus=focus or "",
                   scope=ev.scope, title=defuse(ev.title or "untitled"))
     raw = _ask(model, system, user)
     labels = {x.upper() for x in ev.analytics.labels}
@@ -101,13 +101,6 @@ def write_free_coverage(ev: Evidence, model: Any, script: Script, focus: str | N
         reason = f"the reader's call; the evidence says: {reason}"
     cov = Coverage(logline, _premise(ev), kept["STRENGTH"] + evidence_strengths(ev),
                    kept["WEAKNESS"] + evidence_weaknesses(ev), verdict, source, reason,
-                   f"[system]\n{system}\n\n[user]\n{user}", raw)
-    cov.dropped = [d.to_dict() for d in dropped]
-    cov.tier = "free"
+                   f"[system]\n{system}\n\n[user]\n{user}", raw, tier="free", dropped=[d.to_dict() for d in dropped])
     return cov
 
-
-def _evidence(ev: Evidence) -> str:
-    from tools.critic.notes import evidence_text
-
-    return evidence_text(ev, max_findings=12)

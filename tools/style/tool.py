@@ -10,6 +10,14 @@ from tools.schemas import StyleArgs
 from tools.style.presets import style_or_example
 
 TOOL_NAME = "style_transfer"
+# Said plainly on every scaffold-tier restyle: measured on bench/style.py, the small model's restyles (and the
+# diction layer tried on it) score no higher STRAP J than the unchanged text (see bench/style.py's docstring).
+SCAFFOLD_NOTE = (
+    "This model is too small to restyle (scaffold tier): its rewrites measure no more in the style than your text "
+    "as written. For a real restyle plug in a capable model: a served one (--backend openai --base-url URL --model "
+    "NAME, or SCRIPTROOM_BACKEND=openai), a local model of 1B+ parameters (--model NAME), or SCRIPTROOM_WRITING=free "
+    "to let the current model rewrite whole scenes (see 'Bigger models' in the README)."
+)
 
 
 def pick_target(context: Any, *, scene: int | None = None, scene_ref: str | None = None, act: int | None = None,
@@ -45,8 +53,9 @@ def style_result(result: Any, what: str, scope: Any = None) -> ToolResult:
         reasons = "; ".join(dict.fromkeys(f.reason for f in result.failures))
         lines.append(f"{result.kept} kept as written because the rewrites failed a check ({reasons}).")
         if not result.rewritten:
-            lines.append("Nothing passed the checks, so the text is as you wrote it. The embedded 135M model rarely "
-                         "manages a faithful restyle; a bigger model does (see 'Bigger models' in the README).")
+            lines.append("Nothing passed the checks, so the text is as you wrote it.")
+    if result.tier == "scaffold":
+        lines.append(SCAFFOLD_NOTE)
     if figures:
         lines.append("Measures: " + ", ".join(figures) + ".")
     lines.append(f"\n```fountain\n{result.text.strip()}\n```\nSay 'insert option 1' to put it in the draft.")

@@ -12,7 +12,7 @@ from screenplay.formats import fountain
 from screenplay.model import Element, ElementType, Script
 from tools.base import ToolError
 from tools.style.presets import Preset
-from tools.style.structure import RESTYLED, reparsed_shape, shape
+from tools.style.structure import RESTYLED, reparsed_shape
 from tools.summarizer.facts import display_name, plain, sentences
 from tools.summarizer.faithful import ScriptFacts, unknown_names
 from tools.progress import Progress
@@ -44,6 +44,7 @@ class StyleResult:
     model_calls: int = 0
     exemplar_source: str = "presets"  # "library" when exemplars came from the scene library
     scenes: list[dict[str, Any]] = field(default_factory=list)  # per scene: mode, rewritten, kept, reasons
+    tier: str = "scaffold"  # the writing tier that restyled it (ModelInfo.writing_tier)
     metrics: dict[str, Any] = field(default_factory=dict)
     prompt: str | None = None
 
@@ -143,7 +144,7 @@ class StyleTransfer:
         whole = draft if draft is not None else script
         facts = ScriptFacts.of(whole, [], 1)
         names = list(dict.fromkeys(display_name(n) for n in script.characters + whole.characters))
-        result = StyleResult(preset.id, preset.name, source_text, "", exemplar_source=ex_source)
+        result = StyleResult(preset.id, preset.name, source_text, "", exemplar_source=ex_source, tier=self.writing_tier)
         parts = [work.preamble] + [sc.elements for sc in work.scenes]
         todo = [(k, [j for j, e in enumerate(els) if e.type in RESTYLED and e.text.strip()]) for k, els in enumerate(parts)]
         todo = [(k, js) for k, js in todo if js]

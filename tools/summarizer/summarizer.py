@@ -120,7 +120,10 @@ class Summarizer:
         embedder: Any = None,
         cache_dir: Any = None,
         max_model_scenes: int = 24,
-        time_budget_s: float = 120.0,
+        # Past this the remaining scenes keep their program sentence (uncached, so a later run polishes them).
+        # Default: 30 s on the scaffold tier (a cold Big Fish synopsis then stays near 45 s on a loaded 2-core
+        # machine), 300 s on the free tier (a feature is some 35 sequence calls to a served model).
+        time_budget_s: float | None = None,
         max_new_tokens: int = 40,  # one sentence of at most 40 words: more tokens only ran on past it
         clock: Callable[[], float] = time.monotonic,
         writing_tier: str = "scaffold",
@@ -131,7 +134,7 @@ class Summarizer:
         self.embedder = as_text_embedder(embedder) if embedder is not None else None
         self.cache = SummaryCache(cache_dir)
         self.max_model_scenes = max_model_scenes
-        self.time_budget_s = time_budget_s
+        self.time_budget_s = time_budget_s if time_budget_s is not None else (300.0 if writing_tier == "free" else 30.0)
         self.max_new_tokens = max_new_tokens
         self.clock = clock
         self.model_key = _model_key(chat_model)
@@ -409,7 +412,8 @@ class _Run:
             "reduce.md", level=level, scope=scope, protagonist=protagonist,
             events=quote_data("EVENTS", "\n".join(f"- {e}" for e in events)), sentences=max(3, len(events) // 2),
         )
-        reply = self._ask(prompt, one_line=level == "logline", max_new_tokens=80 if level == "logline" else 240)
+        # A synopsis the checks accept is 20-260 words; 160 tokens (~120 words) cut the longest call of a cold run.
+        reply = self._ask(prompt, one_line=level == "logline", max_new_tokens={"logline": 60, "synopsis": 160}.get(level, 240))
         accepted = self._accept(reply, program, [display_name(n) for n in names[:10]], limits)
         if accepted and self._covers(accepted, events):
             return accepted
