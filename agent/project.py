@@ -37,23 +37,27 @@ class Project:
     # agent.workspace.history.StoredHistory once the project is stored: undo and redo go through revisions.
     history: Any = field(default=None, repr=False)
     stored_text: str | None = field(default=None, repr=False)  # the script as last stored, rendered
+    stored_source: str | None = field(default=None, repr=False)  # a stored revision's text, rendered when needed
 
     def pending_text(self) -> str | None:
         """The script as Fountain when it changed since it was last stored (or was never stored), else None."""
         from screenplay.formats import fountain
 
+        if self.stored_text is None and self.stored_source is not None:
+            # Rendered here, not when the revision was loaded: the editor's typing loads one every pause.
+            self.stored_text = fountain.render(fountain.parse(self.stored_source))
         text = fountain.render(self.script)
         return None if text == self.stored_text else text
 
     def mark_stored(self, text: str) -> None:
-        self.stored_text, self.cause = text, "save"
+        self.stored_text, self.stored_source, self.cause = text, None, "save"
 
     def load_text(self, text: str) -> None:
         """The script becomes ``text`` (a stored revision's): nothing is pending."""
         from screenplay.formats import fountain
 
         self.script = fountain.parse(text)
-        self.mark_stored(fountain.render(self.script))
+        self.stored_text, self.stored_source, self.cause = None, text, "save"
 
     @classmethod
     def from_script(cls, script: Script, name: str, source: str = "") -> "Project":

@@ -32,6 +32,10 @@ def split(text: str) -> list[str]:
     return pieces
 
 
+def is_heading(piece: str) -> bool:
+    return bool(_HEADING_RE.match(piece))
+
+
 def digest(piece: str) -> bytes:
     return hashlib.blake2b(piece.encode("utf-8"), digest_size=DIGEST_BYTES).digest()
 

@@ -44,7 +44,7 @@ class Revision:
     name: str = ""
     fountain: str = ""  # empty in listings (revisions()); filled where one revision is asked for
     scenes: int = 0
-    pages: int = 0
+    pages: int = 0  # 0 until measured: a save does not paginate (ProjectSummary's heads are always measured)
 
     def to_dict(self, *, text: bool = True) -> dict[str, Any]:
         data = asdict(self)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import dataclass
-
 from agent.workspace import chunks
 from agent.workspace.records import CAUSES, MAIN, Revision, WorkspaceError
 
@@ -19,20 +17,15 @@ TYPING_WINDOW_S = 20.0
 COLUMNS = "id, project_id, branch, parent, time, cause, name, scenes, pages"
 
 
-@dataclass(frozen=True)
-class Measured:
-    """What a listing shows of a text, measured once when it is saved."""
-
-    scenes: int
-    pages: int
-
-
-def measure(text: str) -> Measured:
+def measure_pages(db: sqlite3.Connection, rev_id: int) -> None:
+    """Paginate a revision and keep its scene and page counts. A save does not: paginating a 120-page draft costs
+    more than the rest of a typing save, so listings measure the heads they show, once (pages 0: not measured)."""
     from screenplay.formats import fountain
     from screenplay.stats import compute
 
-    script = fountain.parse(text)
-    return Measured(len(script.scenes), compute(script).pages if script.scenes else 0)
+    script = fountain.parse(text_of(db, rev_id))
+    pages = compute(script).pages if script.scenes else 0
+    db.execute("UPDATE revisions SET scenes=?, pages=? WHERE id=?", (len(script.scenes), pages, rev_id))
 
 
 def row_revision(row: tuple, text: str = "") -> Revision:
@@ -76,13 +69,15 @@ def branch_head(db: sqlite3.Connection, project_id: str, branch: str) -> int | N
     return row[0] if row else None
 
 
-def _store_chunks(db: sqlite3.Connection, project_id: str, text: str) -> bytes:
+def _store_chunks(db: sqlite3.Connection, project_id: str, text: str) -> tuple[bytes, int]:
+    """The text's manifest, storing the chunks this project does not have yet; and its scene count (a chunk per
+    scene, as the chunks split at headings)."""
     pieces = chunks.split(text)
     digests = [chunks.digest(p) for p in pieces]
     for piece, digest in zip(pieces, digests):
         db.execute("INSERT OR IGNORE INTO chunks (project_id, hash, body) VALUES (?,?,?)",
                    (project_id, digest, chunks.pack(piece)))
-    return chunks.manifest(digests)
+    return chunks.manifest(digests), sum(chunks.is_heading(p) for p in pieces)
 
 
 def write(db: sqlite3.Connection, project_id: str, branch: str, text: str, cause: str, *, name: str = "",
@@ -101,19 +96,18 @@ def write(db: sqlite3.Connection, project_id: str, branch: str, text: str, cause
             return row_revision(get_row(db, head), text)
         if (coalesce and cause == "typing" and row[1] == "typing" and not row[2] and not name
                 and now - row[3] < TYPING_WINDOW_S and not _has_notes(db, head)):
-            measured = measure(text)
-            db.execute("UPDATE revisions SET manifest=?, digest=?, time=?, scenes=?, pages=? WHERE id=?",
-                       (_store_chunks(db, project_id, text), digest, now, measured.scenes, measured.pages, head))
+            manifest, scenes = _store_chunks(db, project_id, text)
+            db.execute("UPDATE revisions SET manifest=?, digest=?, time=?, scenes=?, pages=0 WHERE id=?",
+                       (manifest, digest, now, scenes, head))
             _touch(db, project_id, now)
             return row_revision(get_row(db, head), text)
     parent_id = head if parent == "head" else parent
     back_id = head if back == "parent" else back
-    measured = measure(text)
+    manifest, scenes = _store_chunks(db, project_id, text)
     cur = db.execute(
         "INSERT INTO revisions (project_id, branch, parent, created, time, cause, name, manifest, digest, back, fwd, "
         "scenes, pages) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (project_id, branch, parent_id, now, now, cause, name, _store_chunks(db, project_id, text), digest, back_id,
-         fwd, measured.scenes, measured.pages))
+        (project_id, branch, parent_id, now, now, cause, name, manifest, digest, back_id, fwd, scenes, 0))
     rev_id = int(cur.lastrowid)
     if head is None:
         db.execute("INSERT INTO branches (project_id, name, head, created, forked_from) VALUES (?,?,?,?,?)",

@@ -40,7 +40,7 @@ class Workspace:
             self._purge_expired(db)
             rows = db.execute(f"{_SUMMARY} WHERE p.writer=? AND p.deleted IS NULL ORDER BY p.updated DESC",
                               (self.writer,)).fetchall()
-        return [ProjectSummary(*row) for row in rows]
+            return self._measured(db, rows)
 
     def trash(self) -> list[ProjectSummary]:
         """Deleted projects still inside their undo window."""
@@ -48,7 +48,7 @@ class Workspace:
             self._purge_expired(db)
             rows = db.execute(f"{_SUMMARY} WHERE p.writer=? AND p.deleted IS NOT NULL ORDER BY p.deleted DESC",
                               (self.writer,)).fetchall()
-        return [ProjectSummary(*row) for row in rows]
+            return self._measured(db, rows)
 
     def resolve(self, ref: str, *, deleted: bool = False) -> str:
         """The id of this writer's project named by ``ref`` (id, unique id prefix or exact name; in the trash with
@@ -57,7 +57,7 @@ class Workspace:
             return self._project(db, ref, deleted=deleted)
 
     def get(self, project_id: str) -> ProjectSummary:
-        with self.storage._connect() as db:
+        with self.storage.transaction() as db:
             return self._summary(db, self._project(db, project_id))
 
     def create(self, name: str, fountain: str, source: str = "", *, cause: str = "import") -> ProjectSummary:
@@ -346,7 +346,21 @@ class Workspace:
         return rev
 
     def _summary(self, db: sqlite3.Connection, project_id: str) -> ProjectSummary:
-        return ProjectSummary(*db.execute(f"{_SUMMARY} WHERE p.id=?", (project_id,)).fetchone())
+        return self._measured(db, [db.execute(f"{_SUMMARY} WHERE p.id=?", (project_id,)).fetchone()])[0]
+
+    @staticmethod
+    def _measured(db: sqlite3.Connection, rows: list[tuple]) -> list[ProjectSummary]:
+        """Summaries with their heads paginated (once: revstore.measure_pages keeps the counts)."""
+        out = []
+        for row in rows:
+            if row[4] == 0 and row[3] > 0:
+                head = db.execute("SELECT b.head FROM branches b JOIN projects p ON p.id = b.project_id "
+                                  "AND b.name = p.branch WHERE p.id=?", (row[0],)).fetchone()[0]
+                revstore.measure_pages(db, head)
+                row = (*row[:3], *db.execute("SELECT scenes, pages FROM revisions WHERE id=?", (head,)).fetchone(),
+                       *row[5:])
+            out.append(ProjectSummary(*row))
+        return out
 
 
 def _name(name: str | None) -> str:
