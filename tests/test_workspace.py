@@ -183,3 +183,15 @@ def test_an_old_database_migrates_with_one_revision_per_project(tmp_path):
     assert storage.load_project("maya", "p1").fountain == DRAFT
     Storage(path)  # opening again migrates nothing twice
     assert len(ws.revisions("p1")) == 1
+
+
+def test_typing_does_not_coalesce_into_a_revision_with_notes_or_resolutions(ws):
+    pid = ws.create("Snow", DRAFT).id
+    typed = ws.save(pid, DRAFT + "\nOne.\n", "typing")
+    [note] = ws.add_notes(pid, typed.id, [{"check": "c", "message": "Trim.", "scenes": ["1"]}])
+    after_note = ws.save(pid, DRAFT + "\nOne. Two.\n", "typing")
+    assert after_note.id != typed.id, "the critic's revision keeps the text it read"
+    ws.resolve_note(note.id, after_note.id)
+    edited = ws.save(pid, DRAFT.replace("drawers", "cupboards") + "\nOne. Two.\n", "typing")
+    assert edited.id != after_note.id
+    assert [n.resolved for n in ws.notes(pid, edited.id)] == [False], "scene 1 changed after it was resolved"

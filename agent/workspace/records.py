@@ -17,8 +17,15 @@ class WorkspaceError(RoomError):
     """A project, revision, branch or note that is not there (the message lists what is), or a change refused."""
 
 
+class _Plain:
+    """A record as plain data (JSON for the CLI and the UI)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
-class ProjectSummary:
+class ProjectSummary(_Plain):
     id: str
     name: str
     updated: float
@@ -28,9 +35,6 @@ class ProjectSummary:
     branch: str = MAIN  # the branch the writer is on
     source: str = ""
     deleted: float | None = None  # when it went to the trash
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -54,16 +58,13 @@ class Revision:
 
 
 @dataclass(frozen=True)
-class Branch:
+class Branch(_Plain):
     project_id: str
     name: str
     head: int  # revision id
     created: float
     forked_from: int | None = None  # the revision it started from; None for main
     current: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)

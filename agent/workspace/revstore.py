@@ -119,7 +119,9 @@ def write(db: sqlite3.Connection, project_id: str, branch: str, text: str, cause
 
 
 def _has_notes(db: sqlite3.Connection, rev_id: int) -> bool:
-    return db.execute("SELECT 1 FROM notes WHERE revision_id=? LIMIT 1", (rev_id,)).fetchone() is not None
+    """Notes were pinned or resolved at this revision: its text must stay what the critic or the writer saw."""
+    return db.execute("SELECT 1 FROM notes WHERE revision_id=? UNION ALL SELECT 1 FROM note_resolutions "
+                      "WHERE revision_id=? LIMIT 1", (rev_id, rev_id)).fetchone() is not None
 
 
 def _touch(db: sqlite3.Connection, project_id: str, now: float) -> None:

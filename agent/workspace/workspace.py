@@ -36,19 +36,16 @@ class Workspace:
     # ---- projects ----------------------------------------------------------------------
     def projects(self) -> list[ProjectSummary]:
         """Live projects, most recently changed first."""
-        with self.storage.transaction() as db:
-            self._purge_expired(db)
-            rows = db.execute(f"{_SUMMARY} WHERE p.writer=? AND p.deleted IS NULL ORDER BY p.updated DESC",
-                              (self.writer,)).fetchall()
-            return self._measured(db, rows)
+        return self._listed("p.deleted IS NULL ORDER BY p.updated DESC")
 
     def trash(self) -> list[ProjectSummary]:
         """Deleted projects still inside their undo window."""
+        return self._listed("p.deleted IS NOT NULL ORDER BY p.deleted DESC")
+
+    def _listed(self, where: str) -> list[ProjectSummary]:
         with self.storage.transaction() as db:
             self._purge_expired(db)
-            rows = db.execute(f"{_SUMMARY} WHERE p.writer=? AND p.deleted IS NOT NULL ORDER BY p.deleted DESC",
-                              (self.writer,)).fetchall()
-            return self._measured(db, rows)
+            return self._measured(db, db.execute(f"{_SUMMARY} WHERE p.writer=? AND {where}", (self.writer,)).fetchall())
 
     def resolve(self, ref: str, *, deleted: bool = False) -> str:
         """The id of this writer's project named by ``ref`` (id, unique id prefix or exact name; in the trash with
