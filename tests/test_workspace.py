@@ -50,6 +50,23 @@ def test_typing_coalesces_only_inside_the_window_and_keeps_the_latest_text(ws, m
     assert c.id != b.id and c.parent == b.id
 
 
+def test_coalesced_typing_leaves_no_orphan_chunks_and_keeps_shared_ones(ws):
+    import sqlite3
+
+    from agent.workspace import chunks
+
+    project = ws.create("Snow", DRAFT)
+    for k in range(10):  # one scene typed into ten times: one revision
+        ws.save(project.id, DRAFT.replace("Come on.", "Come on" + "!" * k), "typing")
+    ws.save(project.id, DRAFT, "typing")  # typed back to the first revision's text: its chunks are shared again
+    with sqlite3.connect(ws.storage.path) as db:
+        manifests = [m for (m,) in db.execute("SELECT manifest FROM revisions")]
+        stored = {bytes(h) for (h,) in db.execute("SELECT hash FROM chunks")}
+    listed = {d for m in manifests for d in chunks.digests_of(m)}
+    assert stored == listed, "every stored chunk is listed by a revision, and every listed one is stored"
+    assert ws.revision(ws.revisions(project.id)[-1].id).fountain == DRAFT
+
+
 def test_undo_and_redo_survive_a_restart(ws):
     pid = ws.create("Snow", "INT. A - DAY\n\nA.\n").id
     ws.save(pid, "INT. A - DAY\n\nB.\n", "option")
@@ -195,3 +212,25 @@ def test_typing_does_not_coalesce_into_a_revision_with_notes_or_resolutions(ws):
     edited = ws.save(pid, DRAFT.replace("drawers", "cupboards") + "\nOne. Two.\n", "typing")
     assert edited.id != after_note.id
     assert [n.resolved for n in ws.notes(pid, edited.id)] == [False], "scene 1 changed after it was resolved"
+
+
+def test_concurrent_saves_to_one_project_keep_one_linear_history(ws):
+    from concurrent.futures import ThreadPoolExecutor
+
+    pid = ws.create("Snow", DRAFT).id
+
+    def burst(worker: int) -> list[tuple[int, str]]:
+        mine = Workspace(Storage(ws.storage.path), "maya")  # its own Storage, as another server thread would have
+        out = []
+        for k in range(8):
+            text = DRAFT + f"\nWorker {worker}, line {k}.\n"
+            out.append((mine.save(pid, text, "option").id, text))
+        return out
+
+    with ThreadPoolExecutor(4) as pool:
+        acked = [pair for result in pool.map(burst, range(4)) for pair in result]
+    assert len({rev for rev, _ in acked}) == 32, "no two saves became one revision"
+    for rev, text in acked:
+        assert ws.revision(rev).fountain == text
+    chain = ws.revisions(pid)  # newest first: each revision's parent is the one before it, no forks in the chain
+    assert [r.parent for r in chain[:-1]] == [r.id for r in chain[1:]]

@@ -96,9 +96,11 @@ def write(db: sqlite3.Connection, project_id: str, branch: str, text: str, cause
             return row_revision(get_row(db, head), text)
         if (coalesce and cause == "typing" and row[1] == "typing" and not row[2] and not name
                 and now - row[3] < TYPING_WINDOW_S and not _has_notes(db, head)):
+            replaced = db.execute("SELECT manifest FROM revisions WHERE id=?", (head,)).fetchone()[0]
             manifest, scenes = _store_chunks(db, project_id, text)
             db.execute("UPDATE revisions SET manifest=?, digest=?, time=?, scenes=?, pages=0 WHERE id=?",
                        (manifest, digest, now, scenes, head))
+            _drop_unreferenced(db, project_id, set(chunks.digests_of(replaced)) - set(chunks.digests_of(manifest)))
             _touch(db, project_id, now)
             return row_revision(get_row(db, head), text)
     parent_id = head if parent == "head" else parent
@@ -116,6 +118,16 @@ def write(db: sqlite3.Connection, project_id: str, branch: str, text: str, cause
         db.execute("UPDATE branches SET head=? WHERE project_id=? AND name=?", (rev_id, project_id, branch))
     _touch(db, project_id, now)
     return row_revision(get_row(db, rev_id), text)
+
+
+def _drop_unreferenced(db: sqlite3.Connection, project_id: str, candidates: set[bytes]) -> None:
+    """Delete the chunks only a superseded typing text had (each coalesced save would otherwise leave the scene it
+    replaced behind). A chunk any revision still lists is kept; instr() may also match across two digests, which
+    only ever keeps a chunk."""
+    for digest in candidates:
+        if db.execute("SELECT 1 FROM revisions WHERE project_id=? AND instr(manifest, ?) > 0 LIMIT 1",
+                      (project_id, digest)).fetchone() is None:
+            db.execute("DELETE FROM chunks WHERE project_id=? AND hash=?", (project_id, digest))
 
 
 def _has_notes(db: sqlite3.Connection, rev_id: int) -> bool:
