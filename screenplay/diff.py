@@ -17,6 +17,8 @@ from screenplay.model import ElementType, Scene, Script
 ET = ElementType
 MATCH_THRESHOLD = 0.4  # below this two scenes are different scenes, one removed and one added
 HEADING_WEIGHT = 0.35
+MAX_PAIRS_SCORED = 250_000  # past this many unmatched pairs, only plausible ones are scored (see _pairs)
+NEAR = 25
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _SKIPPED = (ET.PAGE_BREAK,)
 
@@ -184,9 +186,13 @@ def _pairs(old: list[Scene], new: list[Scene]) -> dict[int, int]:
     left_new = [j for j in range(len(new)) if j not in taken]
     words_old = {i: _words(old[i]) for i in left_old}
     words_new = {j: _words(new[j]) for j in left_new}
+    everything = len(left_old) * len(left_new) <= MAX_PAIRS_SCORED
+    heading_of = {j: new[j].heading.text.strip().upper() for j in left_new}
     scored = sorted(
         ((_similarity(old[i], new[j], words_old[i], words_new[j]), -abs(i - j), i, j)
-         for i in left_old for j in left_new),
+         for i in left_old for j in left_new
+         # Two long, very different drafts: only scenes near their old place or under the same heading are scored.
+         if everything or abs(i - j) <= NEAR or heading_of[j] == old[i].heading.text.strip().upper()),
         reverse=True,
     )
     used_old, used_new = set(), set()
