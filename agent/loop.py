@@ -14,7 +14,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from agent.events import Event, EventKind
 from agent.models.factory import ModelInfo
-from agent.prompting import quote_data, render_prompt
+from agent.prompting import bible_brief, quote_data, render_prompt
 from agent.registry import help_lines, spec
 from agent.project import inserted
 from agent.references import scene_names
@@ -40,8 +40,8 @@ class Agent:
     def system_message(self, session: Session) -> SystemMessage:
         bible = ""
         project = session.project
-        if project is not None and project.bible is not None and project.bible.to_text():
-            bible = quote_data("STORY BIBLE", project.bible.to_text())
+        if project is not None and project.bible is not None and bible_brief(project.bible):
+            bible = quote_data("STORY BIBLE", bible_brief(project.bible))
         return SystemMessage(content=render_prompt("system.md", bible=bible, summary=session.summary))
 
     def chat_messages(self, session: Session, message: str) -> list[BaseMessage]:

@@ -12,15 +12,15 @@ from agent.errors import writer_error_types
 
 # Each module adds its subcommands with add_parsers(subparsers). The writer tools' commands come from the registry
 # (agent/registry.SPECS, each spec's `cli` module); these are the others.
-OTHER_COMMANDS = ["cli.chat", "cli.documents", "cli.route", "cli.finetune", "cli.users", "cli.data", "cli.projects",
-                  "cli.revisions"]
+OTHER_COMMANDS = ["cli.chat", "cli.ask", "cli.documents", "cli.route", "cli.finetune", "cli.users", "cli.data",
+                  "cli.projects", "cli.revisions"]
 
 
 def command_modules() -> list[str]:
     from agent.registry import SPECS
 
     tools = dict.fromkeys(f"cli.{s.cli}" for s in SPECS if s.cli)
-    return [*OTHER_COMMANDS[:2], *tools, *OTHER_COMMANDS[2:]]
+    return [*OTHER_COMMANDS[:3], *tools, *OTHER_COMMANDS[3:]]
 
 
 def build_parser() -> argparse.ArgumentParser:

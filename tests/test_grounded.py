@@ -169,3 +169,18 @@ def test_free_tier_keeps_the_program_fact():
     assert check_answer(draft, fact, "who is the protagonist?", "NINA leads with 4 speeches (scene 1).") == ""
     assert "drops NINA" in check_answer(draft, fact, "who is the protagonist?", "VICTOR leads with 4 speeches (scene 1).")
     assert check_phrasing(draft, fact, "who is the protagonist?", "") == "empty"
+
+
+def test_cli_ask_prints_the_answer_and_its_citations_as_json(capsys):
+    import json
+
+    import cli.main
+
+    code = cli.main.main(["ask", "who speaks the last line?", "--script", str(SAMPLES / "lighthouse.fountain"),
+                          "--json", "--no-model"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["source"] == "program" and out["answerable"]
+    assert out["citations"] == [{"scene": "7", "heading": "INT. LIGHTHOUSE KITCHEN - MORNING", "index": 6}]
+    assert out["answer"].startswith("DANIEL speaks the last line")
+    code = cli.main.main(["ask", "who is Maya?", "--script", str(SAMPLES / "lighthouse.fountain"), "--no-model"])
+    assert code == 1 and "never mentions Maya" in capsys.readouterr().out

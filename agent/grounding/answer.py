@@ -63,15 +63,29 @@ class DraftAsker:
     """Shared by every session: the embedder, and a small cache of drafts (by text fingerprint) with their indexes."""
 
     def __init__(self, embedder: Any = None, cache_dir: str | Path | None = None, cache_size: int = 4):
-        from tools.library.embedder import HashingEmbedder, as_text_embedder
-
-        # Without the MiniLM (fake-model tests), a hashing embedder still finds scenes by shared words.
-        self.embedder = as_text_embedder(embedder) if embedder is not None else HashingEmbedder()
+        """``embedder``: the library's (a SentenceTransformer or TextEmbedder), a function that loads one on the first
+        question that needs retrieval (the CLI: counted facts need none), or None for a model-free hashing embedder."""
+        self._embedder_source = embedder
+        self._embedder: Any = None
+        self._embedder_lock = threading.Lock()  # the background index and a question may both ask for it first
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None  # vectors per draft revision, on disk
         self.cache_size = cache_size
         self._drafts: OrderedDict[str, tuple[Draft, SceneIndex | None]] = OrderedDict()
         self._building: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Any:
+        with self._embedder_lock:
+            if self._embedder is None:
+                from tools.library.embedder import HashingEmbedder, as_text_embedder
+
+                source = self._embedder_source
+                if callable(source) and not hasattr(source, "encode") and not hasattr(source, "embed"):
+                    source = source()
+                # Without the MiniLM (fake-model tests), a hashing embedder still finds scenes by shared words.
+                self._embedder = as_text_embedder(source) if source is not None else HashingEmbedder()
+            return self._embedder
 
     # ---- per-draft caches --------------------------------------------------------------------
     def draft(self, script: Script) -> Draft:

@@ -34,6 +34,7 @@ class Fact:
     citations: list[Citation] = field(default_factory=list)
     names: tuple[str, ...] = ()  # character names a phrasing must keep
     numbers: tuple[str, ...] = ()  # numbers a phrasing must keep
+    keep: tuple[str, ...] = ()  # phrases a phrasing must keep word for word ("1 4/8 pages")
     answerable: bool = True
     evidence: list[int] = field(default_factory=list)  # scene indices a free-tier model reads
 
@@ -121,7 +122,7 @@ def _act_length(draft: Draft, act: int) -> Fact:
     text = (f"Act {NUMBER_WORDS[act] if act < len(NUMBER_WORDS) else act} runs {_pages(eighths)}: {scenes} "
             f"({len(span)} of {n}), from {first} ({how}).")
     return Fact("act_length", text, _cite(draft, [span.start, span.stop - 1]),
-                numbers=(first.number, last.number), evidence=[span.start])
+                numbers=(first.number, last.number), keep=(_pages(eighths),), evidence=[span.start])
 
 
 def _line(draft: Draft, *, last: bool) -> Fact:

@@ -54,6 +54,9 @@ def check_phrasing(draft: Draft, fact: Fact, question: str, text: str) -> str:
     for n in fact.numbers:
         if n not in numbers:
             return f"drops the number {n}"
+    for phrase in fact.keep:
+        if phrase.lower() not in text.lower():
+            return f"drops '{phrase}'"
     extra = numbers - set(_NUMBER_RE.findall(fact.text))
     if extra:
         return f"adds the number {sorted(extra)[0]}"
@@ -104,7 +107,7 @@ def check_answer(draft: Draft, fact: Fact, question: str, text: str) -> str:
         if why:
             return why
         numbers = set(_NUMBER_RE.findall(text))
-        lost = [n for n in fact.numbers if n not in numbers]
+        lost = [n for n in fact.numbers if n not in numbers] + [p for p in fact.keep if p.lower() not in text.lower()]
         if lost:
             return f"drops the number {lost[0]}"
     return ""
