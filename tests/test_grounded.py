@@ -184,3 +184,13 @@ def test_cli_ask_prints_the_answer_and_its_citations_as_json(capsys):
     assert out["answer"].startswith("DANIEL speaks the last line")
     code = cli.main.main(["ask", "who is Maya?", "--script", str(SAMPLES / "lighthouse.fountain"), "--no-model"])
     assert code == 1 and "never mentions Maya" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("message, about", [
+    ("who is the protagonist?", True), ("what happens in the diner scene?", True),
+    ("what does Paulie do in the hotel kitchen?", True), ("who is Maya?", True), ("how long is act two?", True),
+    ("What makes a good antagonist?", False), ("who should I cut from the script?", False),
+    ("is the ending too abrupt?", False), ("Write one line for Nina", False), ("thanks, that was helpful!", False),
+])
+def test_only_questions_about_the_draft_are_answered_from_it(message, about):
+    assert DraftAsker().about_draft(bakery(), message) is about

@@ -30,8 +30,14 @@ EXAMPLE_REPLY = "KANE is on screen the most: 12 of 30 scenes, starting in scene 
 ANSWER_TOKENS = 220
 _QUESTION_RE = re.compile(r"^\s*(who|whom|whose|what|what's|where|when|why|how|which|does|do|did|is|are|was|were|"
                           r"can|could|tell me|list|name)\b", re.IGNORECASE)
-_DRAFT_WORDS = re.compile(r"\b(scene|scenes|act|acts|script|draft|screenplay|story|film|movie|pages?|protagonist|"
-                          r"character|characters|lead|villain|antagonist|ending|opening|title)\b", re.IGNORECASE)
+# "the protagonist", "my ending", "act two", "scene 4": the draft itself, not screenwriting in general ("a good villain").
+_DRAFT_WORDS = re.compile(r"\b(the|my|this|our|its)\s+(?:\w+\s+)?(scenes?|acts?|script|draft|screenplay|story|film|movie|"
+                          r"protagonist|antagonist|villain|hero|heroine|lead|ending|opening|title|characters?|cast|"
+                          r"pages?)\b|\b(scene|act)\s+(\d+|one|two|three|four|five|i{1,3}|iv|v)\b", re.IGNORECASE)
+# Asking for advice, judgement or new material is not a question the draft answers; the chat (or a tool) takes it.
+_ADVICE_RE = re.compile(r"\b(should|could|would|can you|can i|how do i|how can i|what if|ideas?|suggest|improve|"
+                        r"better|fix|help|tips?|write|rewrite|too|enough|work|works|good|bad|strong|weak|boring|"
+                        r"clear|wrong|like)\b", re.IGNORECASE)
 _NAMED_SCENE_RE = re.compile(r"\b(?:the|in|at)\s+([a-z][\w' -]{1,40}?)\s+scene\b", re.IGNORECASE)
 
 
@@ -159,7 +165,7 @@ class DraftAsker:
         draft = self.draft(script)
         if program_answer(draft, question) is not None:
             return True
-        if not (_QUESTION_RE.search(question) or question.strip().endswith("?")):
+        if not (_QUESTION_RE.search(question) or question.strip().endswith("?")) or _ADVICE_RE.search(question):
             return False
         return bool(draft.characters_in(question) or _DRAFT_WORDS.search(question) or _mentions_place(draft, question))
 
