@@ -16,7 +16,7 @@ from agent.events import Event, EventKind
 from agent.models.factory import ModelInfo
 from agent.prompting import bible_brief, quote_data, render_prompt
 from agent.registry import help_lines, spec
-from agent.project import inserted
+from agent.project import inserted, option_cause
 from agent.references import scene_names
 from agent.session import Session
 from screenplay.errors import ACCEPTED
@@ -170,7 +170,7 @@ class Agent:
         # Anything else is a bug in a tool: it is raised, not hidden behind a friendly line.
         session.last_result = result
         if result.options:
-            session.options = list(result.options)
+            session.options, session.options_tool = list(result.options), name
         session.add_turn(message, result.summary)
         data = result.to_dict()
         data["seconds"] = round(time.perf_counter() - started, 3)
@@ -248,7 +248,8 @@ class Agent:
                 number = int(args["option"])
                 option = pick_option(session.options, number)
                 positions, where = project.insert_option(
-                    option, after_scene=args.get("after_scene"), before_scene=args.get("before_scene")
+                    option, after_scene=args.get("after_scene"), before_scene=args.get("before_scene"),
+                    cause=option_cause(session.options_tool),
                 )
                 text = inserted(number, positions, where)
         except ToolError as exc:

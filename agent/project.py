@@ -17,6 +17,12 @@ from tools.base import Option, ToolError
 from screenplay.bible import StoryBible
 
 MAX_UNDO = 50
+RESTYLE_TOOLS = ("style_transfer",)  # options from these are the draft's own scenes in another voice
+
+
+def option_cause(tool: str) -> str:
+    """The revision cause of inserting an option written by ``tool``."""
+    return "restyle" if tool in RESTYLE_TOOLS else "option"
 
 
 def inserted(number: int, positions: list[int], where: str) -> str:
@@ -81,7 +87,7 @@ class Project:
         return cls.from_script(script, name=script.title or Path(filename).stem, source=filename)
 
     def insert_option(self, option: Option, *, after_scene: int | None = None,
-                      before_scene: int | None = None) -> tuple[list[int], str]:
+                      before_scene: int | None = None, cause: str = "option") -> tuple[list[int], str]:
         """Insert an option's scenes where the writer says, else where it was written for (its Scope), else at the
         end; returns their new 1-based positions and where that is in words. Undoable."""
         if not option.scenes:
@@ -100,7 +106,7 @@ class Project:
             raise ToolError(f"the draft has {total} scenes: insert after a scene from 0 to {total}")
         self._checkpoint()
         self.script.scenes[at:at] = copy.deepcopy(option.scenes)
-        self.cause = "option"
+        self.cause = cause
         return list(range(at + 1, at + 1 + len(option.scenes))), where
 
     def undo(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from agent.accounts import Login, resolve_login
 from agent.errors import NeedsDraft, RoomError, writer_errors
 from agent.events import Event
-from agent.project import Project, inserted
+from agent.project import Project, inserted, option_cause
 from agent.runtime import Runtime
 from agent.session import Session
 from agent.storage import PreferenceRecord, Storage
@@ -269,7 +269,7 @@ class Room:
             session.project.cause = "option"
             return f"Started a new draft from option {index + 1}."
         with writer_errors():
-            positions, where = session.project.insert_option(chosen)
+            positions, where = session.project.insert_option(chosen, cause=option_cause(session.options_tool))
         return inserted(index + 1, positions, where)
 
     def discard(self, session: Session, index: int) -> None:

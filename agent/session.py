@@ -23,6 +23,7 @@ class Session:
     # The options on offer (tools.base.Option), from the last answer that wrote any; "option 2", pick and discard
     # read and change this list, never the ToolResult they came in.
     options: list[Any] = field(default_factory=list)
+    options_tool: str = ""  # the tool that wrote them: an inserted restyle is stored as a "restyle" revision
     writer: str = ""  # the writer's id (a browser keeps it), which owns their stored projects
     project_id: str | None = None  # the stored project this session saves to
     temperature: float | None = None  # the writer's sampling choice; None keeps the model default

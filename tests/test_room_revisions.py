@@ -81,3 +81,7 @@ def test_the_editor_saves_typing_and_the_ui_opens_another_project(make_room):
     assert headings(session) == ["EXT. ROOF - DAWN", "NEW SCENE"]
     room.save(session, [])
     assert [r.cause for r in ws.revisions(other.id)] == ["outline", "import"], "sync leaves nothing pending"
+    session.options, session.options_tool = [Option.of(OPTION)], "style_transfer"  # a restyled scene on offer
+    room.pick(session, 0)
+    room.save(session, [])
+    assert ws.revisions(other.id)[0].cause == "restyle"
