@@ -164,6 +164,17 @@ class Storage:
                 raise
             db.execute("COMMIT")
 
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query in it sees the same committed state (WAL snapshot), so a revision's
+        manifest and its chunks are read as of one moment even while another thread saves."""
+        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
+            db.execute("BEGIN")
+            try:
+                yield db
+            finally:
+                db.execute("ROLLBACK")
+
     def _migrate(self, db: sqlite3.Connection) -> None:
         """Bring an older database up to SCHEMA_VERSION: every version-1 project becomes a project with one
         revision (cause "import") on branch main."""
@@ -261,7 +272,7 @@ class Storage:
         """A live (not deleted) project with the text of its current branch's head."""
         from agent.workspace import revstore
 
-        with self._connect() as db:
+        with self.read() as db:
             row = db.execute(
                 "SELECT id, writer, name, source, fountain, bible, chat, updated, branch FROM projects "
                 "WHERE id=? AND writer=? AND deleted IS NULL",

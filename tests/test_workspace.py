@@ -234,3 +234,38 @@ def test_concurrent_saves_to_one_project_keep_one_linear_history(ws):
         assert ws.revision(rev).fountain == text
     chain = ws.revisions(pid)  # newest first: each revision's parent is the one before it, no forks in the chain
     assert [r.parent for r in chain[:-1]] == [r.id for r in chain[1:]]
+
+
+def test_reads_while_typing_coalesces_see_whole_texts(ws):
+    """A coalesced typing save replaces the head's text and deletes the chunk it superseded; a reader at the same
+    moment reads the manifest and chunks of one snapshot, never a manifest whose chunk is gone."""
+    import threading
+
+    pid = ws.create("Snow", DRAFT).id
+    written = {DRAFT}
+    errors: list[Exception] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        mine = Workspace(Storage(ws.storage.path), "maya")
+        while not done.is_set():
+            try:
+                text = mine.head(pid).fountain
+            except Exception as exc:  # noqa: BLE001 - any failure is the finding
+                errors.append(exc)
+                return
+            if text not in written:
+                errors.append(AssertionError(f"a text nobody saved: {text[-40:]!r}"))
+                return
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for k in range(150):
+            text = DRAFT.replace("Come on.", f"Come on, {k}.")
+            written.add(text)
+            ws.save(pid, text, "typing")
+    finally:
+        done.set()
+        thread.join()
+    assert errors == []

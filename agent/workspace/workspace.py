@@ -50,7 +50,7 @@ class Workspace:
     def resolve(self, ref: str, *, deleted: bool = False) -> str:
         """The id of this writer's project named by ``ref`` (id, unique id prefix or exact name; in the trash with
         ``deleted``); an error listing the projects otherwise."""
-        with self.storage._connect() as db:
+        with self.storage.read() as db:
             return self._project(db, ref, deleted=deleted)
 
     def get(self, project_id: str) -> ProjectSummary:
@@ -118,18 +118,18 @@ class Workspace:
             return revstore.write(db, project_id, branch, fountain, cause, name=_name(name) if name else "")
 
     def head(self, project_id: str, branch: str | None = None) -> Revision:
-        with self.storage._connect() as db:
+        with self.storage.read() as db:
             project_id = self._project(db, project_id)
             return revstore.revision(db, revstore.branch_head(db, project_id, self._branch(db, project_id, branch)))
 
     def revision(self, rev_id: int) -> Revision:
         """One revision with its text."""
-        with self.storage._connect() as db:
+        with self.storage.read() as db:
             return revstore.revision(db, self._revision(db, rev_id))
 
     def revisions(self, project_id: str, branch: str | None = None) -> list[Revision]:
         """A branch's revisions, newest first, without their text."""
-        with self.storage._connect() as db:
+        with self.storage.read() as db:
             project_id = self._project(db, project_id)
             branch = self._branch(db, project_id, branch)
             rows = db.execute(f"SELECT {revstore.COLUMNS} FROM revisions WHERE project_id=? AND branch=? "
@@ -163,7 +163,7 @@ class Workspace:
 
     # ---- branches ----------------------------------------------------------------------
     def branches(self, project_id: str) -> list[Branch]:
-        with self.storage._connect() as db:
+        with self.storage.read() as db:
             project_id = self._project(db, project_id)
             current = db.execute("SELECT branch FROM projects WHERE id=?", (project_id,)).fetchone()[0]
             rows = db.execute("SELECT name, head, created, forked_from FROM branches WHERE project_id=? "
@@ -225,7 +225,7 @@ class Workspace:
         from screenplay.diff import diff_scripts
         from screenplay.formats import fountain
 
-        with self.storage._connect() as db:
+        with self.storage.read() as db:
             a, b = self._revision(db, rev_a), self._revision(db, rev_b)
             text_a, text_b = revstore.text_of(db, a), revstore.text_of(db, b)
         return diff_scripts(fountain.parse(text_a), fountain.parse(text_b))
@@ -271,7 +271,7 @@ class Workspace:
     # ---- margin notes ------------------------------------------------------------------
     def notes(self, project_id: str, revision_id: int) -> list[Note]:
         """The latest critique's notes at or before the revision, on that revision's scenes, resolved or not."""
-        with self.storage._connect() as db:
+        with self.storage.read() as db:
             project_id = self._project(db, project_id)
             return notes.listed(db, project_id, self._revision(db, revision_id, project_id=project_id))
 
