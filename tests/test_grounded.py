@@ -90,9 +90,17 @@ def test_the_draft_index_is_built_once_per_revision_and_cached_on_disk(tmp_path,
     calls.clear()
     assert again.answer(script, "what does Paulie do in the hotel kitchen?").citations[0].number == "4"
     assert [n for n in calls if n > 1] == []
-    script.scenes[3].elements[0].text += " Eggs everywhere."  # a new revision is a new index
+    script.scenes[3].elements[0].text += " Eggs everywhere."  # a new revision is a new index...
+    calls.clear()
     asker.answer(script, "what does Paulie do in the hotel kitchen?")
     assert len(list(tmp_path.glob("*.npz"))) == 2
+    assert calls[0] == 1 and len(calls) == 2  # ...that embeds only the edited scene's window, then the question
+    import copy
+
+    calls.clear()
+    restored = copy.deepcopy(script)  # an undo brings back a copy with the same text: nothing is embedded again
+    assert asker.answer(restored, "what does Paulie do in the hotel kitchen?").citations[0].number == "4"
+    assert calls == [1]
 
 
 # ---- scaffold tier: the model only phrases ------------------------------------------------------------------------

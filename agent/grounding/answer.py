@@ -97,10 +97,14 @@ class DraftAsker:
     def draft(self, script: Script) -> Draft:
         fresh = Draft(script)
         with self._lock:
-            if fresh.key in self._drafts:
+            cached = self._drafts.get(fresh.key)
+            if cached is not None and cached[0].script is script:
                 self._drafts.move_to_end(fresh.key)
-                return self._drafts[fresh.key][0]
-            self._remember(fresh, None)
+                return cached[0]
+            fresh.scene_windows  # noqa: B018 -- fixed now, before anyone can edit the script in place
+            index = cached[1] if cached is not None else None
+            # The same text in another Script object (an undo restores a copy): the vectors still hold.
+            self._remember(fresh, SceneIndex(fresh, index.embedder, index.owners, index.vectors) if index else None)
         return fresh
 
     def _remember(self, draft: Draft, index: SceneIndex | None) -> None:
@@ -123,7 +127,12 @@ class DraftAsker:
                     break
             building.wait()
         try:
-            built = self._load(draft) or self._save(SceneIndex.build(draft, self.embedder))
+            built = self._load(draft)
+            if built is None:
+                with self._lock:  # the newest index of any revision: its unchanged windows need no embedding
+                    previous = next((ix for _, ix in reversed(self._drafts.values()) if ix is not None), None)
+                known = previous.windows() if previous is not None else None
+                built = self._save(SceneIndex.build(draft, self.embedder, known))
             with self._lock:
                 self._remember(draft, built)
             return built

@@ -47,6 +47,19 @@ class Draft:
     def __init__(self, script: Script):
         self.script = script
         self.key = fingerprint(script)
+        # The scenes' texts now: a project may change its script in place later, and this view must not follow.
+        self.scene_texts = tuple(scene.text for scene in script.scenes)
+
+    @cached_property
+    def scene_windows(self) -> list[list[str]]:
+        """Each scene's embedding windows (see search.py)."""
+        from agent.grounding.search import scene_windows
+
+        return [scene_windows(scene) for scene in self.script.scenes]
+
+    @property
+    def windows(self) -> list[str]:
+        return [w for ws in self.scene_windows for w in ws]
 
     @cached_property
     def stats(self) -> ScriptStats:

@@ -31,20 +31,30 @@ class SceneIndex:
     """Unit vectors of every scene window of one draft revision."""
 
     def __init__(self, draft: Draft, embedder, owners: np.ndarray, vectors: np.ndarray):
-        self.draft = draft
+        self.draft = draft  # the revision the vectors were made from (its text is fixed by draft.key)
         self.embedder = embedder
         self.owners = owners  # scene index of each window
         self.vectors = vectors
 
     @classmethod
-    def build(cls, draft: Draft, embedder) -> "SceneIndex":
+    def build(cls, draft: Draft, embedder, known: dict[str, np.ndarray] | None = None) -> "SceneIndex":
+        """Embed the draft's windows; ``known`` (window text -> vector, from an earlier revision) is reused and
+        filled in, so an edit re-embeds only the scenes it changed."""
+        known = {} if known is None else known
         owners, texts = [], []
-        for idx, scene in enumerate(draft.script.scenes):
-            for window in _windows(scene):
+        for idx, scene_windows in enumerate(draft.scene_windows):
+            for window in scene_windows:
                 owners.append(idx)
                 texts.append(window)
-        vectors = embedder.embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-        return cls(draft, embedder, np.asarray(owners, dtype=np.int32), np.asarray(vectors, dtype=np.float32))
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            known.update(zip(missing, np.asarray(embedder.embed(missing), dtype=np.float32)))
+        vectors = np.stack([known[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+        return cls(draft, embedder, np.asarray(owners, dtype=np.int32), vectors)
+
+    def windows(self) -> dict[str, np.ndarray]:
+        """Window text -> vector, for the next revision to reuse."""
+        return dict(zip(self.draft.windows, self.vectors))
 
     def search(self, question: str, k: int = 3) -> list[Hit]:
         if not len(self.owners):
@@ -71,7 +81,7 @@ def content_words(text: str) -> set[str]:
     return {w for w in _WORD_RE.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
-def _windows(scene) -> list[str]:
+def scene_windows(scene) -> list[str]:
     heading = scene.heading.text
     body: list[str] = []
     for el in scene.elements:
