@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from agent.events import Event, EventKind
+from agent.events import Event, EventKind, OptionReady, ToolProgress
 from agent.models.factory import ModelInfo
 from agent.prompting import bible_brief, quote_data, render_prompt
 from agent.registry import help_lines, spec
@@ -21,7 +21,7 @@ from agent.references import scene_names
 from agent.session import Session
 from screenplay.errors import ACCEPTED
 from screenplay.scope import Scope, ScopeError, resolve
-from tools.base import ToolError, ToolResult, pick_option
+from tools.base import Option, ToolError, ToolResult, pick_option
 from tools.context import ToolContext
 from tools.progress import StepKind
 from tools.generator.requests import ONE_LINE_TOKENS, asks_for_one_line
@@ -153,12 +153,7 @@ class Agent:
                     if step.kind is StepKind.DONE:
                         result = step.result
                     else:
-                        yield Event(
-                            EventKind.TOOL_PROGRESS,
-                            step.text,
-                            {"tool": name, "kind": step.kind.value, "index": step.index, "score": step.score,
-                             "total": step.total},
-                        )
+                        yield _progress_event(name, step)
             else:
                 result = tool.invoke({**_accepted(tool, args), **({"context": context} if _takes_context(tool) else {})})
             if not isinstance(result, ToolResult):
@@ -258,6 +253,17 @@ class Agent:
             return
         session.add_turn(message, text)
         yield Event(EventKind.ANSWER, text, {"edit": intent})
+
+
+def _progress_event(tool: str, step: Any) -> Event:
+    """A tool step as an event; a written option carries the Option itself, so the view can show it at once."""
+    data = {"tool": tool, "kind": step.kind.value, "index": step.index, "score": step.score, "total": step.total}
+    if step.kind is StepKind.OPTION:
+        option = step.option if step.option is not None else Option.of(step.text)
+        payload: Any = OptionReady(tool, step.index, option, step.score)
+    else:
+        payload = ToolProgress(tool, step.kind.value, step.index, step.total, step.score)
+    return Event(EventKind.TOOL_PROGRESS, step.text, data, payload)
 
 
 def _takes_context(tool: Any) -> bool:

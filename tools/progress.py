@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Iterator
 
-from tools.base import ToolResult
+from tools.base import Option, ToolResult
 
 Progress = Callable[[int, int, str], None]  # done, total (0 when unknown), what is being done
 
@@ -35,6 +35,7 @@ class ToolStep:
     total: int = 0
     score: float | None = None
     result: ToolResult | None = None
+    option: Option | None = None  # an OPTION step's option, as the writer will be offered it
 
 
 def progress_stream(run: Callable[[dict[str, Any], Any, Progress], ToolResult]) -> Callable[..., Iterator[ToolStep]]:

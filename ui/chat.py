@@ -8,7 +8,7 @@ from typing import Any, Iterator
 import gradio as gr
 
 from agent.errors import RoomError
-from agent.events import Event, EventKind
+from agent.events import Event, EventKind, OptionReady
 from agent.session import Session
 
 
@@ -46,6 +46,7 @@ class ChatHandlers:
     def chat(self, message: str, history: list[Any], session: Session) -> Iterator[tuple]:
         history.append(gr.ChatMessage(role="user", content=message))
         answer: gr.ChatMessage | None = None
+        shown: list[str] | None = None  # options written so far this turn, read from OptionReady events
         for event in self.room.run(session, message):
             if event.kind is EventKind.TOKEN:
                 if answer is None:
@@ -63,6 +64,9 @@ class ChatHandlers:
                     )
                 )
             elif event.kind is EventKind.TOOL_PROGRESS:
+                if isinstance(event.payload, OptionReady):
+                    # Shown the moment it is written; the session's options take over when the tool is done.
+                    shown = (shown or []) + [event.payload.option.fountain]
                 _show_progress(history, event)
             elif event.kind is EventKind.TOOL_OUTPUT:
                 _mark_done(history, seconds=event.data.get("seconds"))
@@ -75,7 +79,7 @@ class ChatHandlers:
             elif event.kind is EventKind.ERROR:
                 _mark_done(history)
                 history.append(gr.ChatMessage(role="assistant", content=f"⚠️ {event.text}"))
-            yield self._outputs(history, session)
+            yield self.with_streamed_options(self._outputs(history, session), shown)
 
     def undo_turn(self, history: list[Any], session: Session) -> tuple:
         """Chatbot's undo: drop the last exchange from the screen and from the model's memory."""
@@ -122,14 +126,15 @@ def _show_progress(history: list[Any], event: Event) -> None:
     if step is None:
         return
     head = step.content.split("\n\n---\n", 1)[0]
+    if isinstance(event.payload, OptionReady):
+        step.content = f"{head}\n\n---\n*option {event.payload.number} ready*"
+        return
     kind, index = event.data.get("kind"), event.data.get("index", 0)
     if kind == "progress":
         step.content = f"{head}\n\n---\n{progress_line(index, event.data.get('total', 0), event.text)}"
         return
     if kind == "candidate":
         label = f"writing draft {index + 1}…"
-    elif kind == "option":
-        label = f"option {index} ready"
     else:
         label = f"draft {index + 1} done"
     step.content = f"{head}\n\n---\n*{label}*\n\n```\n{event.text[-600:]}\n```"

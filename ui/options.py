@@ -34,6 +34,14 @@ class OptionHandlers:
         self.room.discard(session, index)
         return session, self.options(session)
 
+    @staticmethod
+    def with_streamed_options(outputs: tuple, shown: list[str] | None) -> tuple:
+        """``outputs`` (history, session, options, draft; see WritersRoom._outputs) with the options row showing
+        ``shown``, the options this turn has written so far, while a tool is still writing the rest."""
+        if shown is None:
+            return outputs
+        return (*outputs[:2], list(shown), *outputs[3:])
+
     def more_like(self, index: int, history: list[Any], session: Session) -> Iterator[tuple]:
         yield from self.chat(f"more like option {index + 1}", list(history or []), session)
 

@@ -1,8 +1,11 @@
 """SceneGenerator: N scene options that fit the writer's story, each a complete, valid Fountain scene.
 
-The program scaffolds each candidate (heading and cast first), the model writes action and an exchange,
-the program assembles and repairs the Fountain, a scorer ranks K > N candidates and maximal marginal
-relevance keeps the best N that also differ from each other.
+Two writing tiers (agent.models.ModelInfo.writing_tier). On the scaffold tier (small models) the program picks
+heading and cast, the model writes action and an exchange, on llama.cpp under a grammar that admits only the
+scene's cast as cues (tools/generator/rails.py), and the program assembles the Fountain. On the free tier a
+capable model writes the whole Fountain scene, which is checked and repaired only where it breaks
+(tools/generator/free.py). With K = N each valid candidate is offered as soon as it is written; with K > N a
+scorer ranks them and maximal marginal relevance keeps the best N that also differ from each other.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from tools.progress import StepKind, ToolStep
 from tools.context import ToolContext
 from tools.generator import prompting
 from tools.generator.examples import builtin_example, exchange_from_plain, exchange_from_scene
+from tools.generator.free import check_free
 from tools.generator.grounding import Grounding, build_grounding
+from tools.generator.rails import junk_words, scene_grammar, unlicensed_words, words_of
 from tools.generator.repair import assemble, read_scene, repair
 from tools.generator.requests import GenerationRequest, RevisionRequest, as_request, as_revision
 from tools.generator.scaffold import Scaffold, scaffolds, temperatures
@@ -36,7 +41,18 @@ def scene_token_budget(lines: int) -> int:
     return 64 + 24 * lines
 
 
+def free_token_budget(lines: int) -> int:
+    """A whole Fountain scene (heading, action between the speeches, cues on lines of their own)."""
+    return 160 + 40 * lines
+
+
 STOP = ["\nINT. ", "\nEXT. ", "<<<", "\nWrite one new scene"]
+# The free tier's answer starts with its own heading; a second one is cut by the check, not a stop sequence.
+FREE_STOP = ["<<<"]
+# Sampling that keeps a 135M model on one thread of thought (local engines; tuned on bench/generation.py):
+# min-p drops the long tail of unlikely tokens where word salad comes from, the repetition penalty stops loops.
+SCAFFOLD_SAMPLING = {"top_p": 0.95, "min_p": 0.1, "repetition_penalty": 1.15}
+LOCAL_ENGINES = ("llama.cpp", "transformers")
 STYLE_HINTS = {
     "noir": "film noir: hard-boiled, fatalistic, clipped lines, night and rain",
     "screwball-comedy": "screwball comedy: fast overlapping banter, misunderstandings, wit",
@@ -62,6 +78,8 @@ class Candidate:
     attempts: int = 0
     repairs: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    refused: str = ""  # why it is not offered (free tier: an invented speaker; any tier: an unlicensed word)
+    option: Option | None = None  # what the writer is offered, made once so every view shows the same object
 
     def to_dict(self, option: int) -> dict[str, Any]:
         check = check_scene(self.fountain)
@@ -76,6 +94,7 @@ class Candidate:
             "temperature": self.scaffold.temperature,
             "attempts": self.attempts,
             "seconds": round(self.seconds, 3),
+            "refused": self.refused,
         }
 
 
@@ -84,9 +103,15 @@ class _Job:
     """What one candidate is asked to be: scaffold plus the prompt variables beyond it."""
 
     scaffold: Scaffold
-    template: str  # "scene.md", "edit.md" or "continue.md"
+    template: str  # "scene.md", "edit.md", "continue.md" or "free_scene.md"
     variables: dict[str, Any]
     prefix: str = ""  # Fountain the model's text is appended to (continue mode)
+    allowed: tuple[str, ...] = ()  # free tier: the draft's other speakers, who may also speak
+    licensed: frozenset[str] = frozenset()  # words of the draft and brief: profanity they use is allowed
+
+    @property
+    def free(self) -> bool:
+        return self.template == "free_scene.md"
 
 
 class SceneGenerator:
@@ -111,9 +136,11 @@ class SceneGenerator:
         diversity: float = 0.35,
         revise_count: int = 3,
         info: Any = None,
+        tier: str | None = None,
     ):
         """``info``: the model's capability flags (agent.models.ModelInfo: context_window, token_limit_param,
-        supports_stop); without them the generator assumes nothing (no length keyword, the configured budget)."""
+        supports_stop, supports_grammar, engine, writing_tier); without them the generator assumes nothing (no
+        length keyword, the configured budget, the scaffold tier). ``tier`` overrides info's writing_tier."""
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         if not 0.0 <= diversity <= 1.0:
@@ -130,6 +157,9 @@ class SceneGenerator:
         self.max_new_tokens = max_new_tokens
         self.diversity = diversity
         self.revise_count = revise_count
+        self.tier = tier or getattr(info, "writing_tier", None) or "scaffold"
+        if self.tier not in ("scaffold", "free"):
+            raise ValueError(f"writing tier {self.tier!r} is not one of scaffold, free")
 
     # ---- public API --------------------------------------------------------------------------------
     def generate(self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None, *,
@@ -170,7 +200,11 @@ class SceneGenerator:
             "style": STYLE_HINTS.get(request.style or "", _inline(request.style or "")),
             "seed": "",
         }
-        jobs = [_Job(plan, "scene.md", common) for plan in plans]
+        licensed = frozenset(words_of(" ".join([request.brief, request.style or "", _script_text(context.script),
+                                                grounding.bible_text])))
+        template = "free_scene.md" if self.tier == "free" else "scene.md"
+        jobs = [_Job(plan, template, common, allowed=tuple(grounding.draft_characters), licensed=licensed)
+                for plan in plans]
         where = grounding.position
         yield from self._run(jobs, n, tool="generate_scenes", scope=scope,
                              title=f"{n} option{'s' if n != 1 else ''}" + (f" for {where}" if where else ""),
@@ -227,37 +261,50 @@ class SceneGenerator:
     ) -> Iterator[ToolStep]:
         started = time.perf_counter()
         candidates: list[Candidate] = []
+        # K = N: nothing to choose between, so each valid candidate is offered the moment it is written.
+        early = len(jobs) <= n
+        offered: list[Candidate] = []
+
+        def written(candidate: Candidate) -> Iterator[ToolStep]:
+            candidates.append(candidate)
+            candidate.option = Option.of(candidate.fountain, prompt=candidate.prompt, score=candidate.score,
+                                         repairs=list(candidate.repairs), scope=scope)
+            yield ToolStep(StepKind.CANDIDATE_DONE, candidate.index, candidate.fountain, candidate.score)
+            if early and candidate.valid and len(offered) < n:
+                offered.append(candidate)
+                yield ToolStep(StepKind.OPTION, len(offered), candidate.fountain, candidate.score,
+                               option=candidate.option)
+
         for idx, job in enumerate(jobs):
             candidate = yield from self._write(idx, job)
-            candidates.append(candidate)
-            yield ToolStep(StepKind.CANDIDATE_DONE, idx, candidate.fountain, candidate.score)
+            yield from written(candidate)
         # Fewer valid candidates than options: write more, up to as many again.
         extra_jobs = 0
         while sum(c.valid for c in candidates) < n and extra_jobs < n:
             idx = len(candidates)
             job = jobs[idx % len(jobs)]
-            plan = job.scaffold
-            job = _Job(Scaffold(plan.heading, plan.characters, min(1.1, plan.temperature + 0.1), plan.lines),
-                       job.template, job.variables, job.prefix)
+            job = replace(job, scaffold=replace(job.scaffold, temperature=min(1.1, job.scaffold.temperature + 0.1)))
             candidate = yield from self._write(idx, job)
-            candidates.append(candidate)
             extra_jobs += 1
-            yield ToolStep(StepKind.CANDIDATE_DONE, idx, candidate.fountain, candidate.score)
-        chosen = self.select(candidates, n)
-        for number, cand in enumerate(chosen, 1):
-            yield ToolStep(StepKind.OPTION, number, cand.fountain, cand.score)
+            yield from written(candidate)
+        if early:
+            chosen = offered
+        else:
+            chosen = self.select(candidates, n)
+            for number, cand in enumerate(chosen, 1):
+                yield ToolStep(StepKind.OPTION, number, cand.fountain, cand.score, option=cand.option)
         result = self._result(chosen, candidates, n, tool=tool, title=title, extra=extra, scope=scope,
                               seconds=time.perf_counter() - started)
         yield ToolStep(StepKind.DONE, len(chosen), result.summary, result=result)
 
     def _write(self, idx: int, job: _Job) -> Iterator[ToolStep]:
-        """Write one candidate, regenerating with a stricter prompt when the text has no usable exchange.
-        A generator: yields progress events and returns the Candidate."""
+        """Write one candidate, regenerating (with a stricter prompt on the scaffold tier) when the text is not a
+        usable scene. A generator: yields progress events and returns the Candidate."""
         plan = job.scaffold
         started = time.perf_counter()
         first_prompt = ""
         raws: list[str] = []
-        fountain, repairs = "", []
+        fountain, repairs, refused = "", [], ""
         attempt = 0
         for attempt in range(1, self.max_attempts + 1):
             retry = attempt > 1 and job.template == "scene.md"
@@ -265,37 +312,67 @@ class SceneGenerator:
             first_prompt = first_prompt or prompt_text
             temperature = plan.temperature if attempt == 1 else max(0.3, plan.temperature - 0.2)
             raw = ""
-            limit = self.max_new_tokens if self.max_new_tokens is not None else scene_token_budget(plan.lines)
-            for piece in self._stream_model(messages, temperature, limit):
+            for piece in self._stream_model(messages, temperature, self._budget(job), job):
                 raw += piece
                 yield ToolStep(StepKind.CANDIDATE, idx, self._compose(job, raw))
             raws.append(raw)
-            fountain, repairs = self._finish(job, raw, prose_fallback=False)
-            if check_scene(fountain).valid:
+            fountain, repairs, refused = self._finish(job, raw, prose_fallback=False)
+            if not refused and check_scene(fountain).valid:
                 break
-        if not check_scene(fountain).valid:
+        if not job.free and not refused and not check_scene(fountain).valid:
             # Out of attempts: let the model's prose stand in for dialogue rather than return nothing.
-            fountain, repairs = self._finish(job, "\n".join(raws), prose_fallback=True)
+            fountain, repairs, refused = self._finish(job, "\n".join(raws), prose_fallback=True)
         if attempt > 1:
             repairs = repairs + [f"regenerated {attempt - 1} time{'s' if attempt > 2 else ''}"]
-        valid = check_scene(fountain).valid
+        valid = not refused and check_scene(fountain).valid
         score = float(self.scorer.score(fountain)) if valid else 0.0
         return Candidate(idx, plan, first_prompt, fountain, round(score, 4), valid, attempt, repairs,
-                         time.perf_counter() - started)
+                         time.perf_counter() - started, refused)
 
-    def _finish(self, job: _Job, raw: str, *, prose_fallback: bool) -> tuple[str, list[str]]:
+    def _budget(self, job: _Job) -> int:
+        if self.max_new_tokens is not None:
+            return self.max_new_tokens
+        return free_token_budget(job.scaffold.lines) if job.free else scene_token_budget(job.scaffold.lines)
+
+    def _grammar(self, job: _Job) -> str | None:
+        """The scaffold tier's scene grammar, where the engine takes one (llama.cpp), for a fresh scene."""
+        if job.free or job.prefix or job.template != "scene.md" or not getattr(self.info, "supports_grammar", False):
+            return None
+        return scene_grammar(job.scaffold.characters, job.scaffold.lines)
+
+    def _finish(self, job: _Job, raw: str, *, prose_fallback: bool) -> tuple[str, list[str], str]:
+        """(Fountain, repairs, why it is refused or "")."""
         plan = job.scaffold
+        if job.free:
+            scene = check_free(raw, plan.heading, plan.characters, job.allowed, job.licensed)
+            return scene.fountain, scene.repairs, scene.refused
         if job.prefix:
             parts = read_scene(raw, plan.characters)
             body = assemble(plan.heading, parts).split("\n", 2)[2] if parts.speeches or parts.action else ""
             text = job.prefix.rstrip() + ("\n\n" + body.strip() if body.strip() else "") + "\n"
             if not (parts.speeches or parts.action):
-                return text, ["the model added nothing"]
-            return text, parts.repairs
-        return repair(raw, plan.heading, plan.characters, prose_fallback=prose_fallback)
+                return text, ["the model added nothing"], ""
+            return text, parts.repairs, self._refusal(text, job)
+        text, repairs = repair(raw, plan.heading, plan.characters, prose_fallback=prose_fallback)
+        return text, repairs, self._refusal(text, job)
+
+    @staticmethod
+    def _refusal(fountain: str, job: _Job) -> str:
+        """The scaffold tier's word rules: no junk tokens, no profanity the draft and brief do not use."""
+        rude = unlicensed_words(fountain, job.licensed)
+        if rude:
+            return f"uses {', '.join(repr(w) for w in rude)}, which the draft and brief never use"
+        known = {c for name in job.scaffold.characters for c in [name, *name.split()]}
+        known |= {w.upper() for w in job.scaffold.heading.replace("-", " ").split()}
+        junk = junk_words(_body(fountain).replace("\n\n", "\n"), frozenset(known) | _cue_lines(fountain))
+        if junk:
+            return f"junk tokens: {' '.join(junk[:5])}"
+        return ""
 
     def _compose(self, job: _Job, raw: str) -> str:
         """Text so far, for streaming: the scene as it would be assembled now."""
+        if job.free:
+            return raw
         if job.prefix:
             return job.prefix.rstrip() + "\n\n" + raw
         return assemble(job.scaffold.heading, read_scene(raw, job.scaffold.characters))
@@ -303,7 +380,7 @@ class SceneGenerator:
     def _messages(self, job: _Job, *, retry: bool) -> tuple[list[Any], str]:
         plan = job.scaffold
         variables = {**job.variables, "heading": plan.heading, "characters": list(plan.characters), "lines": plan.lines}
-        system = prompting.render("system.md")
+        system = prompting.render("free_system.md" if job.free else "system.md")
         if retry:
             # Shorter and plainer than the first prompt: no draft or examples for a small model to echo.
             user = prompting.render("retry.md", heading=plan.heading, brief=variables.get("brief", ""),
@@ -312,13 +389,18 @@ class SceneGenerator:
             user = prompting.render(job.template, **variables)
         return [SystemMessage(content=system), HumanMessage(content=user)], f"{system}\n\n{user}"
 
-    def _stream_model(self, messages: list[Any], temperature: float, limit: int) -> Iterator[str]:
+    def _stream_model(self, messages: list[Any], temperature: float, limit: int, job: _Job) -> Iterator[str]:
         kwargs: dict[str, Any] = {"temperature": temperature}
         if self.info is not None:
             # The model says which keyword limits a reply: local engines count new tokens, servers max_tokens.
             kwargs[self.info.token_limit_param] = limit
-        if self.info is None or self.info.supports_stop:
-            kwargs["stop"] = STOP
+            if not job.free and self.info.engine in LOCAL_ENGINES:
+                kwargs.update(SCAFFOLD_SAMPLING)
+        grammar = self._grammar(job)
+        if grammar is not None:
+            kwargs["grammar"] = grammar  # the grammar ends the scene; stop sequences have nothing left to do
+        elif self.info is None or self.info.supports_stop:
+            kwargs["stop"] = FREE_STOP if job.free else STOP
         try:
             for chunk in self.chat_model.stream(messages, **kwargs):
                 piece = chunk.content if isinstance(chunk.content, str) else ""
@@ -379,8 +461,9 @@ class SceneGenerator:
     # ---- result -------------------------------------------------------------------------------------
     def _result(self, chosen: list[Candidate], candidates: list[Candidate], wanted: int, *, tool: str, title: str,
                 extra: dict[str, Any], seconds: float, scope: Scope | None) -> ToolResult:
-        options = [Option.of(c.fountain, prompt=c.prompt, score=c.score, repairs=list(c.repairs), scope=scope)
-                   for c in chosen]
+        options = [c.option or Option.of(c.fountain, prompt=c.prompt, score=c.score, repairs=list(c.repairs),
+                                         scope=scope) for c in chosen]
+        refused = [c.refused for c in candidates if c.refused]
         data_options = [c.to_dict(i) for i, c in enumerate(chosen, 1)]
         lines = [f"**{title}** (best {len(chosen)} of {len(candidates)} drafts):", ""]
         for d in data_options:
@@ -390,6 +473,7 @@ class SceneGenerator:
             lines += ["", "```fountain", d["fountain"].rstrip(), "```", ""]
         if len(chosen) < wanted:
             lines.append(f"Only {len(chosen)} of the {wanted} options asked for came out as complete scenes.")
+            lines += [f"- a draft was refused: {why}" for why in dict.fromkeys(refused)]
         lines.append(
             'Say "more like option 1", "make option 2 darker", "continue option 1" or "insert option 1 after scene 3".'
         )
@@ -397,7 +481,8 @@ class SceneGenerator:
             tool=tool,
             summary="\n".join(lines).strip(),
             data={**extra, "options": data_options, "candidates": len(candidates),
-                  "valid_candidates": sum(c.valid for c in candidates), "seconds": round(seconds, 3)},
+                  "valid_candidates": sum(c.valid for c in candidates), "seconds": round(seconds, 3),
+                  "tier": self.tier, "refused": refused},
             options=options,
             # The prompt behind option 1, so the writer can see why it came out as it did.
             prompt=(chosen or candidates)[0].prompt if candidates else None,
@@ -422,6 +507,20 @@ def _inline(text: str) -> str:
 def _exchange(fountain: str) -> str:
     script = parse(fountain)
     return exchange_from_scene(script.scenes[0], limit=2000) if script.scenes else fountain
+
+
+def _script_text(script: Any) -> str:
+    if script is None:
+        return ""
+    return "\n".join(s.heading.text + "\n" + "\n".join(el.text for el in s.elements) for s in script.scenes)
+
+
+def _cue_lines(fountain: str) -> frozenset[str]:
+    """Every word of the scene's cues and heading: capitals a scene is meant to have."""
+    script = parse(fountain)
+    words = {w for s in script.scenes for w in s.heading.text.replace("-", " ").split()}
+    words |= {w for s in script.scenes for name in s.characters for w in [name, *name.split()]}
+    return frozenset(words)
 
 
 def _body(fountain: str) -> str:

@@ -9,6 +9,7 @@ from screenplay.formats.fountain import render
 from screenplay.bible import StoryBible
 from screenplay.model import ElementType, Scene, Script, normalize_character
 from screenplay.scope import Scope
+from tools.generator.scaffold import is_place
 
 ET = ElementType
 
@@ -96,7 +97,10 @@ def build_grounding(script: Script | None, bible: StoryBible | None, scope: Scop
             for el in s.elements:
                 if el.type is ET.CHARACTER:
                     ranked[el.cue_name] += w
-        g.locations = list(dict.fromkeys(s.heading.location.upper() for s in quoted + after if s.heading.location))
+        # Only real places: a forced heading with no INT./EXT. (".OPENING TITLES", ".SNIPER SCOPE POV") is a card
+        # or a shot, and so is a montage or a POV even under a prefix.
+        g.locations = list(dict.fromkeys(s.heading.location.upper() for s in quoted + after
+                                         if s.heading.prefix and is_place(s.heading.location)))
         for s in script.scenes:
             if s.heading.location and s.heading.prefix:
                 g.prefixes.setdefault(s.heading.location.upper(), s.heading.prefix.upper())
@@ -106,5 +110,5 @@ def build_grounding(script: Script | None, bible: StoryBible | None, scope: Scop
     g.characters = order
     g.required = list(dict.fromkeys(named))
     if bible is not None:
-        g.locations += [loc.upper() for loc in bible.locations if loc.upper() not in g.locations]
+        g.locations += [loc.upper() for loc in bible.locations if loc.upper() not in g.locations and is_place(loc)]
     return g

@@ -183,25 +183,21 @@ def read_scene(text: str, cast: tuple[str, ...]) -> SceneParts:
 
 
 def _recast(parts: SceneParts, cast: tuple[str, ...]) -> None:
-    """Names the model made up go to cast members who have not spoken yet: the program chose who is in
-    the scene, and a small model's invented names rarely mean anything. One extra speaker may stay (a
-    waiter, a voice); any more are shared out between the cast in turn."""
+    """Names the model made up go to cast members who have not spoken yet, then to the cast in turn: the
+    program chose who is in the scene, and a small model's invented names ("TSKIS") rarely mean anything.
+    No extra speaker stays: every cue of a scaffold-tier scene is one of the scene's cast."""
     if not cast:
         return
     spoken = {s.name for s in parts.speeches}
     unused = [c for c in cast if c not in spoken]
     mapping: dict[str, str] = {}
-    kept_extra: str | None = None
     turn = 0
     for speech in parts.speeches:
-        if speech.name in cast or speech.name == kept_extra:
+        if speech.name in cast:
             continue
         if speech.name not in mapping:
             if unused:
                 mapping[speech.name] = unused.pop(0)
-            elif kept_extra is None:
-                kept_extra = speech.name
-                continue
             else:
                 mapping[speech.name] = cast[turn % len(cast)]
                 turn += 1

@@ -51,6 +51,22 @@ _BRIEF_PLACE_RE = re.compile(
 )
 
 
+# Headings that name a shot, a card or a device, not a place: never a new scene's location.
+_NOT_A_PLACE_RE = re.compile(
+    r"\b(?:titles?|title card|credits?|pov|montage|series of shots|flashbacks?|flash forward|intercut|insert|"
+    r"super|superimpose|back to|fade|split screen|dream sequence|the end|cut to|smash cut)\b",
+    re.IGNORECASE,
+)
+
+
+def is_place(location: str) -> bool:
+    """"TRAILER HOME" is a place; "OPENING TITLES", "SNIPER SCOPE POV" and "MONTAGE" are not."""
+    location = location.strip()
+    if location.upper() in ("BLACK", "WHITE", "DARKNESS", "NOWHERE"):
+        return False
+    return bool(location) and any(c.isalpha() for c in location) and not _NOT_A_PLACE_RE.search(location)
+
+
 @dataclass(frozen=True)
 class Scaffold:
     heading: str  # "INT. TRAIN PLATFORM - NIGHT"
@@ -99,6 +115,7 @@ def location_pool(*, brief: str, locations: list[str], style: str | None) -> lis
     """Places to cycle through: the brief's own place first, then the draft's, then the style's."""
     pool: list[str] = []
     place = place_from_brief(brief)
+    locations = [loc for loc in locations if is_place(loc)]
     if place:
         pool.append(place)
     pool += [loc for loc in locations if loc and loc not in pool]
