@@ -63,11 +63,14 @@ def block(prompt: str, label: str) -> str:
 
 # ---- counts and limits ------------------------------------------------------------------------------
 
-def test_count_comes_from_args_and_k_is_n_plus_two():
+def test_count_comes_from_args_and_k_is_n_by_default_or_n_plus_extra():
     model = ScriptedChatModel.from_replies([GOOD, OTHER])
     result = SceneGenerator(model).generate(GenerateArgs(count=4), ToolContext())
     assert len(result.options) == 4 and len(result.data["options"]) == 4
-    assert len(model.received) == 6 and result.data["candidates"] == 6
+    assert len(model.received) == 4 and result.data["candidates"] == 4
+    model = ScriptedChatModel.from_replies([GOOD, OTHER])
+    result = SceneGenerator(model, extra_candidates=2).generate(GenerateArgs(count=4), ToolContext())
+    assert len(result.options) == 4 and len(model.received) == 6 and result.data["candidates"] == 6
 
 
 def test_default_count_is_three():

@@ -83,6 +83,9 @@ def check_free(text: str, heading: str, cast: tuple[str, ...], allowed: tuple[st
 def _upper_case_cues(lines: list[str], names: tuple[str, ...]) -> tuple[list[str], bool]:
     """A cast name written in lower case on its own line, after a blank line and before words, is a cue."""
     wanted = {n.lower(): n for n in names}
+    firsts = [n.split()[0].lower() for n in names]
+    # "Nora" for NORA WELLS, when only one speaker has that first name.
+    wanted.update({n.split()[0].lower(): n for n in names if firsts.count(n.split()[0].lower()) == 1})
     out, changed = list(lines), False
     for i, line in enumerate(lines):
         m = re.match(r"^(\s*)([A-Za-z][A-Za-z .'’-]*?)(\s*\([^()]*\))?\s*$", line)

@@ -51,8 +51,10 @@ STOP = ["\nINT. ", "\nEXT. ", "<<<", "\nWrite one new scene"]
 FREE_STOP = ["<<<"]
 # Sampling that keeps a 135M model on one thread of thought (local engines; tuned on bench/generation.py):
 # min-p drops the long tail of unlikely tokens where word salad comes from, the repetition penalty stops loops.
-SCAFFOLD_SAMPLING = {"top_p": 0.95, "min_p": 0.1, "repetition_penalty": 1.15}
+SCAFFOLD_SAMPLING = {"top_k": 40, "top_p": 0.95, "min_p": 0.1, "repetition_penalty": 1.15}
 LOCAL_ENGINES = ("llama.cpp", "transformers")
+# Draft a railed prompt quotes: the scene just before, about; a 135M model uses little more, and it costs prefill.
+RAILED_DRAFT_CHARS = 1200
 STYLE_HINTS = {
     "noir": "film noir: hard-boiled, fatalistic, clipped lines, night and rain",
     "screwball-comedy": "screwball comedy: fast overlapping banter, misunderstandings, wit",
@@ -89,6 +91,7 @@ class Candidate:
             "score": self.score,
             "heading": check.heading or self.scaffold.heading,
             "characters": check.characters,
+            "cast": list(self.scaffold.characters),  # who the program put in the scene
             "valid": self.valid,
             "repairs": self.repairs,
             "temperature": self.scaffold.temperature,
@@ -129,7 +132,7 @@ class SceneGenerator:
         embedder: Any = None,
         scorer: Any = None,
         max_attempts: int = 2,
-        extra_candidates: int = 2,
+        extra_candidates: int = 0,
         examples: int = 1,
         draft_chars: int = 2400,
         max_new_tokens: int | None = None,
@@ -161,6 +164,11 @@ class SceneGenerator:
         if self.tier not in ("scaffold", "free"):
             raise ValueError(f"writing tier {self.tier!r} is not one of scaffold, free")
 
+    @property
+    def _railed(self) -> bool:
+        """Scaffold tier on an engine that takes a grammar: fresh scenes are written under scene_grammar."""
+        return self.tier == "scaffold" and bool(getattr(self.info, "supports_grammar", False))
+
     # ---- public API --------------------------------------------------------------------------------
     def generate(self, args: GenerationRequest | Mapping[str, Any], context: ToolContext | None = None, *,
                  heading: str | None = None) -> ToolResult:
@@ -179,7 +187,7 @@ class SceneGenerator:
         n = request.count  # as_request has checked it is 1 to MAX_OPTIONS
         scope = context.scope_for(act=request.act, scene=request.scene, scene_ref=request.scene_ref, beat=request.beat)
         grounding = build_grounding(context.script, context.bible, scope, characters=request.characters,
-                                    budget=self.draft_chars)
+                                    budget=min(self.draft_chars, RAILED_DRAFT_CHARS) if self._railed else self.draft_chars)
         k = n + self.extra_candidates
         last_time = grounding.before[-1].heading.day_night if grounding.before else ""
         plans = scaffolds(
@@ -190,7 +198,9 @@ class SceneGenerator:
         )
         if heading:
             plans = [replace(plan, heading=heading) for plan in plans]
-        examples = self._examples(request, grounding, plans[0])
+        # On rails the grammar carries the form an example would show, and every prompt token is prefill the
+        # writer waits for before the first option (935 tokens took 20 of its 32 s under load).
+        examples = [] if self._railed else self._examples(request, grounding, plans[0])
         common = {
             "bible": prompting.quote_data("BIBLE", grounding.bible_text) if grounding.bible_text else "",
             "draft": prompting.quote_data("DRAFT", grounding.draft_text) if grounding.draft_text else "",
@@ -482,7 +492,9 @@ class SceneGenerator:
             summary="\n".join(lines).strip(),
             data={**extra, "options": data_options, "candidates": len(candidates),
                   "valid_candidates": sum(c.valid for c in candidates), "seconds": round(seconds, 3),
-                  "tier": self.tier, "refused": refused},
+                  "tier": self.tier, "refused": refused,
+                  # Every candidate, kept or not, so a bench can compare the rerank with other picks.
+                  "drafts": [c.to_dict(0) for c in candidates]},
             options=options,
             # The prompt behind option 1, so the writer can see why it came out as it did.
             prompt=(chosen or candidates)[0].prompt if candidates else None,

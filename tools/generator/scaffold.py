@@ -163,5 +163,5 @@ def scaffolds(k: int, *, brief: str, style: str | None, locations: list[str], kn
             place = pool[i % len(pool)]
             heading = make_heading(place, times[i % len(times)], (prefixes or {}).get(place))
         cast = cast_for(i, known, required)
-        out.append(Scaffold(heading=heading, characters=cast, temperature=temps[i], lines=6 + 2 * (i % 2)))
+        out.append(Scaffold(heading=heading, characters=cast, temperature=temps[i], lines=5 + (i % 2)))
     return out
