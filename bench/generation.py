@@ -115,6 +115,7 @@ def pick(kind: str, drafts: list[dict], n: int, generator, rng: random.Random) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="run only the first N requests")
+    parser.add_argument("--ids", default="", help="run only these request ids, e.g. 1,4,7 (a sample on a loaded box)")
     parser.add_argument("--extra", type=int, default=2, help="candidates beyond N (K = N + extra)")
     parser.add_argument("--backend", default="local", choices=("local", "capable", "fake"),
                         help="local (embedded model), capable (tests/capable_writer.py) or fake (a smoke run)")
@@ -138,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = [json.loads(line) for line in REQUESTS.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = rows[: args.limit] if args.limit else rows
+    if args.ids:
+        wanted = {int(x) for x in args.ids.split(",") if x.strip()}
+        rows = [r for r in rows if r["id"] in wanted]
 
     load_start = time.perf_counter()
     writer = None

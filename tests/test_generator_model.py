@@ -35,3 +35,23 @@ def test_embedded_model_writes_two_valid_grounded_options(embedded_engine):
         assert set(check.characters) & {"NORA", "SAM", "VIC"}
     assert "<<<DRAFT" in result.prompt and "EXT. JETTY - NIGHT" in result.prompt
     assert any(e.kind == "candidate" for e in events)  # tokens streamed while the options were written
+
+
+def test_embedded_model_on_llama_cpp_writes_under_the_scene_grammar(llama_engine):
+    """The scaffold tier's rails on the real model: every cue is the scene's cast, no word is junk, and the text
+    needed no repair (the grammar made a bad scene impossible rather than repaired)."""
+    from agent.models.factory import ModelInfo
+    from agent.models.local import LocalChatModel
+    from tools.generator.rails import junk_words
+
+    info = ModelInfo("local", "smollm2", supports_tool_calling=False, streaming=True, context_window=4096,
+                     supports_grammar=True, engine="llama.cpp", writing_tier="scaffold")
+    chat = LocalChatModel(engine=llama_engine, seed=5)
+    generator = SceneGenerator(chat, info=info, max_attempts=1, draft_chars=600)
+    context = ToolContext(script=parse(DRAFT.read_text(encoding="utf-8")), bible=StoryBible(title="The Keeper's Daughter"))
+    result = generator.generate({"count": 1, "act": 2, "characters": ["NORA", "SAM"]}, context)
+    draft = result.data["drafts"][0]
+    check = check_scene(draft["fountain"])
+    assert check.valid and draft["repairs"] == [], draft
+    assert set(check.characters) <= {"NORA", "SAM"} and check.characters
+    assert junk_words(draft["fountain"].split("\n", 1)[1], frozenset({"NORA", "SAM"})) == []

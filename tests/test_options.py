@@ -78,3 +78,31 @@ def test_after_scene_n_goes_after_scene_n(room, tmp_path):
     events = list(room.run(session, "insert option 1 after scene 6"))
     assert events[-1].text.startswith("Inserted option 1 as scene 7, after scene 6.")
     assert session.project.script.scenes[6].heading.text == room.options(session)[0].scenes[0].heading.text
+
+
+def test_the_options_row_shows_each_option_as_it_is_written(tmp_path, embedder, router, starter_library):
+    """The UI reads options from OptionReady events: the row grows one option at a time, each the very Option
+    the session ends with, before the tool's result exists."""
+    from agent.events import OptionReady
+    from ui.handlers import WritersRoom
+
+    settings = Settings(home=tmp_path / "home", backend="fake")
+    runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(REPLIES), embedder=embedder,
+                             router=router, library=starter_library)
+    try:
+        ui = WritersRoom.create(runtime)
+        _, session, history = ui.start(None)
+        list(ui.send({"text": "", "files": [str(draft_file("fountain", tmp_path))]}, history, session))
+        rows = [out[2] for out in ui.send({"text": "give me three openings for act two", "files": []}, [], session)]
+        growing = [r for i, r in enumerate(rows) if r and (i == 0 or r != rows[i - 1])]
+        assert [len(r) for r in growing] == [1, 2, 3]
+        assert growing[-1] == [o.fountain for o in session.options]
+
+        events = list(ui.room.run(session, "give me two openings for act two"))
+        ready = [e.payload for e in events if isinstance(e.payload, OptionReady)]
+        assert [p.number for p in ready] == [1, 2] and [p.option for p in ready] == session.options
+        assert all(e.to_dict()["payload"]["kind"] == "option" for e in events if isinstance(e.payload, OptionReady))
+        ui.discard(0, session)  # Discard changes the session, never the result the options came from
+        assert len(session.options) == 1 and len(session.last_result.options) == 2
+    finally:
+        runtime.close()
