@@ -1,6 +1,6 @@
 """Scene generation on both writing tiers: rails, validity, grounding, diversity, and what the critic's rerank buys.
 
-    .venv/bin/python bench/generation.py [--limit 32] [--extra 2] [--backend local|capable|fake]
+    .venv/bin/python bench/generation.py [--limit 32 | --ids 1,4,7] [--extra 2] [--backend local|capable|fake]
                                          [--tier auto|scaffold|free] [--adapter none|shipped|FOLDER]
 
 Runs the fixed requests of tests/data/generation_requests.jsonl (with and without a draft; drafts are the

@@ -180,3 +180,13 @@ def test_with_extra_candidates_options_come_after_the_rerank():
     kinds = [s.kind for s in steps]
     assert kinds.index(StepKind.OPTION) > max(i for i, k in enumerate(kinds) if k is StepKind.CANDIDATE_DONE)
     assert len(steps[-1].result.data["drafts"]) == 4
+
+
+def test_free_tier_more_like_sends_the_option_as_fountain_and_keeps_the_new_scene_whole():
+    model = CapableWriter(schedule=(GOOD,))
+    generator = SceneGenerator(model, tier="free")
+    first = generator.generate({"count": 1}, lighthouse()).options
+    more = generator.revise({"mode": "more_like", "option": 1}, ToolContext(last_options=first))
+    prompt = model.received[-1][-1].content
+    assert "<<<OPTION\n" + first[0].fountain.split("\n")[0] in prompt and "NORA: " not in prompt
+    assert more.options and all(o.repairs == [] for o in more.options)

@@ -243,9 +243,12 @@ class SceneGenerator:
             n = self.revise_count
             temps = temperatures(n + self.extra_candidates)
             plans = [Scaffold(heading, cast, t, 6 + 2 * (i % 2)) for i, t in enumerate(temps)]
+            free = self.tier == "free"
+            # The free tier sees the option as the Fountain it is, and writes a whole scene back.
+            seed = prompting.quote_data("OPTION", original) if free else quoted
             common = {"bible": bible, "draft": "", "position": "", "examples": [],
-                      "brief": _inline(request.instruction), "style": "", "seed": quoted}
-            jobs = [_Job(p, "scene.md", common) for p in plans]
+                      "brief": _inline(request.instruction), "style": "", "seed": seed}
+            jobs = [_Job(p, "free_scene.md" if free else "scene.md", common, allowed=cast) for p in plans]
             title = f"{n} new options in the vein of {label}"
         elif request.mode == "edit":
             if not request.instruction.strip():
