@@ -190,3 +190,13 @@ def test_free_tier_more_like_sends_the_option_as_fountain_and_keeps_the_new_scen
     prompt = model.received[-1][-1].content
     assert "<<<OPTION\n" + first[0].fountain.split("\n")[0] in prompt and "NORA: " not in prompt
     assert more.options and all(o.repairs == [] for o in more.options)
+
+
+def test_off_the_grammar_junk_tokens_are_filtered_and_the_filtering_is_reported():
+    from tools.generator.repair import repair
+
+    raw = "The pool [12] glitters. SMOOTH_SHIFTTPOTTA\nNORA: We go [3] now.\nTSKIS: ShIFT it.\nSAM: Fine."
+    text, repairs = repair(raw, "EXT. POOL - DAY", ("NORA", "SAM"))
+    assert "[12]" not in text and "SMOOTH" not in text and "ShIFT" not in text and "TSKIS" not in text
+    assert "We go now." in text and check_scene(text).valid
+    assert "dropped 4 junk tokens" in repairs

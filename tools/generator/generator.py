@@ -26,7 +26,7 @@ from tools.generator import prompting
 from tools.generator.examples import builtin_example, exchange_from_plain, exchange_from_scene
 from tools.generator.free import check_free
 from tools.generator.grounding import Grounding, build_grounding
-from tools.generator.rails import junk_words, scene_grammar, unlicensed_words, words_of
+from tools.generator.rails import scene_grammar, unlicensed_words, words_of
 from tools.generator.repair import assemble, read_scene, repair
 from tools.generator.requests import GenerationRequest, RevisionRequest, as_request, as_revision
 from tools.generator.scaffold import Scaffold, scaffolds, temperatures
@@ -371,15 +371,11 @@ class SceneGenerator:
 
     @staticmethod
     def _refusal(fountain: str, job: _Job) -> str:
-        """The scaffold tier's word rules: no junk tokens, no profanity the draft and brief do not use."""
+        """The scaffold tier's word rule: no profanity the draft and brief do not use (junk tokens are scrubbed
+        by the repair, or impossible under the grammar)."""
         rude = unlicensed_words(fountain, job.licensed)
         if rude:
             return f"uses {', '.join(repr(w) for w in rude)}, which the draft and brief never use"
-        known = {c for name in job.scaffold.characters for c in [name, *name.split()]}
-        known |= {w.upper() for w in job.scaffold.heading.replace("-", " ").split()}
-        junk = junk_words(_body(fountain).replace("\n\n", "\n"), frozenset(known) | _cue_lines(fountain))
-        if junk:
-            return f"junk tokens: {' '.join(junk[:5])}"
         return ""
 
     def _compose(self, job: _Job, raw: str) -> str:
@@ -528,14 +524,6 @@ def _script_text(script: Any) -> str:
     if script is None:
         return ""
     return "\n".join(s.heading.text + "\n" + "\n".join(el.text for el in s.elements) for s in script.scenes)
-
-
-def _cue_lines(fountain: str) -> frozenset[str]:
-    """Every word of the scene's cues and heading: capitals a scene is meant to have."""
-    script = parse(fountain)
-    words = {w for s in script.scenes for w in s.heading.text.replace("-", " ").split()}
-    words |= {w for s in script.scenes for name in s.characters for w in [name, *name.split()]}
-    return frozenset(words)
 
 
 def _body(fountain: str) -> str:

@@ -82,6 +82,15 @@ def junk_words(text: str, known: set[str] | frozenset[str] = frozenset()) -> lis
     return out
 
 
+def scrub(text: str, known: set[str] | frozenset[str] = frozenset()) -> tuple[str, int]:
+    """``text`` without its junk tokens, and how many went."""
+    junk = set(junk_words(text, known))
+    if not junk:
+        return text, 0
+    kept = [t for t in _TOKEN_RE.findall(text) if t not in junk]
+    return " ".join(kept), len(_TOKEN_RE.findall(text)) - len(kept)
+
+
 def words_of(text: str) -> list[str]:
     return re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower())
 

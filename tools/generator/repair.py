@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from screenplay.formats.fountain import render
 from screenplay.model import Element, ElementType, Scene, Script, parse_heading
+from tools.generator.rails import scrub
 
 ET = ElementType
 
@@ -294,4 +295,25 @@ def repair(text: str, heading: str, cast: tuple[str, ...], *, prose_fallback: bo
     parts = read_scene(text, cast)
     if prose_fallback:
         parts = exchange_from_prose(parts, cast)
+    _scrub(parts, {w for name in cast for w in [name, *name.split()]} | set(heading.replace("-", " ").split()))
     return assemble(heading, parts), list(dict.fromkeys(parts.repairs))
+
+
+def _scrub(parts: SceneParts, known: set[str]) -> None:
+    """Junk tokens out of every line (rails.junk_words: "[12]", "SMOOTH_SHIFTTPOTTA"); a line left without a
+    word goes. The grammar makes them impossible on llama.cpp; elsewhere they are filtered here."""
+    dropped = 0
+
+    def clean(text: str) -> str:
+        nonlocal dropped
+        text, n = scrub(text, frozenset(known))
+        dropped += n
+        return text if any(c.isalpha() for c in text) else ""
+
+    parts.action = [a for a in (clean(x) for x in parts.action) if a]
+    parts.beats = [(i, b) for i, b in ((i, clean(x)) for i, x in parts.beats) if b]
+    for speech in parts.speeches:
+        speech.text = clean(speech.text)
+    parts.speeches = [sp for sp in parts.speeches if sp.text]
+    if dropped:
+        parts.repairs.append(f"dropped {dropped} junk token{'s' if dropped != 1 else ''}")
