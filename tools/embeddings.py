@@ -32,7 +32,7 @@ def embedding_model_path() -> Path:
     return path
 
 
-# sentence-transformers imports peft, which imports bitsandbytes, whose CPU backend looks up a 4-bit kernel
+# transformers and sentence-transformers import peft (training, the transformers engine), which imports bitsandbytes, whose CPU backend looks up a 4-bit kernel
 # ("kernels-community") on the Hub at import and logs two warnings when it is not cached. Scriptroom never
 # runs 4-bit on CPU, so those two loggers are quietened (errors still show).
 HUB_KERNEL_LOGGERS = ("bitsandbytes.backends.cpu.ops", "kernels._internals.hf_hub")
@@ -49,30 +49,18 @@ def offline_models() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def load_embedder(device: str | None = "cpu"):
-    """A SentenceTransformer over the packaged MiniLM; callers keep and share the instance."""
+def load_embedder():
+    """The packaged MiniLM as a numpy forward pass (tools.minilm: sentence-transformers' vectors without torch);
+    callers keep and share the instance."""
     offline_models()
-    from sentence_transformers import SentenceTransformer
+    from tools.minilm import MiniLM
 
-    return SentenceTransformer(str(embedding_model_path()), device=device)
+    return MiniLM(embedding_model_path())
 
 
 def embed_one(model, text: str):
-    """One sentence's normalised embedding (numpy float32) straight from the forward pass.
-
-    ``encode()`` spends ~5 ms on batching bookkeeping per call, a quarter of a route or a library query;
-    one sentence needs only preprocess + forward. Models without that API (test fakes) use encode().
-    """
+    """One sentence's normalised embedding (numpy float32)."""
     import numpy as np
 
-    if not (hasattr(model, "preprocess") and callable(model)):
-        return np.asarray(model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
-                                       show_progress_bar=False)[0], dtype=np.float32)
-    import torch
-
-    features = model.preprocess([text])
-    device = getattr(model, "device", "cpu")
-    features = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
-    with torch.inference_mode():
-        vector = model(features)["sentence_embedding"][0]
-    return torch.nn.functional.normalize(vector, dim=-1).float().cpu().numpy()
+    return np.asarray(model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
+                                   show_progress_bar=False)[0], dtype=np.float32)
