@@ -16,7 +16,10 @@ from agent.registry import INTENT_ARGS
 
 LABELED = Path(__file__).resolve().parent / "data" / "router_utterances.jsonl"
 # Written apart from the exemplars (paraphrases, typos, shorthand, multi-part requests, story ideas
-# with no draft, questions the statistics answer); its "blind" split was never tuned against.
+# with no draft, grounded questions about the draft, questions the statistics answer). Its "eval" and
+# "tune" splits were tuned against; "blind" and "blind2" (issue 21: written before the cues changed)
+# never were.
+TUNED = ("eval", "tune")
 INDEPENDENT = Path(__file__).resolve().parent / "data" / "router_eval.jsonl"
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("one_thread")]
 
@@ -49,6 +52,10 @@ def test_independent_set_covers_every_intent_and_the_writer_shorthand():
     assert min(counts.values()) >= 8, counts
     assert sum(r.has_draft is False for r in rows) >= 5  # story ideas with no draft loaded
     assert sum(r.split == "blind" for r in rows) >= 40
+    held = [r for r in rows if r.split not in TUNED]
+    assert len(held) >= 150
+    held_counts = {i: sum(r.intent == i for r in held) for i in (*INTENTS, "clarify")}
+    assert min(held_counts.values()) >= 4, held_counts
 
 
 def _meets(router, rows, intent_min: float, args_min: float):
@@ -64,13 +71,12 @@ def _meets(router, rows, intent_min: float, args_min: float):
 
 
 def test_independent_set_meets_the_targets(router):
-    """Intent >= 0.97 and arguments >= 0.95 on the independent set, no wrong route at confidence
-    0.99 or more; the blind split (never tuned on) alone must stay at intent >= 0.9, args >= 0.85."""
+    """Intent >= 0.97 and arguments >= 0.95 on the tuned splits, no wrong route at confidence 0.99 or more
+    anywhere; the held-out splits (never tuned on; 0.943 intent, 0.915 arguments when issue 21 closed) must
+    stay at intent >= 0.92 and arguments >= 0.89."""
     rows = load_labeled(INDEPENDENT)
-    tuned = _meets(router, [r for r in rows if r.split != "blind"], 0.97, 0.95)
-    blind = _meets(router, [r for r in rows if r.split == "blind"], 0.9, 0.85)
-    assert (tuned.intent_correct + blind.intent_correct) / len(rows) >= 0.97
-    assert (tuned.args_correct + blind.args_correct) / (tuned.args_total + blind.args_total) >= 0.95
+    _meets(router, [r for r in rows if r.split in TUNED], 0.97, 0.95)
+    _meets(router, [r for r in rows if r.split not in TUNED], 0.92, 0.89)
 
 
 def test_story_ideas_without_a_draft_go_to_development_not_the_summarizer(router):

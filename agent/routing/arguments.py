@@ -38,7 +38,7 @@ _NUM = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + 
 _ORD = r"(?:" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r")"
 _ACT_WORD = r"(?:act|acte|acto|akt)"
 _SCENE_WORD = r"(?:scene|scenes|sc\.?|escena|szene|sequence)"
-_OPTION_WORD = r"(?:option|options|opcion|alternative|version)"
+_OPTION_WORD = r"(?:option|options|opt|opcion|alternative|version)"
 
 # Style presets and the words writers use for them (folded, matched at word starts).
 STYLE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -61,9 +61,9 @@ BEAT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "cold-open": ("cold open", "cold opens", "cold-open", "cold-opens", "teaser", "teasers"),
     "inciting-incident": ("inciting", "catalyst"),
     "first-turn": ("plot point 1", "plot point one", "first plot point", "break into two", "first turn"),
-    "midpoint": ("midpoint", "mid-point", "mid point"),
+    "midpoint": ("midpoint", "midpoints", "mid-point", "mid point"),
     "all-is-lost": ("all is lost", "all-is-lost", "dark night of the soul", "lowest point"),
-    "climax": ("climax", "showdown"),
+    "climax": ("climax", "climaxes", "showdown", "showdowns"),
     "opening": ("opening", "openings", "opener", "openers", "beginning", "ouverture", "debut", "anfang", "apertura"),
     "ending": ("ending", "endings", "the end", "fins", "fin", "finale", "final", "finales", "resolution", "ende"),
 }
@@ -212,7 +212,7 @@ def find_genre(folded: str) -> str | None:
 TOPIC_WORDS: tuple[tuple[str, str], ...] = (
     ("settings", r"\bint(?:erior)?s?\b|\bext(?:erior)?s?\b|\bday\b|\bnights?\b|\blocations?\b|\bsettings?\b"
                  r"|\binside\b|\boutside\b|\bindoors?\b|\boutdoors?\b"),
-    ("characters", r"\bcharacters?\b|\bwho (?:has|speaks|talks|says|gets)\b|\bspeak\w*|\btalk\w*|\blines\b"
+    ("characters", r"\bcharacters?\b|\bwho(?:'?s| is)? (?:has|speaks|talks|says|gets|in|got|appears)\b|\bspeak\w*|\btalk\w*|\blines\b"
                    r"|\bappear\w*|\bscreen ?time\b|\bdivide\w* among\b|\bcast\b|\bdialogue share\b"),
     ("acts", r"\bacts?\b"),
     ("scenes", r"\bscenes?\b|\bsc\b"),
@@ -264,7 +264,7 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
 
     # Insertion points first: "after scene 14" is not a reference to scene 14.
     for word, attr in (
-        (r"(?:after|apres|despues de|nach)", "after_scene"),
+        (r"(?:after|follows?|following|apres|despues de|nach)", "after_scene"),
         (r"(?:before|avant|antes de|vor)", "before_scene"),
     ):
         m = re.search(word + r"\s+(?:(?:the|la|le|l'|der)\s+)?" + _SCENE_WORD + r"\s*#?\s*(" + _NUM + r")\b", folded)
@@ -375,6 +375,9 @@ def _extract_count(folded: str, free, take) -> int | None:
     if m:
         take(m)
         return 2
+    m = re.search(r"\b(?:another|one more) (?:\w+ )?(?:version|take|option|alt|alternative|pass|draft)s?\b", folded)
+    if m:
+        return 1
     m = re.search(r"\ba few\b", folded)
     if m:
         take(m)
@@ -435,7 +438,7 @@ def extract_brief(message: str, ex: Extraction) -> str:
 
 
 _QUERY_STRONG = re.compile(
-    r"(?::|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
+    r"(?::|\b(?:did|does)\b(?=\s+(?:an?|the|some)\s+(?!scenes?\b))|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
 )
 _QUERY_WEAK = re.compile(r"(?:\bfor\b|\bof\b)")
 _QUERY_NOISE = re.compile(
@@ -545,7 +548,7 @@ _MORE_LIKE = re.compile(
     r"|\bmore like\b|\bsame vibe\b|\banother like\b"
 )
 _CONTINUE = re.compile(
-    r"\bcontinu\w*|\bkeep (?:going|writing)\b|\bcarry on\b|\bwhat happens next\b|\bextend\w*"
+    r"\bcontinu\w*|\bkeep (?:going|writing)\b|\bcarry on\b|\bwhat happens (?:next|after)\b|\bextend\w*"
     r"|\bgo on\b|\bnext page\b|\bweiter\w*|\bsigue\b|\bpick up where\b|\bwrite (?:the )?next\b"
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from agent.routing.arguments import Extraction, revise_mode, scene_edit
+from agent.routing.text import correct_typos
 
 # (intent, pattern on the folded message, bonus), grouped by the class of verb a writer uses, so a
 # new phrasing of the same act (retrieving, judging, measuring, inserting, creating) is heard too.
@@ -18,7 +19,7 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         # -- condensing the writer's own draft
         ("summarize", r"\bsumm?ar\w*|\brecap\w*|\btl;?dr\b|\blog ?li?ne?s?\b|\bsynops\w*|\bsinopsis|\bbeat sheet"
          r"|\bsum (?:it |\w+ )?up\b|\bresum\w*|\bzusammen\w*|\boverview\b|\bgist\b|\bcondense\w*|\bboil\w* .{0,30}down"
-         r"|\bbeat by beat\b|\bone line each\b|\bremind me\b|\bstory so far\b|\brun me through\b|\boutline (?:my|the)\b", 0.25),
+         r"|\bbeat by beat\b|\bone line each\b|\bwhat(?:'?s| is| are) (?:act|sc(?:ene)?) \w+ about\b|\bremind me\b|\bstory so far\b|\brun me through\b|\boutline (?:my|the)\b", 0.25),
         ("summarize", r"\bwhat happens in\b|\bwhat(?:'?s| is) (?:this|my|the) (?:script|draft|story|screenplay) about\b"
          r"|\bwhat .{1,20} is about\b", 0.15),
         # -- judging: notes, verdicts, scores
@@ -27,17 +28,20 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\bscor(?:e|ing)\b|\bgrad(?:e|ing)\b|\bverdict\b|\bjudg\w*|\bassess\w*|\bevaluat\w*|\bappraise\b|\bout of (?:10|ten)\b"
          r"|\bhow good\b|\bany good\b|\bstrengths?\b|\bpass or consider\b|\bwould an? (?:producer|reader|exec\w*|agent)\b"
          r"|\blosing (?:the )?(?:reader|audience)\b|\bpay(?:s)? off\b|\bearn\w*\b|\bdoing its job\b|\bplot holes?\b"
-         r"|\bmark (?:it )?up\b|\bbe straight\b|\btear (?:it )?apart|\bfeel\w* (?:flat|off|clunky)|\bsound\w* (?:real|fake|natural)"
+         r"|\bmark (?:it )?up\b|\bnotes\b|\bcrit\b|\bbe straight\b|\btear (?:it )?apart|\bfeel\w* (?:flat|off|clunky)|\bsound\w* (?:real|fake|natural)"
          r"|\bclunky\b|\bflat\b|\bdrag\w*|\bbelievable\b|\bdoes .{1,40} (?:land|work)\b|\bworking\?|\bqui ne va pas\b"
          r"|\bwhat do you think\b|\btell me if\b|\bcheck (?:my|the)\b|\bclear enough\b|\ball over the place\b"
-         r"|\bhow (?:would|could|can|should|do) (?:you|i) (?:improve|strengthen|fix)\b", 0.25),
+         r"|\bhow (?:would|could|can|should|do) (?:you|i) (?:improve|strengthen|fix)\b|\bsag\w*|\bboring\b|\bpredictable\b"
+         r"|\bclich\w*|\bconvincing\b|\bis (?:sc(?:ene)? ?\d+|act \w+|it|the \w+) (?:\w+ )?working\b|\bbe (?:brutal|harsh|blunt)\b"
+         r"|\bhow strong\b|\bweakest\b|\bcoverage\b|\bwould an? \w+ say\b", 0.25),
         # a verdict asked for outright: the thing judged is often a beat, which sounds like writing it
         ("critique", r"\bscor(?:e|ing)\b|\bgrad(?:e|ing)\b|\bverdict\b|\bjudg\w*|\bassess\w*|\bevaluat\w*|\brat(?:e|ing)\b", 0.1),
         # -- retrieving from the library
         ("similar", r"\bsimilar\b|\blike (?:the|my|a|an|scene)\b|\bresembl\w*|\blibrary\b|\breferences?\b|\bexamples?\b"
-         r"|\bparecid\w*|\bsearch\w*|\blook (?:up|for)\b|\bfi?nd (?:me )?(?:\d+ |\w+ )?(?:\w+ )?scenes?\b|\bfamous\b"
+         r"|\bparecid\w*|\bs(?:ea|e|ae)rch\w*|\blook ?(?:up|for)\b|\bfi?nd (?:me )?(?:\d+ |\w+ )?(?:\w+ )?scenes?\b|\bfamous\b"
          r"|\bcomps?\b|\bcomparable\b|\bsame vein\b|\bfeel like scene\b|\bbrowse\b|\bpull (?:up|some)\b|\bdig up\b"
-         r"|\bother (?:scripts|writers|films|movies|screenplays)\b|\bhas anyone (?:done|written)\b|\bwho else has\b"
+         r"|\bother (?:scripts|writers|films|movies|screenplays)\b|\bhas any(?:one|body) (?:\w+ )?(?:done|written|staged|shot)\b"
+         r"|\bwho else has\b|\bhow (?:have|do|did) (?:other )?(?:writers|screenwriters|films|movies|scripts|screenplays)\b"
          r"|\b(?:read|study) (?:some )?scenes\b|\bexisting scenes\b|\bwhat'?s out there\b|\bmatch .{1,30} against\b"
          r"|\banything in the library\b", 0.2),
         # -- creating new material
@@ -49,14 +53,15 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\bnew material\b|\bways? the\b|\bdone .{1,20} (?:different|other) ways\b|\bfresh\b", 0.15),
         # -- taking an edit back
         ("undo", r"\bundo+\b|\brevert\w*|\btake (?:that|it|this|the \w+) back\b|\bput (?:it|the draft|that) back\b"
-         r"|\btake (?:that|it|this|the|my) \w+ back\b|\bprevious version\b|\bruckgangig\b|\broll (?:it |that )?back\b|\brollback\b|\bctrl ?z\b|\bgo back\b"
+         r"|\btake (?:that|it|this|the|my) \w+ back\b|\bprevious version\b|\bruckgangig\b|\broll (?:it |that )?back\b|\brollback\b|\bctrl[ -]?z\b|\bgo back\b"
+         r"|\brestore (?:the|my) (?:draft|script|screenplay|previous)\b|\bthe way it was\b"
          r"|\breverse (?:my|the|that|it)\b|\bscrap (?:that|the|my) (?:edit|change|insert\w*)\b|\bhow it was\b", 0.3),
         # -- asking about the app itself
         ("help", r"\bhe?lp\b|\bhlep\b|\bwhat can (?:you|this|it)\b|\bhow does (?:this|it) work\b|\bcommands?\b|\bpuedes hacer\b"
          r"|\bwhat can i\b|\bfeatures\b|\bable to help\b|\bthings you (?:can )?do\b|\bslash\b", 0.35),
         # -- putting a chosen option into the draft
         ("insert", r"\binse?rt\w*|\bput (?:it|the|option|that|this|#)\b|\bslot\b|\bpaste\b|\bdrop (?:it|option|the)\b"
-         r"|\buse (?:option|it|that|this|number)\b|\bgo with\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b"
+         r"|\buse (?:option|it|that|this|number|the \w+ one|#)\b|\bgo with\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b"
          r"|\badd (?:option|it|the|#)|\baccept\b|\bmerge\b|\bcommit\b|\bgoes (?:in )?(?:after|before|into)\b", 0.25),
     )
 )
@@ -72,6 +77,12 @@ _ANALYSIS = re.compile(
     r"|\bthe numbers\b|\bbreakdown of (?:the|my) (?:script|draft|scenes)\b|\b(?:day|night|int|ext)\w*/\w+ breakdown\b"
     r"|\bwhich locations\b|\blocations? (?:do i|i) use\b|\bdoes \w+ appear\b|\bhow many \w+ scenes\b"
     r"|\bhow many pages is (?:my|the|this)\b|\bchart\b|\bgraph\b|\bplot (?:of|the|who)\b"
+    # shares, counts and spreads of the draft, however they are asked for
+    r"|\bwho(?:'?s| has| have)? (?:got |gets )?(?:the )?most (?:lines|dialogue|words|scenes|pages|screen ?time)\b"
+    r"|\b(?:dialogue|lines|pages|screen ?time) (?:is )?split\b|\bsplit between\b|\bspread (?:across|over|among|between)\b"
+    r"|\bpercent\w*|\bhow many (?:words|times|speaking)\b|\bnumbers? (?:please|pls|on|for)\b|\bgive me (?:the )?numbers\b"
+    r"|\bhow many scenes (?:is|does|has) \w+|\b(?:lines|words|pages|scenes) per (?:character|act|scene)\b"
+    r"|\b(?:night|day|int\w*|ext\w*) (?:vs\.?|versus|/) (?:day|night|int\w*|ext\w*)\b|\bscene lengths?\b"
 )
 
 # A new story idea rather than the loaded draft: a logline, premise or pitch "for a heist in a monastery".
@@ -80,6 +91,9 @@ _STORY_IDEA = re.compile(
     r"\s+(?:an?|some|two|the story of)\b"
     r"|\bpitch me (?:a|an) (?:movie|film|story|show|series)\b|\bstory ideas?\b|\bwhat if (?:a|an|the|two|someone)\b"
     r"|\bi have an idea\b|\bis (?:it|that|this) a (?:movie|film)\b|\bdevelop (?:that|this|it|an idea)\b|\bpremise\b"
+    r"|\b(?:movie|film|story|screenplay) ideas?\b|\b(?:i'?ve got|i have) an idea\b|\bstory idea\b"
+    r"|\bwhat if\b.{0,80}\b(?:make|turn|develop) (?:it|that|this) (?:into )?(?:a |an )?(?:movie|film|story|screenplay)\b"
+    r"|\bbuild (?:it|that|this) out\b"
 )
 # Developing a new story (issue 19): "make me a heist movie about a monastery", "develop a story from this logline".
 _NEW_STORY = re.compile(
@@ -109,8 +123,16 @@ _HOW_APP = re.compile(
 _GROUNDED = re.compile(
     r"^\W*(?:why (?:does|did|do|is|was|would|are)\b|what (?:does|did|do) \w+(?: \w+)? (?:want|need|feel|fear|think|know|hide)\b"
     r"|who(?:'s| is) (?:the |my )?(?:protagonist|antagonist|hero|villain|main character|lead|narrator)\b"
-    r"|what(?:'s| is) (?:the |my )?(?:theme|central question|subtext|twist)\b)"
+    r"|what(?:'s| is) (?:the |my )?(?:\w+ )?(?:theme|question|subtext|twist)\b"
+    r"|(?:when|where) (?:does|did|do|is|was|are|were) (?!i\b|you\b)|how (?:does|did) (?!i\b|you\b|this\b|it\b)"
+    r"|what (?:happened|happens) to\b|what (?:motivates|drives|scares)\b)"
 )
+# A yes/no question whose subject is one of the draft's people: "is Rafi in love with June?"
+_ASKS_ABOUT = re.compile(r"^\W*(?:is|was|does|did|do|has|had|are|were|can|will|would) ")
+# A craft question about a kind of thing, not about this draft: "should a synopsis give away the ending?"
+_GENERIC_QUESTION = re.compile(r"^\W*(?:should|does|do|can|must|is|are) (?:an? |every |all )\w+")
+# An option placed into the draft without a scene number: "option 3 into the draft please".
+_INTO_DRAFT = re.compile(r"\b(?:into|in|to) (?:the|my) (?:draft|script|screenplay)\b|\bgoes in\b|\bin it goes\b")
 # Generic quantity questions are craft chat, not statistics of the draft: "how many pages is a TV pilot".
 _GENERIC_SUBJECT = re.compile(
     r"\b(?:should|typical\w*|usually|normally|in general)\b"
@@ -124,7 +146,7 @@ _EDIT = re.compile(
 # Scenes counted and described, with no verb of making: "10 scenes with a deathbed confession".
 _BARE_SCENES = re.compile(r"^\W*(?:\d+|\w+|a few|a couple of) (?:\w+ )?scenes? (?:with|about|where|of|in which|involving)\b")
 _HOW_DO_I = re.compile(r"^\W*(?:so |ok |okay )?(?:how (?:do|can|should) i|how to)\b(?! (?:make|fix|improve))")
-_FINDING = re.compile(r"\b(?:fi?nd|search\w*|look (?:for|up)|show me|similar|resembl\w*|examples?|references?|library|busca"
+_FINDING = re.compile(r"\b(?:fi?nd|s(?:ea|e|ae)rch\w*|look ?(?:for|up)|show me|similar|resembl\w*|examples?|references?|library|busca"
                       r"|comps?|comparable|existing|browse|pull up)\b")
 # A general craft question, as opposed to one about the writer's own draft.
 _GENERAL_QUESTION = re.compile(
@@ -134,15 +156,15 @@ _GENERAL_QUESTION = re.compile(
     r"|is [a-z ]+ worth\b)"
     r"|\bin general\b|\btheory\b"
 )
-_DRAFT_REF = re.compile(r"\b(?:my|mine|our|this (?:script|draft|scene|screenplay|story)|the (?:draft|script|screenplay))\b")
+_DRAFT_REF = re.compile(r"\b(?:my(?! (?:idea|premise|logline|concept|pitch)\b)|mine|our|this (?:script|draft|scene|screenplay|story)|the (?:draft|script|screenplay))\b")
 _IMPERATIVE_RESTYLE = re.compile(
     r"\b(?:rewrite|restyle|make (?:it|this|that|the|scene|option|act)|turn|convert|do (?:it|this|that|the|scene|option|act)"
     r"|give (?:it|this|the|scene|act|option)|-ify|it up\b|reescrib\w*|reecri\w*)"
 )
 
 
-def _first_step(folded: str) -> str:
-    m = re.search(r"(?:,?\s*(?:and )?then\b|,?\s*and after that\b|;\s)", folded)
+def first_step(folded: str) -> str:
+    m = re.search(r"(?:,?\s*(?:and )?then\b|,?\s*and after that\b|;\s)", folded, re.I)
     return folded[: m.start()] if m else folded
 
 
@@ -172,7 +194,7 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
         bonus[intent] = bonus.get(intent, 0.0) + value
 
     full = folded
-    folded = _first_step(folded)  # multi-step requests: the first step decides
+    folded = correct_typos(first_step(folded))  # multi-step requests: the first step decides
     # "how do I insert an option?" is about the tool: its action words are not a request.
     asking_how = _HOW_DO_I.search(folded)
     for intent, pattern, value in WORD_CUES:
@@ -182,11 +204,15 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
     if asking_how:
         add("help", 0.4)
     finding = _FINDING.search(folded)
+    verbs = {intent for intent, pattern, _ in WORD_CUES if pattern.search(folded)}
+    if finding and "generate" not in verbs and not asking_how:
+        add("similar", 0.1)  # a verb of retrieval and none of making: what exists is wanted
     counted = ex.count is not None and _COUNTED_WORK.search(folded) and not finding
     creating = _CREATE.search(folded) and (ex.beat or _COUNTED_WORK.search(folded)) and not finding
-    verbs = {intent for intent, pattern, _ in WORD_CUES if pattern.search(folded)}
-    if "undo" in verbs and "insert" in bonus:
-        del bonus["insert"]  # "take that insertion back" takes an edit back
+    if "undo" in verbs:
+        # "take that insertion back", "restore the draft": an edit taken back, nothing placed or written
+        bonus.pop("insert", None)
+        bonus.pop("generate", None)
     if _HOW_APP.search(folded):
         add("help", 0.3)
     if counted and _BARE_SCENES.search(folded) and not _CREATE.search(folded):
@@ -203,8 +229,10 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
         add("stats", 0.5)
     elif general and not verbs:
         add("chat", 0.3)
-    if _GROUNDED.search(folded) and not verbs and not analysis:
-        add("chat", 0.35)
+    about_people = _ASKS_ABOUT.search(folded) and ex.characters and not ex.has_target
+    grounded = (_GROUNDED.search(folded) or about_people) and not verbs and not analysis
+    if grounded:
+        add("chat", 0.45)
     if _bare_target(full, ex):
         add("vague", 0.3)
     elif verbs or analysis:
@@ -217,9 +245,14 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
 
     if ex.level:
         add("summarize", 0.15)
-    if ex.after_scene is not None or ex.before_scene is not None or ex.placement:
+    numbered = ex.after_scene is not None or ex.before_scene is not None
+    if ex.option is not None and not numbered and revise_mode(folded) == "continue":
+        pass  # "what happens after option 1 ends" continues the option; it places nothing
+    elif (numbered or ex.placement) and not (grounded and ex.option is None):  # "what happened after scene 6?"
         # An insertion point places an option; without one it places new material ("what comes after scene 8").
         add("insert" if ex.option is not None else "generate", 0.3)
+    if ex.option is not None and _INTO_DRAFT.search(folded) and "undo" not in verbs:
+        add("insert", 0.25)
     if ex.focus and re.search(r"\?|\bhow'?s\b|\bis\b|\bare\b|\bdoes\b|\bwhy\b|\bany notes\b", folded):
         add("critique", 0.1)
     if scene_edit(full, ex) and not ex.style:
@@ -234,4 +267,9 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
             add("revise", 0.35)
         elif _EDIT.search(folded) and not ex.style and "insert" not in bonus:
             add("revise", 0.25)
+    if _GENERIC_QUESTION.search(folded) and not _DRAFT_REF.search(folded) and not ex.has_target and not analysis:
+        # The tool words name the subject of a craft question ("should a synopsis ..."), not a request.
+        for intent in ("summarize", "critique", "generate", "similar"):
+            bonus.pop(intent, None)
+        add("chat", 0.4)
     return bonus

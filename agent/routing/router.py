@@ -12,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from agent.routing.arguments import Extraction, args_for, extract
-from agent.routing.cues import cue_bonuses
+from agent.routing.cues import cue_bonuses, first_step
 from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
 from agent.routing.slash import is_slash, route_slash
 from agent.routing.text import fold, strip_quoted, strip_role_markers
@@ -104,9 +104,15 @@ class Router:
         ex = extract(text, characters)
         if ex.scene_ref is None and scene_names:
             ex.scene_ref = _named_scene(text, scene_names)
-        scores = self.scores(text)
-        heard = max((i for i in scores if i != VAGUE), key=scores.__getitem__)  # the embedding's own choice
+        # A request in steps ("notes, then a summary") is routed by its first step, in meaning as in words.
+        step = first_step(text)
+        scores = self.scores(step if len(step.split()) >= 2 else text)
         bonuses = cue_bonuses(fold(text), ex, has_draft) if self.config.use_cues else {}
+        if self.config.use_cues:
+            # An intent started only by its cue is no rival without one: "anything in the library about a
+            # haunted lighthouse" sounds like a story idea, but nobody asked to develop one.
+            scores = {i: s for i, s in scores.items() if i not in CUE_ONLY or i in bonuses}
+        heard = max((i for i in scores if i != VAGUE), key=scores.__getitem__)  # the embedding's own choice
         for intent, bonus in bonuses.items():
             scores[intent] = scores.get(intent, 0.0) + bonus
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
@@ -123,8 +129,6 @@ class Router:
         if top == VAGUE:
             first, second = _two_tools(real)
             return self._ask(first, second, text, ex, confidence, candidates)
-        if self.config.use_cues and top in CUE_ONLY and top not in bonuses:
-            return RoutingDecision("chat", {}, confidence, "semantic", candidates=candidates)
         runner_up, runner_score = real[1]
         if self.config.use_cues and top in DRAFT_CHANGING and top not in bonuses:
             # Changing the draft on resemblance alone is too risky: no cue word, ask first.

@@ -46,3 +46,38 @@ def clean_free_text(text: str) -> str:
     text = re.sub(r"^[\s,.;:!?\-–—'\"]+|[\s,.;:!?\-–—'\"]+$", "", text)
     text = re.sub(r"\s+(?:please|pls|plz|thanks)$", "", text, flags=re.I)
     return text.strip()
+
+
+# Words whose misspelling would lose a request's class ("crtique", "isnert", "serch", "unod"); long enough
+# that one slip cannot land on another common word.
+KEY_WORDS = (
+    "critique", "review", "summarize", "summarise", "summary", "synopsis", "insert", "search", "generate",
+    "rewrite", "restyle", "brainstorm", "similar", "revert", "examples", "evaluate", "feedback", "library",
+    "continue", "version", "undo",
+)
+
+
+def one_slip(word: str, key: str) -> bool:
+    """``word`` is ``key`` with one letter added, dropped, changed, or two neighbours swapped."""
+    if word == key or abs(len(word) - len(key)) > 1:
+        return False
+    if len(word) == len(key):
+        diff = [i for i, (a, b) in enumerate(zip(word, key)) if a != b]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and word[diff[0]] == key[diff[1]] and word[diff[1]] == key[diff[0]])
+    short, long_ = (word, key) if len(word) < len(key) else (key, word)
+    i = next((n for n, (a, b) in enumerate(zip(short, long_)) if a != b), len(short))
+    return short[i:] == long_[i + 1:]
+
+
+def correct_typos(folded: str) -> str:
+    """The folded message with slips of the keyboard in the request's key words put right."""
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        for key in KEY_WORDS:
+            # Short words only by a swap ("unod"): one changed letter turns too many into others.
+            if (len(key) >= 6 or len(word) == len(key)) and one_slip(word, key):
+                return key
+        return word
+
+    return re.sub(r"[a-z]{4,}", fix, folded)

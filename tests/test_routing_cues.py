@@ -1,0 +1,57 @@
+"""The router's word cues by class, without the embedder: typos, multi-step requests, grounded questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.routing.arguments import extract
+from agent.routing.cues import cue_bonuses, first_step
+from agent.routing.text import correct_typos, fold, one_slip
+
+
+@pytest.mark.parametrize("word, key", [("crtique", "critique"), ("isnert", "insert"), ("serch", "search"),
+                                       ("unod", "undo"), ("summerize", "summarize"), ("reveiw", "review")])
+def test_one_slip_of_the_keyboard_is_put_right(word, key):
+    assert one_slip(word, key)
+    assert correct_typos(f"{word} scene 4") == f"{key} scene 4"
+
+
+@pytest.mark.parametrize("text", ["who wrote chinatown", "undo it", "insertion point", "the version we had",
+                                  "a seance at night", "into the library"])
+def test_real_words_are_left_alone(text):
+    assert correct_typos(text) == text
+
+
+def test_a_request_in_steps_is_routed_by_its_first_step():
+    assert first_step("give me notes and then a summary") == "give me notes"
+    assert first_step("Recap act 1, Then rate it") == "Recap act 1"
+    bonus = cue_bonuses(fold("give me notes and then a summary"), extract("give me notes and then a summary"))
+    assert "critique" in bonus and "summarize" not in bonus
+
+
+def _top_cue(text: str, characters=()) -> str:
+    bonus = cue_bonuses(fold(text), extract(text, characters))
+    return max(bonus, key=bonus.__getitem__)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("what happened to the letter after scene 6?", "chat"),  # a question, not new material after scene 6
+    ("should a synopsis give away the ending?", "chat"),  # a craft question naming a tool's product
+    ("what percent of my draft is action", "stats"),
+    ("how is the dialogue split between June and Rafi", "stats"),
+    ("examples of a heist planning meeting", "similar"),
+    ("put opt 3 after sc 2", "insert"),
+    ("what happens after option 1 ends", "revise"),
+    ("option 3 into the draft please", "insert"),
+    ("restore the draft the way it was", "undo"),
+])
+def test_cues_hear_the_class_of_request(text, intent):
+    assert _top_cue(text, ["JUNE", "RAFI"]) == intent
+
+
+def test_a_yes_no_question_about_a_character_is_conversation():
+    bonus = cue_bonuses(fold("is Rafi in love with June?"), extract("is Rafi in love with June?", ["JUNE", "RAFI"]))
+    assert bonus.get("chat", 0) > 0.3
+    # ... but not when it asks a judgement of the draft
+    bonus = cue_bonuses(fold("is Rafi a believable villain?"), extract("is Rafi a believable villain?", ["RAFI"]))
+    assert "chat" not in bonus and "critique" in bonus
