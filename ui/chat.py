@@ -10,6 +10,7 @@ import gradio as gr
 from agent.errors import RoomError
 from agent.events import Event, EventKind, OptionReady
 from agent.session import Session
+from ui.figures import chart_messages
 
 
 class ChatHandlers:
@@ -47,6 +48,7 @@ class ChatHandlers:
         history.append(gr.ChatMessage(role="user", content=message))
         answer: gr.ChatMessage | None = None
         shown: list[str] | None = None  # options written so far this turn, read from OptionReady events
+        charts: list[gr.ChatMessage] = []  # shown under the answer once the turn ends
         for event in self.room.run(session, message):
             if event.kind is EventKind.TOKEN:
                 if answer is None:
@@ -70,6 +72,7 @@ class ChatHandlers:
                 _show_progress(history, event)
             elif event.kind is EventKind.TOOL_OUTPUT:
                 _mark_done(history, seconds=event.data.get("seconds"))
+                charts = chart_messages(event.data)
             elif event.kind in (EventKind.ANSWER, EventKind.CLARIFY):
                 if answer is None:
                     answer = gr.ChatMessage(role="assistant", content=event.text)
@@ -80,6 +83,9 @@ class ChatHandlers:
                 _mark_done(history)
                 history.append(gr.ChatMessage(role="assistant", content=f"⚠️ {event.text}"))
             yield self.with_streamed_options(self._outputs(history, session), shown)
+        if charts:
+            history.extend(charts)
+            yield self._outputs(history, session)
 
     def undo_turn(self, history: list[Any], session: Session) -> tuple:
         """Chatbot's undo: drop the last exchange from the screen and from the model's memory."""

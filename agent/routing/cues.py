@@ -69,7 +69,7 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
 # Measuring the draft: questions the statistics answer with numbers (pages, scenes, lines, settings).
 _ANALYSIS = re.compile(
     r"\bhow many (?:pages|scenes|lines|words|characters|locations|acts|int|ext|of (?:my|the) scenes|exterior|interior|night|day)\b"
-    r"|\bhow (?:long|short) (?:are|is) (?:my|the|each|every)\b|\b(?:longest|shortest) scenes?\b|\bscenes? (?:length|count)s?\b"
+    r"|\bhow (?:long|short) (?:are|is) (?:my|the|each|every|act|sc(?:ene)?)\b|\b(?:longest|shortest) scenes?\b|\bscenes? (?:length|count)s?\b"
     r"|\baverage scene\b|\bpage counts?\b|\bpages? per\b|\bper act\b|\bby act\b|\beach act\b|\bin pages\b"
     r"|\bint(?:erior)?s? ?(?:vs\.?|versus|/|and) ?ext\w*\b|\bday ?(?:vs\.?|versus|/|and) ?night\b|\bpercentage\b|\bratio\b"
     r"|\bwho (?:has|speaks|talks|says|gets) (?:the )?most\b|\bhow much does \w+ (?:talk|speak)\b|\bspeaks how much\b"
@@ -125,7 +125,8 @@ _GROUNDED = re.compile(
     r"|who(?:'s| is) (?:the |my )?(?:protagonist|antagonist|hero|villain|main character|lead|narrator)\b"
     r"|what(?:'s| is) (?:the |my )?(?:\w+ )?(?:theme|question|subtext|twist)\b"
     r"|(?:when|where) (?:does|did|do|is|was|are|were) (?!i\b|you\b)|how (?:does|did) (?!i\b|you\b|this\b|it\b)"
-    r"|what (?:happened|happens) to\b|what (?:motivates|drives|scares)\b)"
+    r"|what (?:happened|happens) to\b|what (?:motivates|drives|scares)\b"
+    r"|what(?:'s| is) (?:the|my) (?:title|genre|period|setting|era)\b)"
 )
 # A yes/no question whose subject is one of the draft's people: "is Rafi in love with June?"
 _ASKS_ABOUT = re.compile(r"^\W*(?:is|was|does|did|do|has|had|are|were|can|will|would) ")

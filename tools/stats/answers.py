@@ -6,6 +6,8 @@ tools.critic.analytics.measure (acts, presence); nothing here is estimated by a 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,7 +129,9 @@ def answer(script: Script, topic: str = "overview", out_dir: str | Path | None =
 
         folder = Path(out_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        stem = f"stats-{topic}"
+        # Named by the numbers it shows: two sessions' charts never overwrite each other, a repeat is drawn once.
+        digest = hashlib.sha1(json.dumps(numbers, sort_keys=True, default=str).encode()).hexdigest()[:12]
+        stem = f"stats-{topic}-{digest}"
         draw = {"characters": charts.dialogue_plot, "scenes": charts.scene_length_plot, "settings": charts.settings_plot,
                 "acts": charts.act_plot, "overview": charts.scene_length_plot}[topic]
         plots[topic] = draw(a, folder / f"{stem}.png")
