@@ -51,6 +51,10 @@ class _Chat(ChatHandlers):
     def _outputs(self, history, session):
         return (history,)
 
+    @staticmethod
+    def with_streamed_options(outputs, shown):
+        return outputs
+
 
 def test_the_chart_follows_the_answer_in_the_chat(tmp_path):
     out = _output(tmp_path)
