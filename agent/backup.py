@@ -154,7 +154,7 @@ def _restore_project(storage: Storage, writer: str, record: Any) -> str:
 def _history(storage: Storage, project_id: str) -> dict[str, Any]:
     from agent.workspace.transfer import export_history
 
-    with storage.transaction() as db:
+    with storage.read() as db:
         return export_history(db, project_id)
 
 
