@@ -110,6 +110,7 @@ def main() -> int:
         base = strap(result.source, result.source, preset, embedder=embedder, classifier=classifier, perplexity=perplexity)
         row = {"passage": f"{name}:{idx + 1}", "style": style, **m, "baseline_j": base["j"],
                "baseline_accuracy": base["accuracy"], "rewritten": result.rewritten, "kept": result.kept,
+               "model_calls": result.model_calls, "whole_scene_refused": sum(1 for f in result.failures if f.kind == "scene"),
                "seconds": round(secs, 1), "text": result.text}
         rows.append(row)
         print(f"{row['passage']:<14} {style:<20} {m['accuracy']:>4.0f} {m['target_probability']:>5.2f} "
