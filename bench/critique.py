@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = Settings.from_env().with_(backend="local", temperature=0.0, max_new_tokens=96)
         model = build_chat_model(settings)
-    print(f"loading MiniLM{'' if args.no_llm else ' and the embedded chat model'}: {time.perf_counter() - t:.1f} s")
+    local = not args.no_llm and args.backend == "local"
+    print(f"loading MiniLM{' and the embedded chat model' if local else ''}: {time.perf_counter() - t:.1f} s")
 
     from tools.critic import Critic
 

@@ -69,7 +69,7 @@ def main() -> int:
     t0 = time.perf_counter()
     embedder = SentenceTransformerEmbedder(load_embedder())
     classifier = StyleClassifier.load(embedder)
-    settings = Settings.from_env(backend=args.backend)
+    settings = Settings.from_env(backend="fake" if args.backend == "capable" else args.backend)
     if args.backend == "local":
         import torch
 
