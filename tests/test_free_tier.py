@@ -161,6 +161,8 @@ def test_scene_outline_and_logline_on_the_free_tier(lighthouse):
     model = CapableModel()
     outline = _summarizer(model).summarize(lighthouse, "scenes")
     assert outline.text.count("**Scene") == len(lighthouse.scenes)
+    beats = _summarizer(CapableModel()).summarize(lighthouse, "beats")
+    assert beats.beats and all(x.source == "model" for x in beats.scenes)
     logline = _summarizer(CapableModel()).summarize(lighthouse, "logline")
     assert logline.text.startswith("**Logline.**") and STRANGER not in logline.text
 

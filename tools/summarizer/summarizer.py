@@ -217,6 +217,12 @@ class _Run:
     # -- map: one sentence per scene ---------------------------------------------------------------
     def scene_summaries(self, wanted: list[int], order: list[int] | None = None) -> dict[int, SceneSummary]:
         """Summaries for `wanted` scenes; the model works through `order` (most salient first) within budget."""
+        if self.o.writing_tier == "free":  # the beat sheet's anchor scenes, written by the model
+            from tools.summarizer.abstractive import Abstractive
+
+            ab = Abstractive(self)
+            texts = ab.map(wanted)
+            return {i: self._make(self.facts[i], texts[i], ab.source[i]) for i in wanted}
         order = order or wanted
         out: dict[int, SceneSummary] = {}
         for done, i in enumerate(order, 1):
