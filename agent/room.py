@@ -241,7 +241,10 @@ class Room:
 
     # ---- the conversation --------------------------------------------------------------
     def run(self, session: Session, message: str) -> Iterator[Event]:
-        return self.runtime.agent.run(session, message)
+        """One chat turn; "this scene" means the scene under the editor's cursor (or chosen beside the page)."""
+        from agent.references import point_at_scene
+
+        return self.runtime.agent.run(session, point_at_scene(message, session.cursor_scene))
 
     def forget_last_turn(self, session: Session) -> None:
         if len(session.history) >= 2:

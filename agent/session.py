@@ -29,6 +29,7 @@ class Session:
     temperature: float | None = None  # the writer's sampling choice; None keeps the model default
     options_count: int = 3  # how many alternatives when a request names no number
     story: Any = None  # tools.develop.Story being developed in this chat, level by level
+    cursor_scene: int | None = None  # 1-based scene under the editor's cursor: what "this scene" means
 
     def add_turn(self, user: str, assistant: str) -> None:
         self.history.append(HumanMessage(content=user))

@@ -10,8 +10,10 @@ from agent.errors import RoomError
 from agent.room import Room
 from agent.runtime import Runtime
 from ui import jobs
+from ui.editor import EDITOR_CSS, editor_tab, wire_editor
 from ui.handlers import DRAFT_TYPES, EMPTY_DRAFT, WritersRoom
 from ui.options import option_html
+from ui.revisions import DIFF_CSS, history_tab, wire_history
 
 TITLE = "Scriptroom"
 INTRO = (
@@ -22,7 +24,7 @@ GENRES = [
     "any", "noir", "screwball-comedy", "horror", "thriller", "family-drama", "romance", "sci-fi",
     "western", "heist", "war", "satire", "childrens-adventure", "melodrama", "fantasy",
 ]
-CSS = ".sr-option { border: 1px solid #e3e3e3; border-radius: 8px; padding: 6px; }"
+CSS = ".sr-option { border: 1px solid #e3e3e3; border-radius: 8px; padding: 6px; }\n" + EDITOR_CSS + DIFF_CSS
 
 
 def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
@@ -40,7 +42,7 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                 gr.LoginButton(scale=0)  # Hugging Face sign-in on a Space (README: hf_oauth)
         who = gr.Markdown(visible=facade.login.on)
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
+            with gr.Column(scale=2):
                 chatbot = gr.Chatbot(
                     label="Writers' room",
                     height=560,
@@ -74,24 +76,25 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                                     lambda h, s, i=i: room.pick(i, h, s),
                                     [chatbot, session],
                                     [chatbot, session, options, draft_view],
-                                )
+                                ).then(room.draft_panel, [session], draft_outputs, api_name=False)
                                 more.click(
                                     lambda h, s, i=i: (yield from room.more_like(i, h, s)),
                                     [chatbot, session],
                                     [chatbot, session, options, draft_view],
-                                )
+                                ).then(room.draft_panel, [session], draft_outputs, api_name=False)
                                 drop.click(lambda s, i=i: room.discard(i, s), [session], [session, options])
 
-            with gr.Column(scale=2):
+            with gr.Column(scale=3):
                 with gr.Tabs():
                     with gr.Tab("Draft"):
+                        editor, editor_status, draft_view, scene_pick = editor_tab(room)
                         # Export lives here, not in a tab: six tabs overflow into a menu on narrow panels.
                         with gr.Row():
                             fmt = gr.Radio(["fountain", "fdx", "pdf"], value="fdx", label="Export as", scale=2)
                             export_btn = gr.Button("Export draft", variant="primary", scale=1)
                         download = gr.File(label="Download", interactive=False, visible=False)
-                        scene_pick = gr.Dropdown(label="Jump to scene", choices=[], interactive=True)
-                        draft_view = gr.HTML(room.draft_html(None))
+                    with gr.Tab("History") as history_tab_:
+                        history = history_tab()
                     with gr.Tab("Story bible"):
                         logline = gr.Textbox(label="Logline", lines=2)
                         tone = gr.Textbox(label="Tone")
@@ -158,16 +161,19 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                         delete_status = gr.Markdown()
 
         panel_outputs = [chatbot, session, options, draft_view]
+        draft_outputs = wire_editor(demo, room, editor, editor_status, draft_view, scene_pick, session)
+        wire_history(room, history, session, draft_outputs, history_tab_)
 
         def refresh_panels(s):
-            return (gr.update(choices=room.scene_choices(s), value=None), *room.bible_fields(s))
+            return room.bible_fields(s)
 
         # ---- events -----------------------------------------------------------------------
         demo.load(room.start, [writer], [writer, session, chatbot], api_name="start").then(
             lambda s: _who(facade, s), [session], who, api_name=False
         ).then(
-            lambda s: (room.draft_html(s), room.options(s)), [session], [draft_view, options]
-        ).then(refresh_panels, [session], [scene_pick, logline, tone, characters, locations]).then(
+            room.options, [session], options, api_name=False
+        ).then(room.draft_panel, [session], draft_outputs, api_name=False
+        ).then(refresh_panels, [session], [logline, tone, characters, locations], api_name=False).then(
             lambda s: jobs.preference_counts(facade, s), [session], prefs, api_name=False
         )
 
@@ -175,18 +181,19 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
             room.send, [box, chatbot, session], panel_outputs, api_name="send"
         )
         send.then(lambda: gr.update(value=None, interactive=True), None, box, api_name=False).then(
-            refresh_panels, [session], [scene_pick, logline, tone, characters, locations], api_name=False
-        )
+            refresh_panels, [session], [logline, tone, characters, locations], api_name=False
+        ).then(room.draft_panel, [session], draft_outputs, api_name=False)
 
         # API-only twins of the option buttons, so clients and tests can pick by number.
         pick_index = gr.Number(visible=False, precision=0)
         gr.Button(visible=False).click(
             lambda i, h, s: room.pick(int(i) - 1, h, s), [pick_index, chatbot, session], panel_outputs, api_name="pick"
-        )
+        ).then(room.draft_panel, [session], draft_outputs, api_name=False)
         chatbot.like(room.like, [session, chatbot], None)
-        chatbot.undo(room.undo_turn, [chatbot, session], panel_outputs)
-        chatbot.retry(_retry(room), [chatbot, session], panel_outputs)
-        scene_pick.change(room.scene_html, [session, scene_pick], draft_view)
+        chatbot.undo(room.undo_turn, [chatbot, session], panel_outputs).then(
+            room.draft_panel, [session], draft_outputs, api_name=False)
+        chatbot.retry(_retry(room), [chatbot, session], panel_outputs).then(
+            room.draft_panel, [session], draft_outputs, api_name=False)
         bible_save.click(room.save_bible, [logline, tone, characters, locations, session, chatbot], bible_status)
         search.click(room.search_library, [query, genre, int_ext, k], results, api_name="search_library")
         add_draft.click(_with_progress(jobs.add_to_library, facade), [session], results, api_name="add_to_library")

@@ -15,15 +15,17 @@ from agent.room import Room
 from agent.runtime import Runtime
 from agent.session import Session
 from ui.chat import ChatHandlers, plain
+from ui.drafts import EditorHandlers
 from ui.options import OptionHandlers
 from ui.panels import EMPTY_DRAFT, PanelHandlers
+from ui.revisions import RevisionHandlers
 
 DRAFT_TYPES = [".fountain", ".spmd", ".fdx", ".pdf", ".docx", ".txt"]
 __all__ = ["DRAFT_TYPES", "EMPTY_DRAFT", "WritersRoom"]
 
 
 @dataclass
-class WritersRoom(ChatHandlers, OptionHandlers, PanelHandlers):
+class WritersRoom(ChatHandlers, OptionHandlers, PanelHandlers, EditorHandlers, RevisionHandlers):
     room: Room
 
     @classmethod

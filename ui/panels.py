@@ -8,13 +8,10 @@ import gradio as gr
 
 from agent.errors import RoomError
 from agent.session import Session
-from screenplay import Script
 from screenplay.bible import StoryBible
 from screenplay.errors import ACCEPTED
-from ui.render import script_html
 
-EMPTY_DRAFT = f"<p><i>No draft yet. Attach one with the 📎 button: {ACCEPTED}.</i></p>"
-MAX_SCENES_SHOWN = 60
+EMPTY_DRAFT = f"<p><i>No draft yet. Type one in the editor, or attach one with the 📎 button: {ACCEPTED}.</i></p>"
 
 
 class PanelHandlers:
@@ -22,18 +19,7 @@ class PanelHandlers:
 
     def draft_html(self, session: Session | None) -> str:
         script = self.room.script(session)
-        return EMPTY_DRAFT if script is None else script_html(script, max_scenes=MAX_SCENES_SHOWN)
-
-    def scene_choices(self, session: Session | None) -> list[str]:
-        script = self.room.script(session)
-        return [] if script is None else [f"{i}. {s.heading.text}" for i, s in enumerate(script.scenes, 1)]
-
-    def scene_html(self, session: Session | None, choice: str | None) -> str:
-        script = self.room.script(session)
-        if script is None or not choice:
-            return EMPTY_DRAFT
-        number = int(choice.split(".", 1)[0])
-        return script_html(Script(scenes=[script.scenes[number - 1]]))
+        return EMPTY_DRAFT if script is None else self.page(session)
 
     def bible_fields(self, session: Session | None) -> tuple[str, str, str, str]:
         b = self.room.bible(session)

@@ -20,6 +20,15 @@ CSS = """
 .sr-centered { text-align: center; }
 .sr-note { color: #777; font-style: italic; }
 .sr-num { float: right; color: #999; }
+.sr-scene { border-left: 3px solid transparent; padding-left: 6px; margin-left: -9px; }
+.sr-current { border-left-color: #e0a800; background: #fff8e1; }
+.sr-problems { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; border-radius: 6px; padding: 4px 10px;
+  margin-bottom: 8px; font-size: 13px; }
+.sr-problems ul { margin: 2px 0 2px 18px; }
+.sr-marker { float: right; margin-right: -22px; cursor: pointer; }
+.sr-margin { display: none; background: #fff3c4; border: 1px solid #e6c200; border-radius: 4px; padding: 4px 6px;
+  margin: 2px 0 10px 0; font-family: sans-serif; font-size: 12px; }
+.sr-marker:hover + .sr-margin, .sr-marker:focus + .sr-margin, .sr-margin:hover { display: block; }
 """
 
 ELEMENT_CLASS = {
@@ -46,28 +55,44 @@ def _inline(text: str) -> str:
     return out.replace("\n", "<br>")
 
 
-def script_html(script: Script, *, max_scenes: int | None = None) -> str:
-    parts = [f"<style>{CSS}</style><div class='sr-page'>"]
+def script_html(script: Script, *, max_scenes: int | None = None, current: int = 0,
+                notes: dict[int, list[str]] | None = None, preamble: bool = False, before: str = "") -> str:
+    """The draft as pages. ``current``: the 1-based scene to highlight; ``notes``: margin notes per 1-based scene;
+    ``preamble``: also show what comes before the first heading (the editor's page shows everything typed);
+    ``before``: HTML put above the page (the editor's problems)."""
+    parts = [f"<style>{CSS}</style>{before}<div class='sr-page'>"]
     if script.title:
         parts.append(f"<p class='sr-centered'><b>{_inline(script.title)}</b></p>")
+    if preamble:
+        _elements(script.preamble, parts)
     for i, scene in enumerate(script.scenes[:max_scenes] if max_scenes else script.scenes, 1):
         number = scene.heading.number or str(i)
+        parts.append(f"<div class='sr-scene{' sr-current' if i == current else ''}' id='scene-{i}'>")
         parts.append(
-            f"<p class='sr-heading' id='scene-{i}'><span class='sr-num'>{html.escape(number)}</span>"
+            f"<p class='sr-heading'><span class='sr-num'>{html.escape(number)}</span>"
             f"{_inline(scene.heading.text)}</p>"
         )
-        for el in scene.elements:
-            if el.type is ElementType.PAGE_BREAK:
-                parts.append("<hr>")
-                continue
-            text = el.text
-            if el.type is ElementType.CHARACTER and el.extensions:
-                text += " " + " ".join(f"({e})" for e in el.extensions)
-            parts.append(f"<p class='{ELEMENT_CLASS.get(el.type, 'sr-action')}'>{_inline(text)}</p>")
+        mine = (notes or {}).get(i, [])
+        if mine:
+            parts.append(f"<span class='sr-marker' tabindex='0' title='{len(mine)} note(s)'>📝 {len(mine)}</span>"
+                         f"<div class='sr-margin'>{'<br>'.join(html.escape(n) for n in mine)}</div>")
+        _elements(scene.elements, parts)
+        parts.append("</div>")
     if max_scenes and len(script.scenes) > max_scenes:
         parts.append(f"<p class='sr-note'>… {len(script.scenes) - max_scenes} more scenes</p>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def _elements(elements: list, parts: list[str]) -> None:
+    for el in elements:
+        if el.type is ElementType.PAGE_BREAK:
+            parts.append("<hr>")
+            continue
+        text = el.text
+        if el.type is ElementType.CHARACTER and el.extensions:
+            text += " " + " ".join(f"({e})" for e in el.extensions)
+        parts.append(f"<p class='{ELEMENT_CLASS.get(el.type, 'sr-action')}'>{_inline(text)}</p>")
 
 
 def fountain_html(text: str) -> str:
