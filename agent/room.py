@@ -45,6 +45,7 @@ class LoadedDraft:
 class Critique:
     notes: str  # Markdown
     plots: list[Any]  # image paths or figures, in display order
+    findings: list[dict[str, Any]] = field(default_factory=list)  # the checks' findings (check, message, scenes...)
 
 
 @dataclass
@@ -351,7 +352,8 @@ class Room:
         with writer_errors():
             result = critic.critique(self._script(session), progress=progress)
         plots = result.data.get("plots", {})
-        return Critique(notes=result.summary, plots=list(plots.values()) if isinstance(plots, dict) else list(plots))
+        return Critique(notes=result.summary, plots=list(plots.values()) if isinstance(plots, dict) else list(plots),
+                        findings=list(result.data.get("checks", [])))
 
     def summarize(self, session: Session | None, level: str, progress: Progress) -> str:
         summarizer = self.runtime.extras.get("summarizer")

@@ -10,9 +10,11 @@ from agent.errors import RoomError
 from agent.room import Room
 from agent.runtime import Runtime
 from ui import jobs
+from ui.board import BOARD_CSS, board_tab
 from ui.editor import EDITOR_CSS, editor_tab, wire_editor
 from ui.handlers import DRAFT_TYPES, EMPTY_DRAFT, WritersRoom
 from ui.options import option_html
+from ui.projects import projects_tab, wire_projects
 from ui.revisions import DIFF_CSS, history_tab, wire_history
 
 TITLE = "Scriptroom"
@@ -24,7 +26,7 @@ GENRES = [
     "any", "noir", "screwball-comedy", "horror", "thriller", "family-drama", "romance", "sci-fi",
     "western", "heist", "war", "satire", "childrens-adventure", "melodrama", "fantasy",
 ]
-CSS = ".sr-option { border: 1px solid #e3e3e3; border-radius: 8px; padding: 6px; }\n" + EDITOR_CSS + DIFF_CSS
+CSS = ".sr-option { border: 1px solid #e3e3e3; border-radius: 8px; padding: 6px; }\n" + EDITOR_CSS + DIFF_CSS + BOARD_CSS
 
 
 def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
@@ -76,6 +78,8 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                                     lambda h, s, i=i: room.pick(i, h, s),
                                     [chatbot, session],
                                     [chatbot, session, options, draft_view],
+                                ).then(lambda h, s, i=i: room.fill_card(i, h, s), [chatbot, session], None,
+                                       api_name=False
                                 ).then(room.draft_panel, [session], draft_outputs, api_name=False)
                                 more.click(
                                     lambda h, s, i=i: (yield from room.more_like(i, h, s)),
@@ -85,16 +89,20 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                                 drop.click(lambda s, i=i: room.discard(i, s), [session], [session, options])
 
             with gr.Column(scale=3):
-                with gr.Tabs():
-                    with gr.Tab("Draft"):
-                        editor, editor_status, draft_view, scene_pick = editor_tab(room)
+                with gr.Tabs() as tabs:
+                    with gr.Tab("Draft", id="draft"):
+                        editor, editor_status, draft_view, scene_pick, margin = editor_tab(room)
                         # Export lives here, not in a tab: six tabs overflow into a menu on narrow panels.
                         with gr.Row():
                             fmt = gr.Radio(["fountain", "fdx", "pdf"], value="fdx", label="Export as", scale=2)
                             export_btn = gr.Button("Export draft", variant="primary", scale=1)
                         download = gr.File(label="Download", interactive=False, visible=False)
+                    with gr.Tab("Board") as board_tab_:
+                        board_slot = gr.Column()
                     with gr.Tab("History") as history_tab_:
                         history = history_tab()
+                    with gr.Tab("Projects") as projects_tab_:
+                        projects = projects_tab()
                     with gr.Tab("Story bible"):
                         logline = gr.Textbox(label="Logline", lines=2)
                         tone = gr.Textbox(label="Tone")
@@ -161,8 +169,13 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                         delete_status = gr.Markdown()
 
         panel_outputs = [chatbot, session, options, draft_view]
-        draft_outputs = wire_editor(demo, room, editor, editor_status, draft_view, scene_pick, session)
+        draft_outputs = wire_editor(demo, room, editor, editor_status, draft_view, scene_pick, margin,
+                                    session)
         wire_history(room, history, session, draft_outputs, history_tab_)
+        wire_projects(room, projects, session, chatbot, options, draft_outputs, projects_tab_)
+        with board_slot:
+            cards = board_tab(room, session, chatbot, options, draft_view, draft_outputs, tabs)
+        board_tab_.select(room.board, [session], cards, api_name="board")
 
         def refresh_panels(s):
             return room.bible_fields(s)
@@ -188,6 +201,7 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
         pick_index = gr.Number(visible=False, precision=0)
         gr.Button(visible=False).click(
             lambda i, h, s: room.pick(int(i) - 1, h, s), [pick_index, chatbot, session], panel_outputs, api_name="pick"
+        ).then(lambda i, h, s: room.fill_card(int(i) - 1, h, s), [pick_index, chatbot, session], None, api_name=False
         ).then(room.draft_panel, [session], draft_outputs, api_name=False)
         chatbot.like(room.like, [session, chatbot], None)
         chatbot.undo(room.undo_turn, [chatbot, session], panel_outputs).then(
@@ -200,7 +214,8 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
         export_btn.click(room.export, [fmt, session], download, api_name="export").success(
             lambda: gr.update(visible=True), None, download, api_name=False
         )
-        analyze.click(_with_progress(jobs.critique, facade), [session], [plots, notes], api_name="analyze")
+        analyze.click(_with_progress(jobs.critique, facade), [session], [plots, notes], api_name="analyze").then(
+            room.draft_panel, [session], draft_outputs, api_name=False)
         summarize_btn.click(_with_progress(jobs.summarize, facade), [session, level], summary, api_name="summarize")
         # The counts change with every like and pick: refresh them whenever the writer opens Settings.
         settings_tab.select(lambda s: jobs.preference_counts(facade, s), [session], prefs, api_name=False)

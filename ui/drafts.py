@@ -65,7 +65,8 @@ def commit(room: Room, session: Session, text: str, cause: str = "typing") -> Dr
 
 
 class EditorHandlers:
-    """Mixed into WritersRoom: expects ``self.room``. The Draft tab's editor, page and status line."""
+    """Mixed into WritersRoom: expects ``self.room``, ``self.start``, ``self.margin_notes`` and ``self.note_choices``.
+    The Draft tab's editor, page and status line."""
 
     def editor_text(self, session: Session | None) -> str:
         return editor_text(self.room, session)
@@ -109,10 +110,8 @@ class EditorHandlers:
         if current > len(choices):
             session.cursor_scene = current = 0
         return (draft.text, self.page(session, draft), status_line(draft, _pages(draft), current),
-                gr.update(choices=choices, value=choices[current - 1] if current else None))
-
-    def margin_notes(self, session: Session | None) -> dict[int, list[str]]:
-        return {}
+                gr.update(choices=choices, value=choices[current - 1] if current else None),
+                self.note_choices(session))
 
 
 def _pages(draft: Draft) -> int:

@@ -149,8 +149,10 @@ SCROLL_JS = """
 """
 
 
-def editor_tab(room: Any) -> tuple[gr.Code, gr.Markdown, gr.HTML, gr.Dropdown]:
-    """The Draft tab's editor beside its page; returns (editor, status line, page, scene picker)."""
+def editor_tab(room: Any) -> tuple[gr.Code, gr.Markdown, gr.HTML, gr.Dropdown, dict[str, Any]]:
+    """The Draft tab's editor beside its page; returns (editor, status line, page, scene picker, notes panel)."""
+    from ui.notes import notes_panel
+
     with gr.Row(equal_height=False):
         with gr.Column(min_width=320):
             editor = gr.Code(value="", language=None, lines=30, max_lines=30, interactive=True, wrap_lines=True,
@@ -160,11 +162,12 @@ def editor_tab(room: Any) -> tuple[gr.Code, gr.Markdown, gr.HTML, gr.Dropdown]:
             scene_pick = gr.Dropdown(label="Scene the chat works on (or put the cursor in it)", choices=[],
                                      interactive=True)
             page = gr.HTML(room.draft_html(None), elem_id="sr-preview")
-    return editor, status, page, scene_pick
+            notes = notes_panel()
+    return editor, status, page, scene_pick, notes
 
 
 def wire_editor(demo: gr.Blocks, room: Any, editor: gr.Code, status: gr.Markdown, page: gr.HTML,
-                scene_pick: gr.Dropdown, session: gr.State) -> list[Any]:
+                scene_pick: gr.Dropdown, notes: dict[str, Any], session: gr.State) -> list[Any]:
     """The editor's events; returns the outputs that ``room.draft_panel(session)`` fills after anything else
     changed the draft (the chat, an option, undo, a revision)."""
     line = gr.Number(visible=False, precision=0)
@@ -174,4 +177,7 @@ def wire_editor(demo: gr.Blocks, room: Any, editor: gr.Code, status: gr.Markdown
     scene_pick.input(room.choose_scene, [scene_pick, session], [page, status], show_progress="hidden",
                      api_name="choose_scene").then(None, js=SCROLL_JS)
     demo.load(None, js=INSTALL_JS)
-    return [editor, page, status, scene_pick]
+    from ui.notes import wire_notes
+
+    wire_notes(room, notes, session, page, status, SCROLL_JS)
+    return [editor, page, status, scene_pick, notes["list"]]

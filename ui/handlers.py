@@ -14,10 +14,13 @@ import gradio as gr
 from agent.room import Room
 from agent.runtime import Runtime
 from agent.session import Session
+from ui.board import BoardHandlers
 from ui.chat import ChatHandlers, plain
 from ui.drafts import EditorHandlers
+from ui.notes import NoteHandlers
 from ui.options import OptionHandlers
 from ui.panels import EMPTY_DRAFT, PanelHandlers
+from ui.projects import ProjectHandlers
 from ui.revisions import RevisionHandlers
 
 DRAFT_TYPES = [".fountain", ".spmd", ".fdx", ".pdf", ".docx", ".txt"]
@@ -25,7 +28,8 @@ __all__ = ["DRAFT_TYPES", "EMPTY_DRAFT", "WritersRoom"]
 
 
 @dataclass
-class WritersRoom(ChatHandlers, OptionHandlers, PanelHandlers, EditorHandlers, RevisionHandlers):
+class WritersRoom(ChatHandlers, OptionHandlers, PanelHandlers, EditorHandlers, RevisionHandlers,
+                  ProjectHandlers, BoardHandlers, NoteHandlers):
     room: Room
 
     @classmethod

@@ -10,6 +10,7 @@ from typing import Any, Callable
 from agent.errors import NeedsDraft, RoomError
 from agent.room import NO_DRAFT, Room
 from agent.session import Session
+from ui.notes import pin
 
 ProgressBar = Callable[..., Any]
 __all__ = ["NO_DRAFT", "critique", "summarize", "add_to_library", "preference_counts", "train"]
@@ -33,7 +34,9 @@ def critique(room: Room, session: Session | None, progress: ProgressBar) -> tupl
         result = room.critique(session, progress=say)
     except RoomError as exc:
         return [], _warn(exc)
-    return result.plots, result.notes
+    pinned = pin(room, session, result.findings)
+    where = f"\n\n📝 {pinned} note(s) pinned beside their scenes in the Draft tab." if pinned else ""
+    return result.plots, result.notes + where
 
 
 def summarize(room: Room, session: Session | None, level: str, progress: ProgressBar) -> str:
