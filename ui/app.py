@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -33,7 +36,7 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
     room = room or WritersRoom.create(runtime)
     facade = room.room
     with gr.Blocks(title=TITLE) as demo:
-        writer = gr.BrowserState("", storage_key="scriptroom-writer")
+        writer = gr.BrowserState("", storage_key="scriptroom-writer", secret=browser_secret(runtime.settings.home))
         session = gr.State(None)  # one Session per browser tab
         # The Fountain options on show; a hidden JSON rather than State so API clients receive them.
         options = gr.JSON([], visible=False)
@@ -234,6 +237,27 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
         delete_btn.click(_delete_data(facade), [delete_sure, chatbot, session],
                          [delete_status, delete_sure, *panel_outputs], api_name="delete_data")
     return demo
+
+
+def browser_secret(home: Path) -> str:
+    """The key the browser's writer id is encrypted with, kept in the data directory: Gradio's default is new at
+    every start, so after a restart every browser would come back as a stranger with none of its projects."""
+    path = Path(home) / "browser-secret"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_hex(32)
+        tmp = path.with_name(f".browser-secret.{os.getpid()}")
+        tmp.write_text(secret)
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # atomic, and the first of two starting servers wins
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+        return path.read_text().strip()
 
 
 def _retry(room: WritersRoom):

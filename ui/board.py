@@ -15,6 +15,7 @@ from screenplay.model import ElementType
 from screenplay.outline import is_placeholder
 from ui import drafts
 from ui.editor import SCROLL_JS
+from ui.render import MARKER_CSS
 
 BOARD_CSS = """
 .sr-card { border: 1px solid #d9cfa7; background: #fffbea; border-radius: 6px; padding: 6px 8px !important;
@@ -23,6 +24,7 @@ BOARD_CSS = """
 .sr-card-head { font-family: 'Courier Prime', 'Courier New', monospace; font-weight: bold; font-size: 12px; }
 .sr-card-meta { color: #777; font-size: 11px; }
 """
+BOARD_CSS += MARKER_CSS
 NO_BOARD = "*Cards appear here once the draft has scenes.*"
 
 
@@ -31,7 +33,7 @@ def card_notes(notes: list[str]) -> str:
     if not notes:
         return ""
     listed = "<br>".join(html.escape(n) for n in notes)
-    return (f"<span class='sr-marker' style='float:none;margin:0' tabindex='0'>📝 {len(notes)}</span>"
+    return (f"<span class='sr-marker' style='float:none' tabindex='0'>note {len(notes)}</span>"
             f"<div class='sr-margin'>{listed}</div>")
 
 
@@ -120,7 +122,7 @@ def board_tab(room: Any, session: gr.State, chatbot: Any, options: Any, draft_vi
     """The Board tab's layout and events; returns the cards (a hidden JSON the board is drawn from)."""
     cards = gr.JSON([], visible=False)
     with gr.Row():
-        at = gr.Number(None, label="New card at (empty: at the end)", precision=0, scale=1)
+        at = gr.Number(0, label="Becomes scene (0: the last)", precision=0, minimum=0, scale=1)
         line = gr.Textbox(label="New card: one line", placeholder="Maya finds the keys in the snow", scale=3)
         add = gr.Button("Add card", size="sm", scale=1)
 

@@ -132,15 +132,15 @@ def problems_html(problems: list[str]) -> str:
 def status_line(draft: Draft, pages: int, scene: int) -> str:
     """The line under the editor: pages, scenes, and which scene the cursor is in."""
     n = len(draft.script.scenes)
-    where = "before the first scene"
+    where = "not in a scene yet"
     if 0 < scene <= n:
-        where = f"scene {scene}: {draft.script.scenes[scene - 1].heading.text}"
+        where = f"in scene {scene}: {draft.script.scenes[scene - 1].heading.text}"
     return (f"**{pages}** page{'' if pages == 1 else 's'} · **{n}** scene{'' if n == 1 else 's'} · "
-            f"cursor in {where}")
+            f"cursor {where}")
 
 
 EDITOR_CSS = """
-#sr-preview { max-height: 640px; overflow-y: auto; }
+#sr-preview { overflow-y: auto; }
 #sr-editor .cm-content, #sr-editor .cm-gutters { font-family: 'Courier Prime', 'Courier New', Courier, monospace; }
 """
 # After the page is redrawn: bring the cursor's scene into view.
@@ -161,7 +161,7 @@ def editor_tab(room: Any) -> tuple[gr.Code, gr.Markdown, gr.HTML, gr.Dropdown, d
         with gr.Column(min_width=320):
             scene_pick = gr.Dropdown(label="Scene the chat works on (or put the cursor in it)", choices=[],
                                      interactive=True)
-            page = gr.HTML(room.draft_html(None), elem_id="sr-preview")
+            page = gr.HTML(room.draft_html(None), elem_id="sr-preview", max_height=640)
             notes = notes_panel()
     return editor, status, page, scene_pick, notes
 

@@ -35,7 +35,7 @@ def critique(room: Room, session: Session | None, progress: ProgressBar) -> tupl
     except RoomError as exc:
         return [], _warn(exc)
     pinned = pin(room, session, result.findings)
-    where = f"\n\n📝 {pinned} note(s) pinned beside their scenes in the Draft tab." if pinned else ""
+    where = f"\n\n{pinned} note(s) pinned beside their scenes in the Draft tab." if pinned else ""
     return result.plots, result.notes + where
 
 

@@ -56,6 +56,7 @@ class ProjectHandlers:
         except RoomError as exc:
             raise gr.Error(str(exc)) from None
         session.cursor_scene = None
+        self.save(session, chat)  # the project just opened is the one a reload (or restart) comes back to
         return chat, session, self.options(session)
 
     def new_project(self, name: str, history: list[Any], session: Session | None) -> tuple:
@@ -117,7 +118,7 @@ class ProjectHandlers:
         said = self.attach(session, path)
         if said.startswith("⚠️"):
             return said, history, session
-        session.cursor_scene = None
+        session.project_id, session.cursor_scene = None, None  # attaching keeps the open project's id: a new one
         chat = [gr.ChatMessage(role="assistant", content=said)]
         self.save(session, chat)
         return said, chat, session
@@ -151,7 +152,7 @@ def projects_tab() -> dict[str, Any]:
         c["rename"] = gr.Button("Rename", size="sm", scale=1)
     with gr.Row():
         c["file"] = gr.File(label="Import a draft", file_types=[".fountain", ".spmd", ".fdx", ".pdf", ".docx", ".txt"],
-                            type="filepath", scale=2)
+                            type="filepath", scale=2, elem_id="sr-import")
         with gr.Column(scale=2):
             c["how"] = gr.Radio([AS_NEW, INTO_OPEN], value=AS_NEW, label="Import")
             c["import"] = gr.Button("Import", size="sm")

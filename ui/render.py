@@ -25,11 +25,17 @@ CSS = """
 .sr-problems { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; border-radius: 6px; padding: 4px 10px;
   margin-bottom: 8px; font-size: 13px; }
 .sr-problems ul { margin: 2px 0 2px 18px; }
-.sr-marker { float: right; margin-right: -22px; cursor: pointer; }
+"""
+
+# The margin-note marker, on the page and on the board's cards: the note shows on hover or keyboard focus.
+MARKER_CSS = """
+.sr-marker { float: right; cursor: pointer; background: #ffe082; color: #5d4200; border-radius: 8px; padding: 0 6px;
+  font-family: sans-serif; font-size: 11px; font-weight: bold; }
 .sr-margin { display: none; background: #fff3c4; border: 1px solid #e6c200; border-radius: 4px; padding: 4px 6px;
   margin: 2px 0 10px 0; font-family: sans-serif; font-size: 12px; }
 .sr-marker:hover + .sr-margin, .sr-marker:focus + .sr-margin, .sr-margin:hover { display: block; }
 """
+CSS += MARKER_CSS
 
 ELEMENT_CLASS = {
     ElementType.ACTION: "sr-action",
@@ -74,7 +80,7 @@ def script_html(script: Script, *, max_scenes: int | None = None, current: int =
         )
         mine = (notes or {}).get(i, [])
         if mine:
-            parts.append(f"<span class='sr-marker' tabindex='0' title='{len(mine)} note(s)'>📝 {len(mine)}</span>"
+            parts.append(f"<span class='sr-marker' tabindex='0' title='{len(mine)} note(s)'>note {len(mine)}</span>"
                          f"<div class='sr-margin'>{'<br>'.join(html.escape(n) for n in mine)}</div>")
         _elements(scene.elements, parts)
         parts.append("</div>")

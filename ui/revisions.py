@@ -190,7 +190,7 @@ def history_tab() -> dict[str, Any]:
     c["where"] = gr.Markdown()
     c["message"] = gr.Markdown()
     c["list"] = gr.Dataframe(headers=["#", "time", "cause", "name", "scenes", "pages"], interactive=False,
-                             max_height=220, label="Revisions, newest first")
+                             max_height=220, label="Revisions, newest first", elem_id="sr-revisions")
     with gr.Row():
         c["a"] = gr.Dropdown(label="Compare (older)", choices=[], interactive=True)
         c["b"] = gr.Dropdown(label="with (newer)", choices=[], interactive=True)
