@@ -156,6 +156,7 @@ def editor_tab(room: Any) -> tuple[gr.Code, gr.Markdown, gr.HTML, gr.Dropdown, d
     with gr.Row(equal_height=False):
         with gr.Column(min_width=320):
             editor = gr.Code(value="", language=None, lines=30, max_lines=30, interactive=True, wrap_lines=True,
+                             buttons=["copy"],  # Export (below) is the download
                              label="Fountain: type here; every pause is saved", elem_id=EDITOR_ID)
             status = gr.Markdown(elem_id="sr-status")
         with gr.Column(min_width=320):
