@@ -200,3 +200,11 @@ def test_tool_takes_the_draft_from_context(bakery, tmp_path):
     json.dumps(result.to_dict())
     with pytest.raises(ToolError, match="needs a draft"):
         tool.invoke({"level": "logline", "context": ToolContext()})
+
+
+def test_a_list_of_names_is_not_a_scene_sentence():
+    from tools.summarizer.summarizer import _name_list
+
+    assert _name_list("Edward, Will, Will's Date, Edward And Will, Sandra, Adult Edward, Young Will, The Crowd.")
+    assert not _name_list("Margaret and Daniel argue.")
+    assert not _name_list("Margaret, Daniel and Lucy wait for the ferry at the quay.")

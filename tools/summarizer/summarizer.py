@@ -103,11 +103,11 @@ def _clean_reply(text: str, *, one_line: bool) -> str:
     return text
 
 
-def _name_list(text: str, facts: faithful.ScriptFacts) -> bool:
-    """A "sentence" that is mostly the cast's names ("Edward, Will, Will's Date, Sandra."): no action in it."""
+def _name_list(text: str) -> bool:
+    """A list of names in title case ("Edward, Will, Will's Date, Edward And Will, Sandra."), not a sentence:
+    five words or more and over 70% of them capitalised ("Margaret and Daniel argue." is 50%)."""
     words = re.findall(r"[A-Za-z'’]+", text)
-    names = sum(1 for w in words if w[:1].isupper() and re.sub(r"['’]s$", "", w).lower() in facts.name_words)
-    return names * 2 >= len(words)
+    return len(words) >= 5 and sum(w[:1].isupper() for w in words) > 0.7 * len(words)
 
 
 class Summarizer:
@@ -304,7 +304,7 @@ class _Run:
             one_line=True, max_new_tokens=self.o.max_new_tokens,
         )
         accepted = self._accept(reply, self.script.scenes[f.index].text, [f.who, f.place], (4, 40))
-        if accepted and (_name_list(accepted, self.script_facts) or accepted in self.accepted):
+        if accepted and (_name_list(accepted) or accepted in self.accepted):
             accepted = None  # "Edward, Will, Will's Date, Sandra." or the same line for two scenes says nothing
         if accepted:
             self.accepted.add(accepted)
