@@ -138,8 +138,11 @@ class Storage:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(SCHEMA)
-        with self.transaction() as db:
-            self._migrate(db)
+        with self._connect() as db:
+            current = db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION
+        if not current:  # the write lock only when there is something to migrate (re-checked under it)
+            with self.transaction() as db:
+                self._migrate(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
