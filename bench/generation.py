@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{statistics.median(firsts) if firsts else float('nan'):.1f} s (median)")
     kinds = Counter(re.sub(r"\d+ times?", "N times", k) for r in results for k in r["repairs"])
     print("repairs of all candidates, by kind: " + ("; ".join(f"{k} {n}" for k, n in kinds.most_common()) or "none"))
-    refused = Counter(re.sub(r"'[^']*'", "'…'", x) for r in results for x in r["refused"])
+    refused = Counter(re.sub(r"\s*\([^)]*\)$", "", re.sub(r"'[^']*'", "'…'", x)) for r in results for x in r["refused"])
     print("refused candidates: " + ("; ".join(f"{k} ({n})" for k, n in refused.most_common()) or "none"))
     if writer is not None:
         answers = [a for r in results for a in r["answers"]]
