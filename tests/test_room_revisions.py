@@ -18,13 +18,13 @@ OPTION = "INT. BUS STATION - NIGHT\n\nMaya waits with a suitcase.\n\nMAYA\nOne t
 
 
 @pytest.fixture
-def make_room(tmp_path, embedder, router, starter_library):
+def make_room(tmp_path, embedder, router):
     runtimes = []
 
     def make() -> Room:
         settings = Settings(home=tmp_path / "home", backend="fake")
         runtime = Runtime.create(settings, chat_model=ScriptedChatModel.from_replies(["Sure."]), embedder=embedder,
-                                 router=router, library=starter_library)
+                                 router=router)  # the scene library is never built: nothing here searches
         runtimes.append(runtime)
         return Room.create(runtime)
 
