@@ -72,6 +72,13 @@ class Room:
         return self.runtime.agent.info.backend
 
     @property
+    def model_line(self) -> str:
+        """The model line the page shows: name, backend, engine and writing tier (the tier says whether tools
+        build scenes in code around the model, "scaffold", or let it write them, "free")."""
+        info = self.runtime.agent.info
+        return f"{info.name} · {info.backend} · {info.engine} · {info.writing_tier} writing"
+
+    @property
     def temperature(self) -> float:
         return self.runtime.settings.temperature
 

@@ -85,3 +85,9 @@ def test_the_editor_saves_typing_and_the_ui_opens_another_project(make_room):
     room.pick(session, 0)
     room.save(session, [])
     assert ws.revisions(other.id)[0].cause == "restyle"
+
+
+def test_model_line_names_engine_and_writing_tier(make_room):
+    line = make_room().model_line
+    assert "fake" in line and line.endswith(" writing")
+    assert line.split(" · ")[-1].split()[0] in ("scaffold", "free")

@@ -42,7 +42,7 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
         options = gr.JSON([], visible=False)
 
         with gr.Row():
-            gr.Markdown(f"# {TITLE}\n{INTRO}\n\n<sub>Model: {facade.model_name} · {facade.backend}</sub>")
+            gr.Markdown(f"# {TITLE}\n{INTRO}\n\n<sub>Model: {facade.model_line}</sub>")
             if facade.login.mode == "hf":
                 gr.LoginButton(scale=0)  # Hugging Face sign-in on a Space (README: hf_oauth)
         who = gr.Markdown(visible=facade.login.on)
@@ -135,7 +135,7 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                         results = gr.Markdown()
                         add_draft = gr.Button("Add my draft to the library", size="sm")
                     with gr.Tab("Settings") as settings_tab:
-                        gr.Markdown(f"**Backend** {facade.backend} · **model** {facade.model_name}")
+                        gr.Markdown(f"**Model** {facade.model_line}")
                         temperature = gr.Slider(0, 1.5, value=facade.temperature, step=0.05, label="Temperature")
                         n_options = gr.Slider(1, 10, value=3, step=1, label="Options per request")
                         adapter = gr.Dropdown(
