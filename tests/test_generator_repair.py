@@ -183,7 +183,7 @@ def test_quote_data_defuses_markers():
 def test_invented_speakers_are_given_to_the_unused_cast():
     parts = read_scene("John: Where is it?\nNORA: Gone.\nMary: Gone where?\nJohn: Ask her.", CAST)
     assert [s.name for s in parts.speeches] == ["SAM", "NORA WELLS", "NORA WELLS", "SAM"]
-    assert "gave the model's invented names to the scene's cast" in parts.repairs
+    assert any(r.startswith("gave the model's invented names to the scene's cast (") for r in parts.repairs)
 
 
 def test_a_parenthetical_after_the_colon_moves_above_the_speech():

@@ -75,6 +75,7 @@ def test_junk_tokens_are_found_and_words_are_not():
     text = "SMOOTH_SHIFTTPOTTA walks in. [12] ShIFT the car. OK, Nora's fine. TV on. x2 BRICKHOUSEWALL NORA"
     assert junk_words(text, {"NORA"}) == ["SMOOTH_SHIFTTPOTTA", "[12]", "ShIFT", "x2", "BRICKHOUSEWALL"]
     assert junk_words("Don't go. It's well-known, isn't it?") == []
+    assert junk_words("Meet me at 9, 10:30 at the latest. $40 for the 3rd time since 1982.") == []
 
 
 def test_profanity_only_where_the_draft_or_brief_licenses_it():

@@ -73,24 +73,28 @@ def test_per_call_limit_stop_and_extra_sampling_reach_the_server(server):
     assert reply.response_metadata["token_usage"]["completion_tokens"] <= 30
 
 
-def test_scene_generation_through_the_server_uses_stop_and_max_tokens(server):
+@pytest.mark.parametrize("writing", ["scaffold", "free"])
+def test_scene_generation_through_the_server_uses_stop_and_max_tokens(server, writing):
     from screenplay.io import load
     from tools.context import ToolContext
     from tools.generator import SceneGenerator
-    from tools.generator.generator import STOP, scene_token_budget
+    from tools.generator.generator import FREE_STOP, STOP, free_token_budget, scene_token_budget
 
     base, requests = server
-    # No explicit limit: each candidate gets the budget of the lines its scaffold asks for, not the model's 384.
-    settings = served(base, temperature=0.7, max_new_tokens=384)
-    generator = SceneGenerator(build_chat_model(settings), info=model_info(settings), extra_candidates=0,
-                               max_attempts=1)
+    # No explicit limit: each candidate gets the budget of what its tier keeps (a scaffold's lines, or a whole
+    # scene on the free tier), not the model's 384; the stop sequences are the tier's own.
+    settings = served(base, temperature=0.7, max_new_tokens=384, writing=writing)
+    info = model_info(settings)
+    assert info.writing_tier == writing
+    generator = SceneGenerator(build_chat_model(settings), info=info, extra_candidates=0, max_attempts=1)
     before = mark(requests)
     result = generator.generate({"count": 1, "brief": "the keeper finds a letter"}, ToolContext(script=load(DRAFT)))
     bodies = received(requests, before)
     assert len(bodies) == result.data["candidates"] >= 1
-    budgets = {scene_token_budget(lines) for lines in range(1, 13)}
-    assert all(b["stream"] and b["stop"] == STOP and b["max_tokens"] in budgets for b in bodies)
-    assert all(b["max_tokens"] < 384 and "max_completion_tokens" not in b for b in bodies)
+    budget, stop = (free_token_budget, FREE_STOP) if writing == "free" else (scene_token_budget, STOP)
+    budgets = {budget(lines) for lines in range(1, 13)}
+    assert all(b["stream"] and b["stop"] == stop and b["max_tokens"] in budgets for b in bodies)
+    assert all("max_completion_tokens" not in b for b in bodies)
     assert result.data["options"] or result.data["valid_candidates"] == 0  # whatever the model wrote is accounted
 
 

@@ -339,6 +339,9 @@ class StoryEngine:
                                                float(first.score or 0.0), repairs, [o.fountain for o in options[1:]])
             if moved:
                 step.checks.append(f"{card.id}: cues not in the cast turned into action: {', '.join(moved)}")
+            recast = [r for r in first.repairs if r.startswith("gave the model's invented names")]
+            if recast:  # the generator already gave a stranger's lines to the scene's cast: say so at this level
+                step.checks.append(f"{card.id}: {recast[0]}")
 
     # ---- edits and staleness ----------------------------------------------------------------------------
     def edit_character(self, story: Story, name: str, *, new_name: str | None = None, description: str | None = None,

@@ -61,16 +61,18 @@ def scene_grammar(cast: tuple[str, ...] | list[str], lines: int, *, action_sente
 _TOKEN_RE = re.compile(r"\S+")
 _WORD_RE = re.compile(r"^[\"'“‘(]*(?P<word>.*?)[\"'”’).,!?;:—-]*$")
 _PLAIN_RE = re.compile(r"^[A-Za-z][a-z]*(?:['’][a-z]+)*(?:-[A-Za-z][a-z]*)*$")
+# Numbers are words in dialogue ("at 9", "1982", "$40", "10:30", "3rd", "90%"); a bracketed one ("[12]") is not.
+_NUMBER_RE = re.compile(r"^[$£€]?\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|am|pm|%)?$")
 
 
 def junk_words(text: str, known: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """Tokens of ``text`` that are not words: digits and brackets ("[12]"), underscores, run-together or mixed
+    """Tokens of ``text`` that are not words: bracketed numbers ("[12]"), underscores, run-together or mixed
     capitals ("SMOOTH_SHIFTTPOTTA", "ShIFT"), and over-long letter runs. Upper-case words in ``known`` (the
     cast, the draft's places) and short all-capital words ("OK", "TV") are words."""
     out = []
     for token in _TOKEN_RE.findall(text):
         word = _WORD_RE.match(token).group("word")  # type: ignore[union-attr]
-        if not word:
+        if not word or _NUMBER_RE.match(word):
             continue
         if word.upper() == word and word.isalpha():
             if len(word) <= 3 or word in known:

@@ -204,7 +204,8 @@ def _recast(parts: SceneParts, cast: tuple[str, ...]) -> None:
                 turn += 1
         speech.name = mapping[speech.name]
     if mapping:
-        parts.repairs.append("gave the model's invented names to the scene's cast")
+        moved = ", ".join(f"{old} -> {new}" for old, new in mapping.items())
+        parts.repairs.append(f"gave the model's invented names to the scene's cast ({moved})")
 
 
 def _tidy(text: str) -> str:
