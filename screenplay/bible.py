@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from screenplay import ElementType, Script
+from screenplay.places import is_place
 
 MAX_CHARACTERS = 12
 MAX_LOCATIONS = 10
@@ -46,7 +47,7 @@ def extract_bible(script: Script) -> StoryBible:
             if el.type is ElementType.CHARACTER:
                 lines[el.cue_name] += 1
     characters = {name: _introduction(script, name) for name, _ in lines.most_common(MAX_CHARACTERS)}
-    places: Counter[str] = Counter(s.heading.location.upper() for s in script.scenes if s.heading.location)
+    places: Counter[str] = Counter(s.heading.location.upper() for s in script.scenes if is_place(s.heading.location))
     return StoryBible(
         title=script.title,
         logline=_clean(title_page.get("logline", "")),

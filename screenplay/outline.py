@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Mapping
 
 from screenplay.model import Element, ElementType, Scene, SceneHeading, Script
+from screenplay.places import PLACEHOLDER_HEADING
 
 ET = ElementType
-PLACEHOLDER_HEADING = "NEW SCENE"
 _NOT_CONTENT = (ET.SYNOPSIS, ET.NOTE, ET.SECTION, ET.PAGE_BREAK)
 
 

@@ -201,3 +201,21 @@ def test_off_the_grammar_junk_tokens_are_filtered_and_the_filtering_is_reported(
     assert "[12]" not in text and "SMOOTH" not in text and "ShIFT" not in text and "TSKIS" not in text
     assert "We go now." in text and check_scene(text).valid
     assert "dropped 4 junk tokens" in repairs
+
+
+def test_the_bible_lists_places_only_and_an_empty_card_gets_a_real_heading():
+    from screenplay.bible import extract_bible
+    from screenplay.formats.fountain import parse
+    from screenplay.outline import add_card
+    from tools.context import ToolContext
+
+    draft = parse("INT. DINER - NIGHT\n\nMaya waits.\n\nMAYA\nLate again.\n\nEXT. OPENING TITLES - DAY\n\nTitles roll.\n\n"
+                  "INT. SNIPER SCOPE POV - NIGHT\n\nCrosshairs.\n\nEXT. PARKING LOT - NIGHT\n\nLEO\nKeys?\n")
+    carded = add_card(draft, 2, "Maya finds the keys in the snow")
+    assert extract_bible(carded).locations == ["DINER", "PARKING LOT"]
+    assert not is_place("NEW SCENE")
+    model = ScriptedChatModel.from_replies(["Snow falls.\nMAYA: Here they are."])
+    result = SceneGenerator(model, extra_candidates=0, max_attempts=1).generate(
+        {"count": 1, "scene": 2, "brief": "Maya finds the keys in the snow"},
+        ToolContext(script=carded, bible=extract_bible(carded)))
+    assert result.options and all(not o.fountain.startswith("NEW SCENE") for o in result.options)

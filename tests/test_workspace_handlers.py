@@ -67,6 +67,23 @@ def test_typing_board_and_write_this_scene(room):
     assert [r.cause for r in ws.revisions(session.project_id)][:2] == ["undo", "reorder"]
 
 
+def test_write_this_scene_through_the_generator_fills_the_card_with_a_real_heading(room):
+    """The whole path, no stand-ins above the model: the card's request routed, the generator's options (which
+    must not keep the card's "NEW SCENE"), the first one used, and the card's place filled."""
+    writer, session, history = room.start(None)
+    history = run(room.send({"text": "", "files": [str(DRAFT)]}, history, session))[0]
+    room.add_card(3, "Maya finds the keys in the snow", session)
+    history = run(room.write_card(3, history, session))[0]
+    options = room.room.options(session)
+    assert options and all(o.scenes[0].heading.text != "NEW SCENE" for o in options)
+    room.pick(0, history, session)
+    room.fill_card(0, history, session)
+    cards = room.board(session)
+    assert not any(c["placeholder"] for c in cards) and len(cards) == 5
+    assert cards[2]["heading"] == options[0].scenes[0].heading.text
+    assert cards[2]["synopsis"] == "Maya finds the keys in the snow"
+
+
 def test_notes_pin_resolve_and_this_scene(room):
     from ui import jobs
 

@@ -29,6 +29,7 @@ from tools.generator.grounding import Grounding, build_grounding
 from tools.generator.rails import scene_grammar, unlicensed_words, words_of
 from tools.generator.repair import assemble, read_scene, repair
 from tools.generator.requests import GenerationRequest, RevisionRequest, as_request, as_revision
+from screenplay.places import is_place
 from tools.generator.scaffold import Scaffold, scaffolds, temperatures
 from tools.library.errors import LibraryError
 from tools.library.mmr import mmr_select
@@ -193,7 +194,9 @@ class SceneGenerator:
         plans = scaffolds(
             k, brief=request.brief, style=request.style, locations=grounding.locations,
             known=grounding.characters, required=grounding.required,
-            keep_heading=grounding.current.heading.text if grounding.current is not None else None,
+            # An empty outline card's "NEW SCENE" is no place to keep: the new scene gets a real heading.
+            keep_heading=(grounding.current.heading.text if grounding.current is not None
+                          and is_place(grounding.current.heading.location) else None),
             last_time=last_time, prefixes=grounding.prefixes,
         )
         if heading:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from screenplay.model import parse_heading
+from screenplay.places import is_place
 
 # Names for scenes that have no draft and no named characters.
 INVENTED_NAMES = ("MAYA", "LEO", "RUTH", "DEV", "IRIS", "CAL", "NOOR", "FINN", "ROSA", "ABEL", "JUNE", "OTIS")
@@ -49,22 +50,6 @@ _BRIEF_PLACE_RE = re.compile(
     r"|at|in|on|by|near|about)\b)",
     re.IGNORECASE,
 )
-
-
-# Headings that name a shot, a card or a device, not a place: never a new scene's location.
-_NOT_A_PLACE_RE = re.compile(
-    r"\b(?:titles?|title card|credits?|pov|montage|series of shots|flashbacks?|flash forward|intercut|insert|"
-    r"super|superimpose|back to|fade|split screen|dream sequence|the end|cut to|smash cut)\b",
-    re.IGNORECASE,
-)
-
-
-def is_place(location: str) -> bool:
-    """"TRAILER HOME" is a place; "OPENING TITLES", "SNIPER SCOPE POV" and "MONTAGE" are not."""
-    location = location.strip()
-    if location.upper() in ("BLACK", "WHITE", "DARKNESS", "NOWHERE"):
-        return False
-    return bool(location) and any(c.isalpha() for c in location) and not _NOT_A_PLACE_RE.search(location)
 
 
 @dataclass(frozen=True)
