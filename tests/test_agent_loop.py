@@ -327,3 +327,16 @@ Accountants argue about a spreadsheet.
     assert start.data["args"]["query"].startswith("INT. DINER - NIGHT")
     hits = next(e for e in events if e.kind is EventKind.TOOL_OUTPUT).data["data"]["hits"]
     assert hits[0]["heading"] == "INT. TRUCK STOP - NIGHT"
+
+
+@pytest.mark.parametrize("tier", ["scaffold", "free"])
+def test_a_small_model_remembers_a_tools_first_line_a_capable_one_all_of_it(router, recorder, tier):
+    long = "**Coverage of Night Shift**\n\n" + "A note on the second act. " * 80
+    tools = {"summarize": recorder.tool("summarize", SummarizeArgs, ToolResult("summarize", long))}
+    info = ModelInfo("fake", "s", True, True, 4096, writing_tier=tier)
+    agent = Agent(ScriptedChatModel(), info, tools, router)
+    session = session_with()
+    events = list(agent.run(session, "summarize what I uploaded"))
+    assert events[-1].text == long  # the writer always sees the whole answer
+    kept = str(session.history[-1].content)
+    assert kept == (long if tier == "free" else "**Coverage of Night Shift**")
