@@ -54,14 +54,14 @@ class BoardHandlers:
 
     def move_card(self, n: int, to: int, session: Session | None) -> list[dict[str, Any]]:
         ws = self._board_ws(session)
-        self._act(lambda: ws.move_scene(session.project_id, n, to))
+        drafts.room_call(lambda: ws.move_scene(session.project_id, n, to))
         self.room.sync(session)
         session.cursor_scene = to
         return self.board(session)
 
     def set_card(self, n: int, text: str, session: Session | None) -> list[dict[str, Any]]:
         ws = self._board_ws(session)
-        self._act(lambda: ws.set_synopsis(session.project_id, n, text))
+        drafts.room_call(lambda: ws.set_synopsis(session.project_id, n, text))
         self.room.sync(session)
         return self.board(session)
 
@@ -69,7 +69,7 @@ class BoardHandlers:
         ws = self._board_ws(session)
         cards = len(session.project.script.scenes) if session.project is not None else 0
         place = int(at) if at else cards + 1
-        self._act(lambda: ws.add_card(session.project_id, place, line))
+        drafts.room_call(lambda: ws.add_card(session.project_id, place, line))
         self.room.sync(session)
         return self.board(session)
 
@@ -109,12 +109,6 @@ class BoardHandlers:
             raise gr.Error("Type or attach a draft first: the board shows its scenes.")
         return ws
 
-    @staticmethod
-    def _act(action):
-        try:
-            return action()
-        except RoomError as exc:
-            raise gr.Error(str(exc)) from None
 
 
 def board_tab(room: Any, session: gr.State, chatbot: Any, options: Any, draft_view: Any,

@@ -116,3 +116,11 @@ class EditorHandlers:
 
 def _pages(draft: Draft) -> int:
     return compute(draft.script).pages if draft.script.scenes else 0
+
+
+def room_call(action):
+    """Run a room or store call for a button: a writer's error becomes Gradio's one-line message."""
+    try:
+        return action()
+    except RoomError as exc:
+        raise gr.Error(str(exc)) from None

@@ -61,20 +61,20 @@ class ProjectHandlers:
 
     def new_project(self, name: str, history: list[Any], session: Session | None) -> tuple:
         ws = self._need_store(session)
-        summary = self._try(lambda: ws.create(name or "Untitled", "", cause="save"))
+        summary = drafts.room_call(lambda: ws.create(name or "Untitled", "", cause="save"))
         return self.open_project(summary.id, history, session)
 
     def rename_project(self, name: str, session: Session | None) -> str:
         ws = self._need_store(session)
         if session.project_id is None:
             raise gr.Error("Open a project first.")
-        summary = self._try(lambda: ws.rename(session.project_id, name))
+        summary = drafts.room_call(lambda: ws.rename(session.project_id, name))
         session.project.name = summary.name
         return f"Renamed to **{summary.name}**."
 
     def duplicate_project(self, project_id: str | None, session: Session | None) -> str:
         ws = self._need_store(session)
-        summary = self._try(lambda: ws.duplicate(project_id or session.project_id))
+        summary = drafts.room_call(lambda: ws.duplicate(project_id or session.project_id))
         return f"Made **{summary.name}**; open it from the list."
 
     def delete_project(self, project_id: str | None, sure: bool, history: list[Any], session: Session | None
@@ -87,7 +87,7 @@ class ProjectHandlers:
             raise gr.Error("Tick the box to confirm: the project goes to the trash.")
         if project_id == session.project_id:
             self.save(session, history or [])
-        summary = self._try(lambda: ws.delete(project_id))
+        summary = drafts.room_call(lambda: ws.delete(project_id))
         if project_id == session.project_id:
             session.project, session.project_id, session.cursor_scene = None, None, None
             session.options, history = [], []
@@ -99,7 +99,7 @@ class ProjectHandlers:
         ws = self._need_store(session)
         if not project_id:
             raise gr.Error("The trash is empty.")
-        summary = self._try(lambda: ws.undelete(project_id))
+        summary = drafts.room_call(lambda: ws.undelete(project_id))
         return f"Brought back **{summary.name}**; open it from the list."
 
     def import_file(self, path: str | None, how: str, history: list[Any], session: Session | None) -> tuple:
@@ -129,12 +129,6 @@ class ProjectHandlers:
             raise gr.Error(SIGN_IN)
         return ws
 
-    @staticmethod
-    def _try(action):
-        try:
-            return action()
-        except RoomError as exc:
-            raise gr.Error(str(exc)) from None
 
 
 def projects_tab() -> dict[str, Any]:

@@ -116,12 +116,12 @@ class RevisionHandlers:
     def name_revision(self, label: str | None, name: str, session: Session | None) -> str:
         ws = self._ws(session)
         rev_id = revision_id(label) or ws.head(session.project_id).id
-        rev = self._try(lambda: ws.name_revision(rev_id, name))
+        rev = drafts.room_call(lambda: ws.name_revision(rev_id, name))
         return f"Named revision #{rev.id} “{rev.name}”."
 
     def undo(self, session: Session | None) -> str:
         ws = self._ws(session)
-        rev = self._try(lambda: ws.undo(session.project_id))
+        rev = drafts.room_call(lambda: ws.undo(session.project_id))
         if rev is None:
             return "Nothing to undo."
         self.room.sync(session)
@@ -129,7 +129,7 @@ class RevisionHandlers:
 
     def redo(self, session: Session | None) -> str:
         ws = self._ws(session)
-        rev = self._try(lambda: ws.redo(session.project_id))
+        rev = drafts.room_call(lambda: ws.redo(session.project_id))
         if rev is None:
             return "Nothing to redo."
         self.room.sync(session)
@@ -140,13 +140,13 @@ class RevisionHandlers:
         rev_id = revision_id(label)
         if rev_id is None:
             raise gr.Error("Choose the revision to restore in the first box.")
-        rev = self._try(lambda: ws.restore(rev_id))
+        rev = drafts.room_call(lambda: ws.restore(rev_id))
         self.room.sync(session)
         return f"Restored revision #{rev_id} as a new revision #{rev.id} on branch {rev.branch}."
 
     def fork(self, name: str, session: Session | None) -> str:
         ws = self._ws(session)
-        branch = self._try(lambda: ws.fork(session.project_id, name or f"direction {time.strftime('%H%M%S')}"))
+        branch = drafts.room_call(lambda: ws.fork(session.project_id, name or f"direction {time.strftime('%H%M%S')}"))
         self.room.sync(session)
         return f"Trying a new direction on branch **{branch.name}**; the other branches are as they were."
 
@@ -154,7 +154,7 @@ class RevisionHandlers:
         ws = self._ws(session)
         if not branch:
             return ""
-        rev = self._try(lambda: ws.switch(session.project_id, branch))
+        rev = drafts.room_call(lambda: ws.switch(session.project_id, branch))
         self.room.sync(session)
         return f"On branch **{branch}**."
 
@@ -162,7 +162,7 @@ class RevisionHandlers:
         ws = self._ws(session)
         if not from_branch or not scene:
             raise gr.Error("Choose the branch to bring the scene from and the scene's number there.")
-        rev = self._try(lambda: ws.bring_scene(session.project_id, from_branch, int(scene)))
+        rev = drafts.room_call(lambda: ws.bring_scene(session.project_id, from_branch, int(scene)))
         self.room.sync(session)
         return f"Brought scene {int(scene)} from **{from_branch}** (revision #{rev.id})."
 
@@ -172,12 +172,6 @@ class RevisionHandlers:
             raise gr.Error(NO_PROJECT)
         return ws
 
-    @staticmethod
-    def _try(action):
-        try:
-            return action()
-        except RoomError as exc:
-            raise gr.Error(str(exc)) from None
 
 
 def history_tab() -> dict[str, Any]:
