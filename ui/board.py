@@ -110,7 +110,6 @@ class BoardHandlers:
         return ws
 
 
-
 def board_tab(room: Any, session: gr.State, chatbot: Any, options: Any, draft_view: Any,
               draft_outputs: list[Any], tabs: gr.Tabs) -> gr.JSON:
     """The Board tab's layout and events; returns the cards (a hidden JSON the board is drawn from)."""

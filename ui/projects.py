@@ -130,7 +130,6 @@ class ProjectHandlers:
         return ws
 
 
-
 def projects_tab() -> dict[str, Any]:
     c: dict[str, Any] = {}
     c["where"] = gr.Markdown()

@@ -173,7 +173,6 @@ class RevisionHandlers:
         return ws
 
 
-
 def history_tab() -> dict[str, Any]:
     """The History tab's components by name."""
     c: dict[str, Any] = {}
