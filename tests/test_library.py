@@ -184,6 +184,23 @@ def test_long_scene_is_chunked_and_scored_once(make_library):
     assert hits[0].text.startswith("INT. CAR - NIGHT") and "marmalade" in hits[0].text and "Line 0 " in hits[0].text
 
 
+def test_capped_scene_keeps_its_first_and_last_windows(make_library):
+    """index_shakespeare embeds few windows per scene: the cap spreads them, so the close is still searchable."""
+    from tools.library.sources import script_records
+
+    lib = make_library(HashingEmbedder(max_tokens=60))
+    filler = "\n\n".join(f"ALICE\nLine {i} about the weather and the long drive north." for i in range(30))
+    middle = "\n\nCAROL\nA gazebo of porcupines.\n\n" + filler
+    long_scene = f"Title: Road\n\nINT. CAR - NIGHT\n\n{filler}{middle}\n\nBOB\nThe zeppelin is made of marmalade.\n"
+    records = script_records(script(long_scene), "road.fountain")
+    assert len(lib._chunks(records)[0]) > 4
+    lib.add_records(records, max_chunks=2)
+    assert lib.stats().chunks == 2
+    last = lib.search("zeppelin marmalade", k=1, hybrid=False)[0].score
+    middle = lib.search("gazebo porcupines", k=1, hybrid=False)[0].score  # a middle window, not embedded
+    assert last > 0.15 and middle < 0.05, (last, middle)
+
+
 def test_search_by_a_scene_of_the_draft(make_library):
     lib = make_library()
     lib.add_script(script(DRAFT), "night.fountain")

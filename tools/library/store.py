@@ -29,8 +29,14 @@ from tools.library.sources import find_sources, load_script, script_records
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 DEFAULT_COLLECTION = "scenes"
 _PAGE = 5000  # rows per get() when walking the whole collection
-# Chunks MiniLM offers BM25 to rerank (about 20 scenes; Chroma's query time jumps past ~40 results).
+# Chunks asked of Chroma first (its query time jumps past ~40 results); more only when too few scenes came back.
 FUSION_POOL = 30
+# Scenes MiniLM offers BM25 to rerank. Counted in scenes, not chunks: a long scene's many windows would otherwise
+# crowd the pool and leave BM25 a handful of scenes to choose from.
+POOL_SCENES = 20
+# Windows embedded per Shakespeare scene: a long scene has up to 76, and embedding all 7,600 of the corpus took
+# hours on a busy 2-core machine. The opening window (place, speakers, how it starts) stands for the scene.
+SHAKESPEARE_CHUNKS = 1
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,16 @@ def is_url(location: str | Path) -> bool:
 
 def _chunk_id(scene_id: str, n: int) -> str:
     return f"{scene_id}-{n}"
+
+
+def _spread(chunks: list[str], most: int | None) -> list[str]:
+    """At most ``most`` of ``chunks``, evenly spaced, first and last included."""
+    if most is None or len(chunks) <= most:
+        return chunks
+    if most == 1:
+        return chunks[:1]
+    picks = sorted({round(i * (len(chunks) - 1) / (most - 1)) for i in range(most)})
+    return [chunks[i] for i in picks]
 
 
 class SceneLibrary:
@@ -212,8 +228,9 @@ class SceneLibrary:
             offset += _PAGE
 
     # -- indexing -------------------------------------------------------------------------------------
-    def _chunks(self, records: Sequence[SceneRecord]) -> list[list[str]]:
-        """Embedded texts per record, each within the embedder's window."""
+    def _chunks(self, records: Sequence[SceneRecord], max_chunks: int | None = None) -> list[list[str]]:
+        """Embedded texts per record, each within the embedder's window; at most ``max_chunks`` of them,
+        spread evenly over the scene (the first and the last kept)."""
         headers = self.embedder.count_tokens([r.header for r in records])
         flat = [line for r in records for line in r.body]
         counts = self.embedder.count_tokens(flat)
@@ -221,8 +238,9 @@ class SceneLibrary:
         pos = 0
         for record, header_tokens in zip(records, headers):
             n = len(record.body)
-            out.append(chunk_texts(record.header, record.body, counts[pos : pos + n], header_tokens,
-                                   self.embedder.max_tokens))
+            chunks = chunk_texts(record.header, record.body, counts[pos : pos + n], header_tokens,
+                                 self.embedder.max_tokens)
+            out.append(_spread(chunks, max_chunks))
             pos += n
         return out
 
@@ -230,13 +248,15 @@ class SceneLibrary:
         self,
         records: Sequence[SceneRecord],
         on_commit: Callable[[list[SceneRecord]], None] | None = None,
+        max_chunks: int | None = None,
     ) -> IndexReport:
-        """Embed and store scenes not already present; ``on_commit`` hears each batch once it is durable."""
+        """Embed and store scenes not already present; ``on_commit`` hears each batch once it is durable.
+        ``max_chunks`` caps the windows embedded per scene (None: every window)."""
         col = self._writable()
         report = IndexReport(scenes=len(records), sources=len({r.source for r in records}))
         for start in range(0, len(records), self.batch_size):
             batch = list(records[start : start + self.batch_size])
-            chunks = self._chunks(batch)
+            chunks = self._chunks(batch, max_chunks)
             wanted = [_chunk_id(r.scene_id, i) for r, cs in zip(batch, chunks) for i in range(len(cs))]
             present = set(col.get(ids=wanted, include=[])["ids"])
             ids: list[str] = []
@@ -350,7 +370,7 @@ class SceneLibrary:
         on_start = kwargs.pop("on_start", None)
         if on_start is not None:
             on_start(len(records))
-        report = self.add_records(records, **kwargs)
+        report = self.add_records(records, max_chunks=SHAKESPEARE_CHUNKS, **kwargs)
         report.removed = self.remove_stale(records)
         report.sources = len(plays)
         report.seconds = time.perf_counter() - t0
@@ -429,7 +449,8 @@ class SceneLibrary:
             return []
 
         wanted = max(4 * k, 20) if mmr else k
-        # BM25 reranks a pool of MiniLM's candidates; ranking by MiniLM alone needs only k.
+        # BM25 reranks a pool of MiniLM's candidate scenes; ranking by MiniLM alone needs only k.
+        pool = max(wanted, POOL_SCENES) if hybrid else wanted
         n = min(total, max(FUSION_POOL if hybrid else 0, wanted * 3))
         while True:
             # No documents: a whole scene's text is fetched only for the k hits returned.
@@ -438,7 +459,8 @@ class SceneLibrary:
                 include=["metadatas", "distances"] + (["embeddings"] if mmr else []),
             )
             best = self._best_chunks(got, mmr)
-            if len(best) >= wanted or n >= total:
+            exhausted = all(len(row) < n for row in got["ids"])  # the filter let fewer chunks through
+            if len(best) >= pool or n >= total or exhausted:
                 break
             n = min(total, n * 3)  # chunks of the same scene crowded the window: widen it
 
