@@ -265,3 +265,12 @@ def test_minilm_finds_by_meaning_not_words(make_library, minilm):
     hits = lib.search("corpse discovered in the sea near the docks", k=2)
     assert hits[0].heading == "EXT. HARBOUR PIER - DAY"
     assert hits[0].score > hits[1].score
+
+
+def test_spread_sources_lets_a_second_source_in_before_a_third_scene_of_the_first():
+    from tools.library.mmr import spread_sources
+
+    scores, sources = [0.90, 0.89, 0.88, 0.80], ["big", "big", "big", "other"]
+    assert spread_sources(scores, sources, 3, 0.05) == [0, 1, 3]
+    assert spread_sources(scores, sources, 3, 0.0) == [0, 1, 2]  # no penalty: score order
+    assert spread_sources(scores, sources, 10, 0.05) == [0, 1, 3, 2]  # nothing is dropped

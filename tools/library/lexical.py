@@ -25,12 +25,12 @@ class LexicalHit:
     score: float  # BM25 score, > 0
 
 
-def blend(dense: dict[str, float], lexical: dict[str, float], weight: float = LEXICAL_WEIGHT) -> list[str]:
-    """Scene ids by cosine + weight * BM25 / best BM25. ``dense`` holds every candidate's cosine (the
-    caller scores the scenes only BM25 found); a scene BM25 did not rank adds nothing lexical."""
+def blend(dense: dict[str, float], lexical: dict[str, float], weight: float = LEXICAL_WEIGHT) -> dict[str, float]:
+    """Scene id -> cosine + weight * BM25 / best BM25, best first. ``dense`` holds every candidate's cosine;
+    a scene BM25 did not rank adds nothing lexical."""
     best = max(lexical.values(), default=0.0) or 1.0
     score = {sid: cos + weight * lexical.get(sid, 0.0) / best for sid, cos in dense.items()}
-    return sorted(score, key=lambda sid: -score[sid])
+    return dict(sorted(score.items(), key=lambda item: -item[1]))
 
 
 class LexicalIndex:

@@ -30,3 +30,17 @@ def mmr_select(relevance: np.ndarray, embeddings: np.ndarray, k: int, lambda_: f
         available[pick] = False
         redundancy = np.maximum(redundancy, sims[pick])
     return chosen
+
+
+def spread_sources(scores: list[float], sources: list[str], k: int, penalty: float) -> list[int]:
+    """Indices of up to ``k`` candidates in pick order: best score first, less ``penalty`` for every scene
+    already picked from the same source (one long script's near-alike scenes would otherwise fill the top)."""
+    left = list(range(len(scores)))
+    shown: dict[str, int] = {}
+    order: list[int] = []
+    while left and len(order) < k:
+        pick = max(left, key=lambda i: scores[i] - penalty * shown.get(sources[i], 0))
+        left.remove(pick)
+        order.append(pick)
+        shown[sources[pick]] = shown.get(sources[pick], 0) + 1
+    return order
