@@ -101,9 +101,12 @@ def test_search_returns_typed_hits_best_first(make_library):
     assert hits[0].heading == "EXT. HARBOUR PIER - DAY"
     assert hits[0].source == "night.fountain" and hits[0].scene_number == 2
     assert "body floats" in hits[0].text
-    scores = [h.score for h in hits]
-    assert scores == sorted(scores, reverse=True)
+    dense = lib.search("a body floats face down between the pilings", k=4, hybrid=False)
+    scores = [h.score for h in dense]
+    assert scores == sorted(scores, reverse=True)  # MiniLM alone ranks by cosine
     assert all(-1.0 <= s <= 1.0 for s in scores)
+    # hybrid reorders the same scenes (BM25, and a source's second scene pays SOURCE_REPEAT_PENALTY)
+    assert {h.id for h in hits} == {h.id for h in dense}
     assert hits[0].metadata["characters"] == "COP" and hits[0].metadata["n_characters"] == 1
     assert hits[0].metadata["genre"] == "noir" and hits[0].metadata["tone"] == "tense"
 
