@@ -340,3 +340,24 @@ def test_a_small_model_remembers_a_tools_first_line_a_capable_one_all_of_it(rout
     assert events[-1].text == long  # the writer always sees the whole answer
     kept = str(session.history[-1].content)
     assert kept == (long if tier == "free" else "**Coverage of Night Shift**")
+
+
+def test_after_each_turn_a_local_model_keeps_the_next_chat_prefix(agent, recorder):
+    """The next chat question's system prompt and history are prefilled once the answer is out, not when asked."""
+
+    class KeepingModel(ScriptedChatModel):
+        kept: list = []
+
+        def keep_prefix(self, messages):
+            self.kept.append(list(messages))
+
+    agent.chat_model = KeepingModel.from_replies(["Happy to help with your story."])
+    session = session_with()
+    events = list(agent.run(session, "give me two more scenes"))
+    assert events[-1].kind is EventKind.ANSWER and recorder.calls[0][0] == "generate_scenes"
+    kept = agent.chat_model.kept[-1]
+    assert [m.content for m in kept] == [m.content for m in agent.chat_prefix(session)]
+    asked = agent.chat_messages(session, "what makes a good antagonist?")
+    assert [m.content for m in asked[: len(kept)]] == [m.content for m in kept]  # the question starts with it
+    list(agent.run(session, "hello"))
+    assert len(agent.chat_model.kept) == 2 and len(agent.chat_model.kept[-1]) == len(kept) + 2

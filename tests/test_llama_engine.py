@@ -82,6 +82,30 @@ def test_candidates_with_a_common_prompt_reuse_its_prefill(llama_engine):
     assert prompt > 500 and evaluated < 0.1 * prompt
 
 
+def test_a_kept_chat_prefix_survives_other_prompts_and_changes_no_greedy_word(llama_engine):
+    """A chat question after tool calls restores its system prompt and history and prefills only itself; its
+    greedy answer is the one a cold prefill gives (the restored cells are the ones that prefill wrote)."""
+    import llama_cpp
+
+    so_far = [{"role": "system", "content": "You help screenwriters. Keep names and facts. " * 12},
+              {"role": "user", "content": "give me three openings for act two"},
+              {"role": "assistant", "content": "Here are 3 openings for act two."}]
+    question = [*so_far, {"role": "user", "content": "What makes a good antagonist?"}]
+    greedy = GenerationParams(max_new_tokens=24, temperature=0)
+    other = [{"role": "user", "content": "Write a scene in a diner. " * 30}]
+    llama_engine.kept.clear()
+    "".join(llama_engine.stream(other, GenerationParams(max_new_tokens=1, temperature=0)))
+    cold = "".join(llama_engine.stream(question, greedy))
+    llama_engine.keep(so_far)
+    "".join(llama_engine.stream(other, GenerationParams(max_new_tokens=1, temperature=0)))  # a tool's call
+    llama_cpp.llama_perf_context_reset(llama_engine.llama.ctx)
+    warm = "".join(llama_engine.stream(question, greedy))
+    evaluated = llama_cpp.llama_perf_context(llama_engine.llama.ctx).n_p_eval
+    prompt = len(llama_engine.encode_chat(question, 24))
+    assert prompt > 150 and evaluated < 20, (prompt, evaluated)
+    assert warm == cold and warm
+
+
 def test_the_shipped_adapter_runs_on_llama_cpp_and_matches_transformers(llama_engine, embedded_engine, models_home):
     settings = Settings(home=models_home, adapter=str(SHIPPED_ADAPTER))
     adapted = load_engine(settings.with_(engine="llama.cpp"))

@@ -3,16 +3,19 @@
 The GGUF runs as it is (no dequantised copy): on this 2-core CPU it decodes about twice as fast as the
 transformers int8 loop and loads in a fraction of a second. Consecutive requests that share a prompt prefix
 (the K candidates of one scene request) reuse its KV cache: llama-cpp-python evaluates only the tokens after
-the longest prefix it already holds.
+the longest prefix it already holds. A chat's prefix (system prompt and history) is also kept as a saved KV state
+(KeptStates), so a chat question after tool calls that evicted it restores it instead of prefilling it again.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import time
 import weakref
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
@@ -27,6 +30,12 @@ MIN_REPLY_TOKENS = 64
 # for two engines (main and scene adapter) measured 448 MB of RSS against 628 MB, the chat history the loop
 # keeps (half the window) is prefilled twice as fast, and a 135M model loses the thread well before 4k tokens.
 DEFAULT_N_CTX = 4096
+# Saved chat prefixes per engine, every session's together: about 23 KB per token for the embedded model, so a
+# 350-token chat prefix is 8 MB and this keeps six of them.
+KEPT_STATE_BYTES = 48 << 20
+# A kept state is restored only when it covers this many more tokens than the KV cache already holds: below
+# that, prefilling them costs about what the copy does.
+MIN_RESTORE_GAIN = 8
 
 
 def llama_cpp_problem() -> str | None:
@@ -44,11 +53,68 @@ def cpu_threads() -> int:
     More is worse on a shared machine: llama.cpp's threads meet at a spinning barrier after every layer, and
     on the 2-core box with other work running, two threads decoded at 1 tok/s where one decoded at 25.
     """
+    return max(1, _cores() // 2)
+
+
+def prefill_threads(decode_threads: int) -> int:
+    """Threads for a prompt's prefill: every core when the machine is about idle, else the decode count.
+
+    A prefill is one big batch, so on the quiet 2-core box two threads took 352 tokens from 2.0 s to 1.25 s; but
+    with the cores busy the same two threads wait at llama.cpp's barrier (466 tokens: 7.7 s on one thread, 22 s
+    on two, load 18). The one-minute load average decides; it lags, which errs towards the decode count.
+    """
+    cores = _cores()
     try:
-        cores = len(os.sched_getaffinity(0))
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows
+        return decode_threads
+    return cores if load < cores - 0.5 else decode_threads
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
-        cores = os.cpu_count() or 1
-    return max(1, cores // 2)
+        return os.cpu_count() or 1
+
+
+@dataclass
+class KeptStates:
+    """KV states of chat prefixes, keyed by their tokens, least recently used dropped first past a byte budget."""
+
+    capacity_bytes: int = KEPT_STATE_BYTES
+    states: OrderedDict[tuple[int, ...], Any] = field(default_factory=OrderedDict)
+
+    def best(self, tokens: list[int]) -> tuple[tuple[int, ...], Any, int] | None:
+        """(key, state, tokens it shares with ``tokens``) of the kept state sharing the longest prefix."""
+        found = None
+        for key, state in self.states.items():
+            shared = _shared(key, tokens)
+            if shared and (found is None or shared > found[2]):
+                found = (key, state, shared)
+        if found is not None:
+            self.states.move_to_end(found[0])
+        return found
+
+    def put(self, tokens: list[int], state: Any) -> None:
+        key = tuple(tokens)
+        for old in [k for k in self.states if _shared(k, key) == len(k)]:
+            del self.states[old]  # a prefix of this one: everything it could restore, this one restores
+        self.states[key] = state
+        while len(self.states) > 1 and sum(len(v) for v in self.states.values()) > self.capacity_bytes:
+            self.states.popitem(last=False)
+
+    def clear(self) -> None:
+        self.states.clear()
+
+
+def _shared(a: Any, b: Any) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 @dataclass(kw_only=True)
@@ -61,6 +127,9 @@ class LlamaEngine(Engine):
 
     llama: Any
     gguf: Path
+    threads: int = 1  # decode threads; prefill takes more when the cores are free (prefill_threads)
+    batch_threads: int | None = None  # a fixed prefill thread count (benches); None: prefill_threads decides
+    kept: KeptStates = field(default_factory=KeptStates, repr=False)
 
     @classmethod
     def load(
@@ -93,7 +162,7 @@ class LlamaEngine(Engine):
         engine = cls(
             llama=llama, name=name, gguf=Path(gguf), context_window=min(n_ctx, trained) if trained else n_ctx,
             n_params=int(llama_cpp.llama_model_n_params(llama.model)),
-            adapter=adapter, load_seconds=time.perf_counter() - start,
+            adapter=adapter, load_seconds=time.perf_counter() - start, threads=threads,
         )
         # Free the native model while Python is still whole: left to Llama.__del__ at interpreter exit, it
         # runs after llama_cpp's module globals are gone and prints a TypeError.
@@ -104,13 +173,16 @@ class LlamaEngine(Engine):
     def encode_chat(self, messages: list[dict[str, str]], reply_tokens: int) -> list[int]:
         """The chat template applied by the GGUF's own template, as tokens; the oldest context is cut first
         when the conversation and the reply would not fit the window."""
-        text = self._template().render(
-            messages=messages, add_generation_prompt=True,
-            bos_token=self._token_text(self.llama.token_bos()), eos_token=self._token_text(self.llama.token_eos()),
-        )
-        ids = self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        ids = self._render(messages, reply=True)
         budget = self.context_window - max(MIN_REPLY_TOKENS, min(reply_tokens, self.context_window // 2))
         return ids[-budget:] if len(ids) > budget else ids
+
+    def _render(self, messages: list[dict[str, str]], *, reply: bool) -> list[int]:
+        text = self._template().render(
+            messages=messages, add_generation_prompt=reply,
+            bos_token=self._token_text(self.llama.token_bos()), eos_token=self._token_text(self.llama.token_eos()),
+        )
+        return self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
 
     def _template(self) -> Any:
         cached = getattr(self, "_jinja", None)
@@ -154,6 +226,25 @@ class LlamaEngine(Engine):
                 if text:
                     yield text
 
+    def keep(self, messages: list[dict[str, str]]) -> None:
+        """Prefill a conversation (no reply) and keep its KV state: a later prompt that starts with it restores
+        it, even after other prompts have taken the KV cache. The chat keeps its system prompt and history this
+        way between turns, so a question after tool calls prefills only itself."""
+        ids = self._render(messages, reply=False)
+        if len(ids) < 2 or len(ids) > self.context_window // 2:
+            return
+        import llama_cpp
+
+        with self.lock:
+            if tuple(ids) in self.kept.states:
+                self.kept.states.move_to_end(tuple(ids))
+                return
+            self._evaluate(ids)
+            size = llama_cpp.llama_state_seq_get_size(self.llama.ctx, 0)
+            state = (ctypes.c_uint8 * size)()
+            llama_cpp.llama_state_seq_get_data(self.llama.ctx, state, size, 0)
+            self.kept.put(ids, state)
+
     def _prefill(self, prompt: list[int]) -> None:
         """Have everything but the prompt's last token in the KV cache, reusing the longest cached prefix.
 
@@ -161,12 +252,38 @@ class LlamaEngine(Engine):
         first logits came from a batched prefill on a cold cache and from a one-token step on a warm one, and
         the two differ in the last bits: greedy output changed with what the previous request was.
         """
-        if len(prompt) < 2:
+        if len(prompt) >= 2:
+            self._evaluate(prompt[:-1])
+
+    def _evaluate(self, tokens: list[int]) -> None:
+        """Put ``tokens`` in the KV cache: from a kept state when one covers more of them than the cache does,
+        then by prefill on prefill_threads; llama-cpp-python's generate() matches the cached prefix, and
+        evaluating starts on its first next()."""
+        import llama_cpp
+
+        self._restore(tokens)
+        batch = self.batch_threads or prefill_threads(self.threads)
+        llama_cpp.llama_set_n_threads(self.llama.ctx, self.threads, batch)
+        stepping = self.llama.generate(tokens, temp=0.0, reset=True)
+        next(stepping)
+        stepping.close()
+
+    def _restore(self, tokens: list[int]) -> None:
+        import llama_cpp
+
+        found = self.kept.best(tokens)
+        cached = _shared(self.llama.input_ids[: self.llama.n_tokens].tolist(), tokens)
+        if found is None or found[2] < cached + MIN_RESTORE_GAIN:
             return
-        # llama-cpp-python's generate() does the prefix matching; evaluating starts on its first next().
-        tokens = self.llama.generate(prompt[:-1], temp=0.0, reset=True)
-        next(tokens)
-        tokens.close()
+        _, state, shared = found
+        if not llama_cpp.llama_state_seq_set_data(self.llama.ctx, state, len(state), 0):
+            self.llama.n_tokens = 0  # the cache is in an unknown state: prefill everything
+            return
+        # Tell llama-cpp-python what the cache now holds, one token short of the whole prompt at most, so that
+        # generate() always evaluates at least one token (and drops the restored cells past that point).
+        usable = min(shared, len(tokens) - 1)
+        self.llama.input_ids[:usable] = tokens[:usable]
+        self.llama.n_tokens = usable
 
     def _grammar(self, params: GenerationParams) -> Any:
         if not params.constrained:

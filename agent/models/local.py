@@ -277,6 +277,11 @@ class LocalChatModel(BaseChatModel):
     def _identifying_params(self) -> dict[str, Any]:
         return {"model": self.engine.name, "temperature": self.temperature}
 
+    def keep_prefix(self, messages: list[BaseMessage]) -> None:
+        """Prefill ``messages`` (a conversation so far, no reply) so that the next call starting with them
+        prefills only what follows; see the engine's ``keep``."""
+        self.engine.keep(to_chat_dicts(messages))
+
     def _params(self, stop: list[str] | None, **kwargs: Any) -> GenerationParams:
         limit = next((kwargs[k] for k in TOKEN_LIMIT_ALIASES if kwargs.get(k) is not None), self.max_new_tokens)
         return GenerationParams(

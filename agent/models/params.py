@@ -29,6 +29,10 @@ class Engine:
     # One model decodes one sequence at a time: concurrent sessions take turns.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def keep(self, messages: list[dict[str, str]]) -> None:
+        """Prefill a conversation's prefix now so a later prompt starting with it skips that work; an engine
+        that cannot keep it (transformers) does nothing."""
+
 
 @dataclass
 class GenerationParams:
