@@ -102,6 +102,9 @@ _NOT_SCENE_NAMES = {
     "next", "last", "previous", "same", "new", "other", "whole", "first", "second", "third", "final",
     "this", "that", "one", "a", "an", "of", "in", "to", "for", "similar", "every", "each", "which",
     "what", "any", "another", "current", "following", "big", "whole", "entire", "my", "the", "your",
+    # ranking words and the work itself: "the weakest scene", "my screenplay scene by scene"
+    "weakest", "strongest", "best", "worst", "longest", "shortest", "slowest", "fastest", "favorite", "favourite",
+    "key", "main", "script", "screenplay", "draft", "story", "movie", "film", "pilot",
 }
 
 
@@ -155,7 +158,7 @@ def _find_first(folded: str, synonyms: dict[str, tuple[str, ...]]) -> tuple[str,
 
 
 def find_style(folded: str) -> str | None:
-    hit = _find_first(folded, STYLE_SYNONYMS)
+    hit = _find_first(folded.replace("-", " "), STYLE_SYNONYMS) or _find_first(folded, STYLE_SYNONYMS)
     return hit[0] if hit else None
 
 
@@ -252,6 +255,9 @@ def find_characters(message: str, characters: Sequence[str]) -> list[str]:
     return [name for _, name in sorted(hits)]
 
 
+_NAMED_SCENE = re.compile(r"(?:the|my|that|your)\s+((?:[a-z'\-]+\s+){0,2}?[a-z'\-]+)\s+scene\b")
+
+
 def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     folded = fold(message)
     ex = Extraction()
@@ -313,13 +319,17 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
             ex.scene = 1
             take(m)
 
-    m = re.search(r"\b(?:the|my|that|your)\s+((?:[a-z'\-]+\s+){0,2}?[a-z'\-]+)\s+scene\b", folded)
-    if m and free(*m.span()):
+    # Every determiner is a possible start: in "that resembles my diner scene" the name follows "my".
+    for d in re.finditer(r"\b(?:the|my|that|your)\s", folded):
+        m = _NAMED_SCENE.match(folded, d.start())
+        if not (m and free(*m.span())):
+            continue
         words = m.group(1).split()
         beatish = find_beat(m.group(1)) is not None
         if not beatish and not any(w in _NOT_SCENE_NAMES or w.isdigit() or w in ORDINALS for w in words):
             ex.scene_ref = message[m.start(1) : m.end(1)].lower()
             take(m)
+            break
     if ex.scene_ref is None and ex.scene is None:
         m = re.search(r"\bthe scene (?:at|in|on) the ([a-z'\-]+)", folded)
         if m:
@@ -375,9 +385,7 @@ def _extract_count(folded: str, free, take) -> int | None:
     if m:
         take(m)
         return 2
-    m = re.search(r"\b(?:another|one more) (?:\w+ )?(?:version|take|option|alt|alternative|pass|draft)s?\b", folded)
-    if m:
-        return 1
+    another = re.search(r"\b(?:another|one more) (?:\w+ )?(?:version|take|option|alt|alternative|pass|draft)s?\b", folded)
     m = re.search(r"\ba few\b", folded)
     if m:
         take(m)
@@ -396,7 +404,7 @@ def _extract_count(folded: str, free, take) -> int | None:
         n = parse_number(m.group(1))
         take(m)
         return n
-    return None
+    return 1 if another else None
 
 
 # --- Free-text arguments ---------------------------------------------------------------------
@@ -438,7 +446,7 @@ def extract_brief(message: str, ex: Extraction) -> str:
 
 
 _QUERY_STRONG = re.compile(
-    r"(?::|\b(?:did|does)\b(?=\s+(?:an?|the|some)\s+(?!scenes?\b))|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
+    r"(?::|\b(?:did|does)\b(?=\s+(?:an?|the|some)\s+(?!scenes?\b))|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
 )
 _QUERY_WEAK = re.compile(r"(?:\bfor\b|\bof\b)")
 _QUERY_NOISE = re.compile(
@@ -454,7 +462,7 @@ _STOPWORDS = {
 
 def extract_query(message: str, ex: Extraction) -> str:
     """For similar: what the scenes should be like, or "" when the message points at a draft scene."""
-    folded = fold(message)
+    folded = _first_step(fold(message))  # a later step ("then write me one like it") is no description
     m = _QUERY_STRONG.search(folded) or _QUERY_WEAK.search(folded)
     if not m:
         return ""
@@ -473,8 +481,8 @@ def extract_query(message: str, ex: Extraction) -> str:
 # Edit verbs a writer aims at a scene of the draft ("tighten the diner scene"): the generator writes
 # new versions of that scene with the verb as its brief.
 SCENE_EDIT = re.compile(
-    r"^\W*(?:(?:can|could|would) you |please |pls |let'?s )?(tighten|trim|shorten|punch up|cut down|streamline"
-    r"|lengthen|expand|speed up|slow down|sharpen|polish|fix)\b"
+    r"^\W*(?:(?:can|could|would) you |please |pls |let'?s )?(punch up|cut down|speed up|slow down"
+    r"|(?:tighten|trim|shorten|streamline|lengthen|expand|sharpen|polish|fix|clean)(?: up)?)\b"
 )
 
 

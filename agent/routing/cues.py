@@ -43,12 +43,14 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\bother (?:scripts|writers|films|movies|screenplays)\b|\bhas any(?:one|body) (?:\w+ )?(?:done|written|staged|shot)\b"
          r"|\bwho else has\b|\bhow (?:have|do|did) (?:other )?(?:writers|screenwriters|films|movies|scripts|screenplays)\b"
          r"|\b(?:read|study) (?:some )?scenes\b|\bexisting scenes\b|\bwhat'?s out there\b|\bmatch .{1,30} against\b"
-         r"|\banything in the library\b", 0.2),
+         r"|\banything in the library\b|\b(?:read|study|watch) (?:a few |some |a couple of |a bunch of |\d+ )?(?:\w+ )?scenes\b", 0.2),
         # -- creating new material
         ("generate", r"\bwr?i?te\b|\bwrte\b|\bgenerat?e?\b|\bdraft (?:me|a|an|the|some|\d)\b|\bbrainstorm\b|\bpitch me\b|\bgimme\b"
          r"|\bgive me (?:\w+ )?(?:new|more|ideas|options|alternatives|versions|takes)"
          r"|\bversions?\b|\balt(?:ernative)?s?\b|\bideas?\b|\btakes? on\b|\bcome up with\b|\bescrib\w*|\becri\w*|\bschreib\w*"
-         r"|\bdame\b|\bsketch\b|\brough (?:out|in)\b|\bspitball\w*|\bthrow some\b|\bmore scenes\b|\bneed (?:more|new|a) "
+         r"|\bdame\b|\bsketch\b|\brough (?:out|in)\b|\bspitball\w*|\bthrow some\b|\bmore scenes\b"
+         r"|\bneed (?:more|new|an?|another|some) (?:new |fresh |different |other )?(?:scenes?|options?|versions?|takes?|ideas?"
+         r"|drafts?|openings?|endings?|alts?|alternatives?|beats?|bits?|cold opens?|climax|midpoint|material)\b"
          r"|\bfrom scratch\b|\bvariations?\b|\bdifferent ways\b|\bwhat could (?:happen|come)\b|\bwhat comes (?:next|after)\b"
          r"|\bnew material\b|\bways? the\b|\bdone .{1,20} (?:different|other) ways\b|\bfresh\b", 0.15),
         # -- taking an edit back
@@ -57,8 +59,12 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\brestore (?:the|my) (?:draft|script|screenplay|previous)\b|\bthe way it was\b"
          r"|\breverse (?:my|the|that|it)\b|\bscrap (?:that|the|my) (?:edit|change|insert\w*)\b|\bhow it was\b", 0.3),
         # -- asking about the app itself
-        ("help", r"\bhe?lp\b|\bhlep\b|\bwhat can (?:you|this|it)\b|\bhow does (?:this|it) work\b|\bcommands?\b|\bpuedes hacer\b"
-         r"|\bwhat can i\b|\bfeatures\b|\bable to help\b|\bthings you (?:can )?do\b|\bslash\b", 0.35),
+        ("help", r"\bhe?lp\b|\bhlep\b|\bhalp\b|\bhepl\b|\bwhat can (?:you|this|it)\b|\bhow does (?:this|it) work\b|\bcommands?\b|\bpuedes hacer\b"
+         r"|\bwhat can i\b|\bfeatures\b|\bable to help\b|\bthings you (?:can )?do\b|\bslash\b"
+         r"|\b(?:can|could|do) i (?:save|export|download|print|share|rename|delete|back ?up|get back)\b|\bis there a way to\b"
+         r"|\bwhere (?:do|can|does) (?:i|it) (?:find|see|save|keep|get)\b", 0.35),
+        # -- restyling: the verb alone, the style still to be asked for
+        ("style", r"\brestyl\w*|\bre-style\w*|\bin the style of\b|\bstyle (?:pass|swap|change)\b|\bchange (?:the )?style\b", 0.3),
         # -- putting a chosen option into the draft
         ("insert", r"\binse?rt\w*|\bput (?:it|the|option|that|this|#)\b|\bslot\b|\bpaste\b|\bdrop (?:it|option|the)\b"
          r"|\buse (?:option|it|that|this|number|the \w+ one|#)\b|\bgo with\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b"
@@ -83,6 +89,9 @@ _ANALYSIS = re.compile(
     r"|\bpercent\w*|\bhow many (?:words|times|speaking)\b|\bnumbers? (?:please|pls|on|for)\b|\bgive me (?:the )?numbers\b"
     r"|\bhow many scenes (?:is|does|has) \w+|\b(?:lines|words|pages|scenes) per (?:character|act|scene)\b"
     r"|\b(?:night|day|int\w*|ext\w*) (?:vs\.?|versus|/) (?:day|night|int\w*|ext\w*)\b|\bscene lengths?\b"
+    # which one ranks first or last: "which scene is the shortest?", "what act has the most pages"
+    r"|\b(?:which|what) (?:scene|act|location|place|setting|character)s? (?:is|are|was|has|have|gets?) (?:the )?"
+    r"(?:longest|shortest|biggest|smallest|most|least|fewest)\b"
 )
 
 # A new story idea rather than the loaded draft: a logline, premise or pitch "for a heist in a monastery".
@@ -109,7 +118,7 @@ _COUNTED_WORK = re.compile(
     r"|pitches|cold opens?|climax(?:es)?|midpoints?|beats?|escenas?|szenen|fins|finales|anfange|ouvertures?)\b"
 )
 _CREATE = re.compile(
-    r"\b(?:write|draft|generate|brainstorm|pitch|come up with|sketch|whip up|create|escrib\w*|ecri\w*|schreib\w*|dame"
+    r"\b(?:write|draft(?= (?:me|us|a|an|some|new|\d))|generate|brainstorm|pitch|come up with|sketch|whip up|create|escrib\w*|ecri\w*|schreib\w*|dame"
     r"|give me|gimme|let me see|i want|rough out|spitball)\b"
 )
 # Asking for new material, no verb needed: "more scene options", "other takes", "fresh ideas".
@@ -118,6 +127,7 @@ _MORE_MATERIAL = re.compile(r"\b(?:more|new|other|fresh|different) (?:scene )?(?
 _HOW_APP = re.compile(
     r"^\W*(?:so |ok |okay )?(?:how (?:do|can) i|how to)\s+(?:\w+ ){0,2}?(?:undo|insert|search|export|load|upload|attach|import"
     r"|save|use|get|open|switch|change the|set|train|fine-?tune|index|add)\b"
+    r"|^\W*(?:so |ok |okay )?(?:(?:can|could|do) i|is there a way to) (?:save|export|download|print|share|rename|delete|back ?up)\b"
 )
 # A question about the story itself, answered from the draft by conversation (grounded questions).
 _GROUNDED = re.compile(
@@ -129,9 +139,13 @@ _GROUNDED = re.compile(
     r"|what(?:'s| is) (?:the|my) (?:title|genre|period|setting|era)\b)"
 )
 # A yes/no question whose subject is one of the draft's people: "is Rafi in love with June?"
-_ASKS_ABOUT = re.compile(r"^\W*(?:is|was|does|did|do|has|had|are|were|can|will|would) ")
+_ASKS_ABOUT = re.compile(r"^\W*(?:is|was|does|did|do|has|had|are|were|can|will|would|what(?! if\b)|why|where|when|who|how(?! (?:much|many|often)\b)) ")
 # A craft question about a kind of thing, not about this draft: "should a synopsis give away the ending?"
-_GENERIC_QUESTION = re.compile(r"^\W*(?:should|does|do|can|must|is|are) (?:an? |every |all )\w+")
+_GENERIC_QUESTION = re.compile(
+    r"^\W*(?:should|does|do|can|must|is|are) (?:an? |every |all )\w+"
+    r"|^\W*what(?:'?s| is| are) (?:an? )\w+"
+    r"|^\W*what(?:'?s| is| are| does) (?:the |a )?\w+(?: \w+)? (?:supposed to|meant to|for in|of an? (?:film|movie|script|screenplay|story|feature|pilot|show))\b"
+)
 # An option placed into the draft without a scene number: "option 3 into the draft please".
 _INTO_DRAFT = re.compile(r"\b(?:into|in|to) (?:the|my) (?:draft|script|screenplay)\b|\bgoes in\b|\bin it goes\b")
 # Generic quantity questions are craft chat, not statistics of the draft: "how many pages is a TV pilot".
@@ -147,7 +161,7 @@ _EDIT = re.compile(
 # Scenes counted and described, with no verb of making: "10 scenes with a deathbed confession".
 _BARE_SCENES = re.compile(r"^\W*(?:\d+|\w+|a few|a couple of) (?:\w+ )?scenes? (?:with|about|where|of|in which|involving)\b")
 _HOW_DO_I = re.compile(r"^\W*(?:so |ok |okay )?(?:how (?:do|can|should) i|how to)\b(?! (?:make|fix|improve))")
-_FINDING = re.compile(r"\b(?:fi?nd|s(?:ea|e|ae)rch\w*|look ?(?:for|up)|show me|similar|resembl\w*|examples?|references?|library|busca"
+_FINDING = re.compile(r"\b(?:(?:read|study|watch) (?:a few |some |a couple of |a bunch of |\d+ )?(?:\w+ )?scenes|fi?nd|s(?:ea|e|ae)rch\w*|look ?(?:for|up)|show me|similar|resembl\w*|examples?|references?|library|busca"
                       r"|comps?|comparable|existing|browse|pull up)\b")
 # A general craft question, as opposed to one about the writer's own draft.
 _GENERAL_QUESTION = re.compile(
@@ -156,6 +170,14 @@ _GENERAL_QUESTION = re.compile(
     r"|do you\b|are you\b|is it (?:ok|okay|true|bad|good)\b|can you explain\b|explain\b|define\b|tell me about\b"
     r"|is [a-z ]+ worth\b)"
     r"|\bin general\b|\btheory\b"
+)
+# Other people's work: "other writers' takes on a jailbreak" is retrieval, whatever verb of making it has.
+_OTHERS_WORK = re.compile(r"\bother (?:writers?|screenwriters?|scripts?|screenplays?|films?|movies?|shows?)'?s?\b")
+# Handing over a draft: "here's my draft" (the attach message already said what was loaded); acknowledged
+# in conversation unless the writer also asks for something.
+_SHARING = re.compile(
+    r"^\W*(?:(?:ok|okay|so|hi|hey|alright)\W+)?(?:here(?:'?s| is| are| it is)|this is|i'?ve (?:just )?(?:attached|uploaded|added|sent)"
+    r"|i (?:just )?(?:attached|uploaded|sent)|attached)\b.{0,40}?\b(?:draft|script|screenplay|pages|pilot|version|file|rewrite)\b"
 )
 _DRAFT_REF = re.compile(r"\b(?:my(?! (?:idea|premise|logline|concept|pitch)\b)|mine|our|this (?:script|draft|scene|screenplay|story)|the (?:draft|script|screenplay))\b")
 _IMPERATIVE_RESTYLE = re.compile(
@@ -208,6 +230,9 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
     verbs = {intent for intent, pattern, _ in WORD_CUES if pattern.search(folded)}
     if finding and "generate" not in verbs and not asking_how:
         add("similar", 0.1)  # a verb of retrieval and none of making: what exists is wanted
+    if _OTHERS_WORK.search(folded) and not asking_how:
+        bonus.pop("generate", None)  # "other writers' takes on a jailbreak": their takes, not new ones
+        add("similar", 0.2)
     counted = ex.count is not None and _COUNTED_WORK.search(folded) and not finding
     creating = _CREATE.search(folded) and (ex.beat or _COUNTED_WORK.search(folded)) and not finding
     if "undo" in verbs:
@@ -268,6 +293,10 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
             add("revise", 0.35)
         elif _EDIT.search(folded) and not ex.style and "insert" not in bonus:
             add("revise", 0.25)
+    if _SHARING.search(folded) and not (verbs - {"insert"}) and not analysis and ex.option is None:
+        for intent in ("summarize", "insert"):
+            bonus.pop(intent, None)
+        add("chat", 0.45)
     if _GENERIC_QUESTION.search(folded) and not _DRAFT_REF.search(folded) and not ex.has_target and not analysis:
         # The tool words name the subject of a craft question ("should a synopsis ..."), not a request.
         for intent in ("summarize", "critique", "generate", "similar"):

@@ -139,6 +139,10 @@ class Router:
         if top not in TOOL_INTENTS:
             return RoutingDecision(top, {}, confidence, "semantic", candidates=candidates)
         if runner_up in TOOL_INTENTS and top_score - runner_score < self.config.margin and not _settled(top, ex):
+            if self.config.use_cues and (top in bonuses) != (runner_up in bonuses):
+                # A close call where only one side was asked for in words: the words decide, no question.
+                chosen = top if top in bonuses else runner_up
+                return self._decide(chosen, text, ex, min(confidence, self.config.overruled_cap), candidates)
             return self._ask(top, runner_up, text, ex, confidence, candidates)
         return self._decide(top, text, ex, confidence, candidates)
 

@@ -55,6 +55,9 @@ KEY_WORDS = (
     "rewrite", "restyle", "brainstorm", "similar", "revert", "examples", "evaluate", "feedback", "library",
     "continue", "version", "undo",
 )
+# Short key words mended only when two neighbouring letters are swapped ("wirte"): one changed letter would
+# turn "white" or "wrote" into "write".
+SWAPPED_WORDS = ("write", "help", "notes", "scene")
 
 
 def one_slip(word: str, key: str) -> bool:
@@ -77,6 +80,9 @@ def correct_typos(folded: str) -> str:
         for key in KEY_WORDS:
             # Short words only by a swap ("unod"): one changed letter turns too many into others.
             if (len(key) >= 6 or len(word) == len(key)) and one_slip(word, key):
+                return key
+        for key in SWAPPED_WORDS:
+            if len(word) == len(key) and sorted(word) == sorted(key) and one_slip(word, key):
                 return key
         return word
 
