@@ -446,7 +446,7 @@ def extract_brief(message: str, ex: Extraction) -> str:
 
 
 _QUERY_STRONG = re.compile(
-    r"(?::|\b(?:did|does)\b(?=\s+(?:an?|the|some)\s+(?!scenes?\b))|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
+    r"(?::|\b(?:did|does|do)\b(?=\s+(?:an?|the|some)\s+(?!scenes?\b))|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
 )
 _QUERY_WEAK = re.compile(r"(?:\bfor\b|\bof\b)")
 _QUERY_NOISE = re.compile(

@@ -33,7 +33,9 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\bwhat do you think\b|\btell me if\b|\bcheck (?:my|the)\b|\bclear enough\b|\ball over the place\b"
          r"|\bhow (?:would|could|can|should|do) (?:you|i) (?:improve|strengthen|fix)\b|\bsag\w*|\bboring\b|\bpredictable\b"
          r"|\bclich\w*|\bconvincing\b|\bis (?:sc(?:ene)? ?\d+|act \w+|it|the \w+) (?:\w+ )?working\b|\bbe (?:brutal|harsh|blunt)\b"
-         r"|\bhow strong\b|\bweakest\b|\bcoverage\b|\bwould an? \w+ say\b", 0.25),
+         r"|\bhow strong\b|\bweakest\b|\bcoverage\b|\bwould an? \w+ say\b"
+         r"|\bout of (?:\d+|five|ten|a hundred)\b|\bstars?\b|\bpass\W{0,3}fail\b|\bthumbs (?:up|down)\b"
+         r"|\byour (?:take|thoughts|read|impression|gut|two cents)\b", 0.25),
         # a verdict asked for outright: the thing judged is often a beat, which sounds like writing it
         ("critique", r"\bscor(?:e|ing)\b|\bgrad(?:e|ing)\b|\bverdict\b|\bjudg\w*|\bassess\w*|\bevaluat\w*|\brat(?:e|ing)\b", 0.1),
         # -- retrieving from the library
@@ -42,12 +44,13 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\bcomps?\b|\bcomparable\b|\bsame vein\b|\bfeel like scene\b|\bbrowse\b|\bpull (?:up|some)\b|\bdig up\b"
          r"|\bother (?:scripts|writers|films|movies|screenplays)\b|\bhas any(?:one|body) (?:\w+ )?(?:done|written|staged|shot)\b"
          r"|\bwho else has\b|\bhow (?:have|do|did) (?:other )?(?:writers|screenwriters|films|movies|scripts|screenplays)\b"
+         r"|\bhow (?:the )?(?:pros|professionals|masters|greats|real writers)\b|\bremind\w* (?:you|me) of\b"
          r"|\b(?:read|study) (?:some )?scenes\b|\bexisting scenes\b|\bwhat'?s out there\b|\bmatch .{1,30} against\b"
          r"|\banything in the library\b|\b(?:read|study|watch) (?:a few |some |a couple of |a bunch of |\d+ )?(?:\w+ )?scenes\b", 0.2),
         # -- creating new material
         ("generate", r"\bwr?i?te\b|\bwrte\b|\bgenerat?e?\b|\bdraft (?:me|a|an|the|some|\d)\b|\bbrainstorm\b|\bpitch me\b|\bgimme\b"
          r"|\bgive me (?:\w+ )?(?:new|more|ideas|options|alternatives|versions|takes)"
-         r"|\bversions?\b|\balt(?:ernative)?s?\b|\bideas?\b|\btakes? on\b|\bcome up with\b|\bescrib\w*|\becri\w*|\bschreib\w*"
+         r"|\bversions?\b|\balt(?:ernative)?s?\b|\bideas?\b|(?<!your )\btakes? on\b|\bcome up with\b|\bescrib\w*|\becri\w*|\bschreib\w*"
          r"|\bdame\b|\bsketch\b|\brough (?:out|in)\b|\bspitball\w*|\bthrow some\b|\bmore scenes\b"
          r"|\bneed (?:more|new|an?|another|some) (?:new |fresh |different |other )?(?:scenes?|options?|versions?|takes?|ideas?"
          r"|drafts?|openings?|endings?|alts?|alternatives?|beats?|bits?|cold opens?|climax|midpoint|material)\b"
@@ -57,7 +60,8 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("undo", r"\bundo+\b|\brevert\w*|\btake (?:that|it|this|the \w+) back\b|\bput (?:it|the draft|that) back\b"
          r"|\btake (?:that|it|this|the|my) \w+ back\b|\bprevious version\b|\bruckgangig\b|\broll (?:it |that )?back\b|\brollback\b|\bctrl[ -]?z\b|\bgo back\b"
          r"|\brestore (?:the|my) (?:draft|script|screenplay|previous)\b|\bthe way it was\b"
-         r"|\breverse (?:my|the|that|it)\b|\bscrap (?:that|the|my) (?:edit|change|insert\w*)\b|\bhow it was\b", 0.3),
+         r"|\breverse (?:my|the|that|it)\b|\bhow it was\b"
+         r"|\b(?:scrap|drop|ditch|lose|kill|cancel|remove|bin|nix|toss) (?:that|the|my|this)(?: last| latest)? (?:edit|change|insert\w*)\b", 0.3),
         # -- asking about the app itself
         ("help", r"\bhe?lp\b|\bhlep\b|\bhalp\b|\bhepl\b|\bwhat can (?:you|this|it)\b|\bhow does (?:this|it) work\b|\bcommands?\b|\bpuedes hacer\b"
          r"|\bwhat can i\b|\bfeatures\b|\bable to help\b|\bthings you (?:can )?do\b|\bslash\b"
@@ -107,7 +111,8 @@ _STORY_IDEA = re.compile(
 # Developing a new story (issue 19): "make me a heist movie about a monastery", "develop a story from this logline".
 _NEW_STORY = re.compile(
     r"\b(?:develop|make|write|build|create|turn|outline)\b (?:me |us )?(?:an? |this |my |the )?(?:[\w-]+ ){0,3}?"
-    r"(?:movie|film|story|screenplay|feature|thriller|comedy|western|drama|horror)\b"
+    r"(?:movie|film|story|screenplay|feature|thriller|comedy|western|drama|horror|rom-?com|romcom|mystery|sitcom"
+    r"|series|show|musical|heist|fantasy|sci-fi|romance|noir|tale|pilot|short)\b"
     r" (?:about|from|set|where|in which|with|on|around|of)\b"
     r"|\bdevelop (?:a|the|my|this|an?) (?:new )?(?:story|logline|premise|idea|screenplay|film|movie)\b"
     r"|\b(?:this|my) (?:logline|premise)\s*:|\binto (?:a|an) (?:screenplay|outline|movie|film)\b"
@@ -143,7 +148,7 @@ _ASKS_ABOUT = re.compile(r"^\W*(?:is|was|does|did|do|has|had|are|were|can|will|w
 # A craft question about a kind of thing, not about this draft: "should a synopsis give away the ending?"
 _GENERIC_QUESTION = re.compile(
     r"^\W*(?:should|does|do|can|must|is|are) (?:an? |every |all )\w+"
-    r"|^\W*what(?:'?s| is| are) (?:an? )\w+"
+    r"|^\W*what(?:'?s| is| are) (?:an? )\w+|^\W*what makes (?:an? |the )?(?:good|great|strong|bad|memorable)?\b"
     r"|^\W*what(?:'?s| is| are| does) (?:the |a )?\w+(?: \w+)? (?:supposed to|meant to|for in|of an? (?:film|movie|script|screenplay|story|feature|pilot|show))\b"
 )
 # An option placed into the draft without a scene number: "option 3 into the draft please".
