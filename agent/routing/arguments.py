@@ -255,6 +255,7 @@ def find_characters(message: str, characters: Sequence[str]) -> list[str]:
     return [name for _, name in sorted(hits)]
 
 
+_NAMES_OPTION = re.compile(r"\b" + _OPTION_WORD + r"\b|(?<![\w])#\s*\d|\b" + _ORD + r" (?:one|option|version|alternative)\b")
 _NAMED_SCENE = re.compile(r"(?:the|my|that|your)\s+((?:[a-z'\-]+\s+){0,2}?[a-z'\-]+)\s+scene\b")
 
 
@@ -283,6 +284,12 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
             if m:
                 ex.placement = True
                 take(m)
+    if ex.after_scene is None and ex.before_scene is None and _NAMES_OPTION.search(folded):
+        # With an option in hand a bare number places it: "put #2 after 9".
+        m = re.search(r"\b(after|before)\s+#?(\d{1,3})\b(?!\s*(?:pages?|minutes?|mins?|lines?|words?|%|seconds?))", folded)
+        if m:
+            setattr(ex, "after_scene" if m.group(1) == "after" else "before_scene", int(m.group(2)))
+            take(m)
     m = re.search(r"\bbetween (?:the )?" + _SCENE_WORD + r"\s*(" + _NUM + r")\s*(?:and|&|-)\s*(?:" + _SCENE_WORD + r"\s*)?" + _NUM + r"\b", folded)
     if m and ex.after_scene is None:
         ex.after_scene = parse_number(m.group(1))

@@ -184,6 +184,8 @@ _SHARING = re.compile(
     r"^\W*(?:(?:ok|okay|so|hi|hey|alright)\W+)?(?:here(?:'?s| is| are| it is)|this is|i'?ve (?:just )?(?:attached|uploaded|added|sent)"
     r"|i (?:just )?(?:attached|uploaded|sent)|attached)\b.{0,40}?\b(?:draft|script|screenplay|pages|pilot|version|file|rewrite)\b"
 )
+# Asking to talk something over: "can we talk about the theme for a sec".
+_TALK = re.compile(r"\b(?:talk|chat|discuss|think) (?:about|through|over)\b|\blet'?s discuss\b|\bcan we (?:talk|discuss|chat)\b")
 _DRAFT_REF = re.compile(r"\b(?:my(?! (?:idea|premise|logline|concept|pitch)\b)|mine|our|this (?:script|draft|scene|screenplay|story)|the (?:draft|script|screenplay))\b")
 _IMPERATIVE_RESTYLE = re.compile(
     r"\b(?:rewrite|restyle|make (?:it|this|that|the|scene|option|act)|turn|convert|do (?:it|this|that|the|scene|option|act)"
@@ -298,6 +300,9 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
             add("revise", 0.35)
         elif _EDIT.search(folded) and not ex.style and "insert" not in bonus:
             add("revise", 0.25)
+    if _TALK.search(folded) and not (verbs - {"generate"}) and not analysis:
+        bonus.pop("generate", None)
+        add("chat", 0.35)
     if _SHARING.search(folded) and not (verbs - {"insert"}) and not analysis and ex.option is None:
         for intent in ("summarize", "insert"):
             bonus.pop(intent, None)

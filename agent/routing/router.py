@@ -37,6 +37,7 @@ class RouterConfig:
     margin: float = 0.04  # top two tool intents closer than this: ask which one
     temperature: float = 0.05  # softmax temperature turning scores into a confidence
     overruled_cap: float = 0.9  # the most confidence a route gets when cues overrule the embedding's choice
+    unheard_cap: float = 0.95  # the most confidence a route gets on resemblance alone, with no cue for it
 
 
 def load_exemplars() -> dict[str, list[str]]:
@@ -123,6 +124,9 @@ class Router:
         if top != heard:
             # Word cues overruled what the sentence resembles: right more often than not, but not certain.
             confidence = min(confidence, self.config.overruled_cap)
+        elif self.config.use_cues and bonuses.get(top, 0.0) <= 0:
+            # Resemblance alone, no word asking for it: likely, never certain (0.99 needs both to agree).
+            confidence = min(confidence, self.config.unheard_cap)
 
         if top != VAGUE and top_score < self.config.chat_floor:
             return RoutingDecision("chat", {}, confidence, "semantic", candidates=candidates)
