@@ -62,7 +62,7 @@ def test_independent_set_covers_every_intent_and_the_writer_shorthand():
         assert min(held_counts.values()) >= 4, held_counts
 
 
-def _meets(router, rows, intent_min: float, args_min: float):
+def _meets(router, rows, intent_min: float, args_min: float, sure_wrong_max: int = 0):
     router.route("warm up")
     report = evaluate(router.route, rows)
     misses = [f"{m.expected}->{m.got}: {m.text}" for m in report.intent_misses]
@@ -70,7 +70,7 @@ def _meets(router, rows, intent_min: float, args_min: float):
     arg_misses = [f"{m.text}: want {m.expected_args} got {m.got_args}" for m in report.arg_misses]
     assert report.args_exact >= args_min, arg_misses
     sure_and_wrong = [t for t, (conf, ok, asked) in zip(report.texts, report.routes) if conf >= 0.99 and not ok and not asked]
-    assert sure_and_wrong == []  # calibration: a route made at 0.99 or more is never wrong
+    assert len(sure_and_wrong) <= sure_wrong_max, sure_and_wrong  # calibration: a route at 0.99 or more is right
     return report
 
 
@@ -78,14 +78,22 @@ def _meets(router, rows, intent_min: float, args_min: float):
 def test_independent_tuned_splits_meet_the_targets(router):
     """Intent >= 0.97 and arguments >= 0.95 on the splits tuned on, no wrong route at confidence 0.99 or more."""
     rows = load_labeled(INDEPENDENT)
-    _meets(router, [r for r in rows if r.split in TUNED], 0.97, 0.95)
+    _meets(router, [r for r in rows if r.split in TUNED], 0.98, 0.98)
 
 
 def test_blind_and_blind2_meet_the_targets(router):
     """blind and blind2 (0.943 intent, 0.915 arguments when issue 21's first session closed, then tuned on by
     class in session 5)."""
     rows = load_labeled(INDEPENDENT)
-    _meets(router, [r for r in rows if r.split in HELD_OUT], 0.92, 0.89)
+    _meets(router, [r for r in rows if r.split in HELD_OUT], 0.97, 0.97)
+
+
+def test_blind3_holds_its_measured_level(router):
+    """blind3, written before session 5's tuning: 0.761 intent / 0.676 arguments before it, 0.793 / 0.721
+    (2 wrong routes at confidence >= 0.99) after it, measured before its misses were read. Below the issue's
+    targets: this guards against regressions, it does not claim them."""
+    rows = load_labeled(INDEPENDENT)
+    _meets(router, [r for r in rows if r.split in UNTOUCHED], 0.77, 0.70, sure_wrong_max=2)
 
 
 def test_story_ideas_without_a_draft_go_to_development_not_the_summarizer(router):
@@ -122,7 +130,7 @@ def test_args_match_rules():
 
 def test_labeled_set_meets_the_targets(router):
     rows = load_labeled(LABELED)
-    _meets(router, rows, 0.97, 0.95)
+    _meets(router, rows, 0.98, 0.98)
     # The 20 ms p50 target is measured by bench/router.py; the test suite shares two cores with
     # everything else, so here routing is compared with one bare embedding of the same messages:
     # everything but the embedding must stay cheap.
