@@ -36,6 +36,8 @@ KEPT_STATE_BYTES = 48 << 20
 # A kept state is restored only when it covers this many more tokens than the KV cache already holds: below
 # that, prefilling them costs about what the copy does.
 MIN_RESTORE_GAIN = 8
+# How many of the likeliest next tokens a token filter (GenerationParams.token_filter) is asked about per step.
+FILTER_TOP = 128
 
 
 def llama_cpp_problem() -> str | None:
@@ -219,6 +221,7 @@ class LlamaEngine(Engine):
                 seed=params.seed,
                 stop=list(params.stop) or None,
                 grammar=grammar,
+                logits_processor=self._token_filter(params.token_filter, len(prompt)),
                 stream=True,
             )
             for chunk in pieces:
@@ -284,6 +287,35 @@ class LlamaEngine(Engine):
         usable = min(shared, len(tokens) - 1)
         self.llama.input_ids[:usable] = tokens[:usable]
         self.llama.n_tokens = usable
+
+    def _token_filter(self, token_filter: Any, prompt_len: int) -> Any:
+        """A logits processor that asks ``token_filter`` about the likeliest FILTER_TOP tokens at each step and
+        takes out the ones it refuses. Only the head is asked: a Python check of all 49k tokens would cost more
+        than the step, and min-p/top-k sample from far fewer than FILTER_TOP anyway."""
+        if token_filter is None:
+            return None
+        import numpy as np
+        from llama_cpp import LogitsProcessorList
+
+        pieces = self._pieces()
+
+        def drop(input_ids: Any, scores: Any) -> Any:
+            text = self.llama.detokenize(list(input_ids[prompt_len:])).decode("utf-8", errors="ignore")
+            top = np.argpartition(scores, -FILTER_TOP)[-FILTER_TOP:]
+            refused = token_filter(text, [pieces[i] for i in top])
+            if len(refused):
+                scores[top[list(refused)]] = -np.inf
+            return scores
+
+        return LogitsProcessorList([drop])
+
+    def _pieces(self) -> list[str]:
+        """Every token's text, decoded once per engine (about 49k for the embedded model)."""
+        cached = getattr(self, "_piece_texts", None)
+        if cached is None:
+            cached = [self.llama.detokenize([i]).decode("utf-8", errors="ignore") for i in range(self.llama.n_vocab())]
+            object.__setattr__(self, "_piece_texts", cached)
+        return cached
 
     def _grammar(self, params: GenerationParams) -> Any:
         if not params.constrained:

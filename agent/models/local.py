@@ -295,6 +295,7 @@ class LocalChatModel(BaseChatModel):
             stop=tuple(stop or ()),
             grammar=kwargs.get("grammar"),
             json_schema=kwargs.get("json_schema"),
+            token_filter=kwargs.get("token_filter"),
         )
 
     def _stream(

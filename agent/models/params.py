@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Sequence
+from typing import Any, Callable, ClassVar, Sequence
 
 
 @dataclass(kw_only=True)
@@ -47,6 +47,9 @@ class GenerationParams:
     # Constrained decoding (llama.cpp only): GBNF text, or a JSON schema (dict or JSON text).
     grammar: str | None = None
     json_schema: dict[str, Any] | str | None = None
+    # Decode-time rejection (llama.cpp only): given the reply so far and the likeliest next tokens' text, the
+    # indexes of those tokens that must not come next (what a grammar cannot say, e.g. tools/generator/guard.py).
+    token_filter: Callable[[str, Sequence[str]], Sequence[int]] | None = None
 
     @property
     def constrained(self) -> bool:

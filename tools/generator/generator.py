@@ -26,6 +26,7 @@ from tools.generator import prompting
 from tools.generator.examples import builtin_example, exchange_from_plain, exchange_from_scene
 from tools.generator.free import check_free
 from tools.generator.grounding import Grounding, build_grounding
+from tools.generator.guard import LineGuard
 from tools.generator.rails import scene_grammar, unlicensed_words, words_of
 from tools.generator.repair import assemble, read_scene, repair
 from tools.generator.requests import GenerationRequest, RevisionRequest, as_request, as_revision
@@ -411,6 +412,8 @@ class SceneGenerator:
         grammar = self._grammar(job)
         if grammar is not None:
             kwargs["grammar"] = grammar  # the grammar ends the scene; stop sequences have nothing left to do
+            # What the grammar cannot forbid (a line said before, a lower-case non-word) is refused token by token.
+            kwargs["token_filter"] = LineGuard(job.scaffold.characters, job.licensed | _cast_words(job))
         elif self.info is None or self.info.supports_stop:
             kwargs["stop"] = FREE_STOP if job.free else STOP
         try:
@@ -527,6 +530,10 @@ def _script_text(script: Any) -> str:
     if script is None:
         return ""
     return "\n".join(s.heading.text + "\n" + "\n".join(el.text for el in s.elements) for s in script.scenes)
+
+
+def _cast_words(job: _Job) -> frozenset[str]:
+    return frozenset(words_of(" ".join(job.scaffold.characters)))
 
 
 def _body(fountain: str) -> str:

@@ -1,0 +1,83 @@
+"""Decode-time rejection on the scaffold tier (tools/generator/guard.py): a speech said before and a lower-case
+non-word are refused token by token, what the grammar cannot forbid."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.generator.guard import LineGuard, english_words
+
+SO_FAR = "Fog on the jetty.\nNORA: You came back.\nSAM: (quietly) Only for the boat.\nNORA: "
+
+
+def refused(guard: LineGuard, text: str, pieces: list[str]) -> list[str]:
+    return [pieces[i] for i in guard(text, pieces)]
+
+
+def test_a_speech_said_before_cannot_be_finished_again_but_can_go_on_or_end_otherwise():
+    guard = LineGuard(("NORA", "SAM"))
+    pieces = [".", ".\n", "!", "?", " now", ".\nSAM", ","]
+    # NORA is about to say "Only for the boat." again, word for word (case ignored), which the repair used to drop.
+    assert refused(guard, SO_FAR + "only for the boat", pieces) == [".", ".\n", ".\nSAM"]
+    # A parenthetical does not make it a new line; a different ending or a longer line is fine.
+    assert refused(guard, SO_FAR.replace("NORA: ", "NORA: (sadly) ") + "Only for the boat", pieces) == [
+        ".", ".\n", ".\nSAM"]
+    assert refused(guard, SO_FAR + "Only for the boats", pieces) == []
+    # A whole-word piece that ends the sentence is caught too.
+    assert refused(guard, SO_FAR + "You came", [" back.", " back", " back!"]) == [" back."]
+    # The action line and a cue still being spelt are not speeches.
+    assert refused(guard, "Fog on the jetty", ["."]) == []
+    assert refused(guard, SO_FAR[:-6] + "NO", ["RA: "]) == []
+
+
+def test_lower_case_non_words_are_refused_and_real_words_names_and_the_drafts_words_are_not():
+    guard = LineGuard(("NORA", "SAM"), known=frozenset({"keeper's", "fresnel"}))
+    text = SO_FAR + "I"
+    pieces = [" ia", " know", " don", " xq", " fresnel", " Zorblat", "'m", " the"]
+    # " ia" is not refused at once: "iamb" starts that way; " xq" starts no English word at all.
+    assert refused(guard, text, pieces) == [" xq"]
+    # Ending "ia" as a word is refused; "don" may go on to "don't"; a capital is a name or a sentence start.
+    assert refused(guard, SO_FAR + "I ia", [".", " go", "mb."]) == [".", " go"]
+    assert refused(guard, SO_FAR + "I don", ["'t", "e.", "x."]) == ["x."]
+    assert refused(guard, SO_FAR + "The keeper", ["'s lamp."]) == []
+    assert refused(guard, SO_FAR + "I saw Zorbl", ["at."]) == []
+    assert guard.dropped["nonword"] == 4
+
+
+def test_the_word_list_keeps_common_words_and_drops_rare_two_letter_ones():
+    words = set(english_words())
+    assert {"the", "lighthouse", "don't", "gonna", "ok", "a", "i"} <= words
+    assert not {"ia", "th", "sh", "q"} & words
+
+
+def test_railed_generation_hands_the_guard_to_the_engine_with_the_grammar():
+    from tests.test_generator_tiers import LLAMA, RAILED_ANSWER, lighthouse
+    from agent.models.fake import ScriptedChatModel
+    from tools.generator import SceneGenerator
+
+    model = ScriptedChatModel.from_replies([RAILED_ANSWER])
+    SceneGenerator(model, info=LLAMA).generate({"count": 1, "characters": ["NORA", "SAM"]}, lighthouse())
+    guard = model.received_kwargs[0]["token_filter"]
+    assert isinstance(guard, LineGuard) and guard.cast == ("NORA", "SAM")
+    assert "nora" in guard.known and "lighthouse" in guard.known  # the cast and the draft's own words
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_llama_cpp_never_samples_a_token_the_filter_refuses(llama_engine):
+    """The engine's side: the real GGUF, greedy; refusing every piece with a space changes what it writes,
+    and no refused piece appears."""
+    from agent.models.params import GenerationParams
+
+    messages = [{"role": "user", "content": "Say hello to the world."}]
+    plain = "".join(llama_engine.stream(messages, GenerationParams(max_new_tokens=12, temperature=0)))
+    asked = []
+
+    def no_spaces(text, pieces):
+        asked.append(len(pieces))
+        return [i for i, p in enumerate(pieces) if " " in p]
+
+    guarded = "".join(llama_engine.stream(messages, GenerationParams(max_new_tokens=12, temperature=0,
+                                                                     token_filter=no_spaces)))
+    assert " " in plain and " " not in guarded and guarded
+    assert asked and all(n == 128 for n in asked)

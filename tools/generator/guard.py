@@ -1,0 +1,127 @@
+"""Decode-time rejection for the scaffold grammar: the tokens a grammar cannot forbid are dropped as they are
+sampled, so the scene never needs the repair afterwards.
+
+A GBNF grammar is context-free: it cannot say "not a line spoken before" or "a real English word". The engine
+asks a ``LineGuard`` at every step which of the likeliest next tokens to drop (agent.models.params
+GenerationParams.token_filter), and the sampler then picks among the rest, still under the grammar:
+
+- a token that would finish a speech word for word like an earlier speech of the scene (the repair used to drop
+  such a line after the fact: "dropped a repeated line");
+- a token that would finish a lower-case word that is not English ("ia"), or start one that no English word
+  begins with; capitalised words are names or sentence starts, and the grammar already keeps them letters-only.
+
+The word list is pyspellchecker's English dictionary (MIT), with short entries held to common ones: it carries
+rare abbreviations and foreign two-letter words ("ia", "th") that a scene should not. Words of the draft, the
+brief and the cast are always allowed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
+
+# pyspellchecker counts: 50 is a dictionary word seen nowhere else; a two-letter word must be common to count.
+_MIN_COUNT = 50
+_MIN_COUNT_SHORT = 1000
+_ONE_LETTER = frozenset({"a", "i"})
+_ENDS = ".?!"
+_LETTERS = re.compile(r"[A-Za-z']+")
+_TRAILING_WORD = re.compile(r"[A-Za-z']+$")
+
+
+@lru_cache(maxsize=1)
+def english_words() -> tuple[str, ...]:
+    """Sorted lower-case English words (pyspellchecker's list), for membership and prefix look-ups."""
+    raw = resources.files("spellchecker").joinpath("resources/en.json.gz").read_bytes()
+    counts: dict[str, int] = json.loads(gzip.decompress(raw))
+    keep = (w for w, c in counts.items()
+            if c >= _MIN_COUNT and (len(w) > 2 or (len(w) == 2 and c >= _MIN_COUNT_SHORT) or w in _ONE_LETTER))
+    return tuple(sorted(keep))
+
+
+def _speech_key(text: str) -> str:
+    # The repair's own comparison (tools/generator/repair.py _add_speech): whitespace collapsed, case ignored.
+    return " ".join(text.split()).lower()
+
+
+@dataclass
+class LineGuard:
+    """Which candidate tokens to drop, given the scene text so far. ``cast``: the scene's cues (the grammar's
+    literals); ``known``: words always allowed (the draft's, the brief's, the cast's)."""
+
+    cast: tuple[str, ...]
+    known: frozenset[str] = frozenset()
+    words: tuple[str, ...] = field(default_factory=english_words, repr=False)
+    dropped: dict[str, int] = field(default_factory=lambda: {"repeat": 0, "nonword": 0})
+
+    def __call__(self, text: str, pieces: Sequence[str]) -> list[int]:
+        """Indexes of ``pieces`` (candidate next tokens' text) that must not follow ``text``."""
+        line = text.rsplit("\n", 1)[-1]
+        speech = self._speech(line)
+        if speech is None:  # the action line, or a cue the grammar is still spelling out
+            earlier: set[str] = set()
+        else:
+            earlier = {_speech_key(s) for s in (self._speech(x) for x in text.split("\n")[:-1]) if s}
+        tail = _TRAILING_WORD.search(text)
+        partial = tail.group(0) if tail else ""
+        drop = []
+        for i, piece in enumerate(pieces):
+            if speech is not None and earlier and self._repeats(speech, piece, earlier):
+                self.dropped["repeat"] += 1
+                drop.append(i)
+            elif self._bad_word(partial, piece):
+                self.dropped["nonword"] += 1
+                drop.append(i)
+        return drop
+
+    def _speech(self, line: str) -> str | None:
+        """The words of a dialogue line after its cue and parenthetical; None for action or a cue in progress."""
+        for name in self.cast:
+            if line.startswith(name + ": "):
+                rest = line[len(name) + 2:]
+                if rest.startswith("("):
+                    close = rest.find(") ")
+                    return rest[close + 2:] if close >= 0 else None
+                return rest
+        return None
+
+    @staticmethod
+    def _repeats(speech: str, piece: str, earlier: set[str]) -> bool:
+        """Would ``piece`` end the speech (a sentence end, then nothing or the line break) as an earlier one?
+        Caught at the sentence end, not the line break: after a second sentence the grammar allows only the
+        break, so refusing it there would leave the sampler nothing to pick."""
+        for k, ch in enumerate(piece):
+            if ch in _ENDS and (k + 1 == len(piece) or piece[k + 1] == "\n"):
+                if _speech_key(speech + piece[: k + 1]) in earlier:
+                    return True
+            if ch == "\n":
+                break
+        return False
+
+    def _bad_word(self, partial: str, piece: str) -> bool:
+        """Does ``piece`` finish a lower-case non-word, or leave one that no English word starts with?"""
+        joined = partial + piece
+        for m in _LETTERS.finditer(joined):
+            word = m.group(0).strip("'")
+            if not word or not word.islower() or word in self.known:
+                continue
+            if m.end() < len(joined):  # followed by a space or a mark: the word is whole
+                if not self._is_word(word):
+                    return True
+            elif not self._is_prefix(word):  # still being spelt: some English word must start this way
+                return True
+        return False
+
+    def _is_word(self, word: str) -> bool:
+        i = bisect.bisect_left(self.words, word)
+        return i < len(self.words) and self.words[i] == word
+
+    def _is_prefix(self, stem: str) -> bool:
+        i = bisect.bisect_left(self.words, stem)
+        return i < len(self.words) and self.words[i].startswith(stem)
