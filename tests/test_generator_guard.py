@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.generator.guard import LineGuard, english_words
+from tools.generator.guard import LineGuard, english_words, scene_words, trigrams
 
 SO_FAR = "Fog on the jetty.\nNORA: You came back.\nSAM: (quietly) Only for the boat.\nNORA: "
 
@@ -16,15 +16,16 @@ def refused(guard: LineGuard, text: str, pieces: list[str]) -> list[str]:
 
 def test_a_speech_said_before_cannot_be_finished_again_but_can_go_on_or_end_otherwise():
     guard = LineGuard(("NORA", "SAM"))
+    so_far = SO_FAR + "Go home.\nSAM: Why?\nNORA: "
     pieces = [".", ".\n", "!", "?", " now", ".\nSAM", ","]
-    # NORA is about to say "Only for the boat." again, word for word (case ignored), which the repair used to drop.
-    assert refused(guard, SO_FAR + "only for the boat", pieces) == [".", ".\n", ".\nSAM"]
+    # NORA is about to say "Go home." again, word for word (case ignored), which the repair used to drop.
+    assert refused(guard, so_far + "go home", pieces) == [".", ".\n", ".\nSAM"]
+    assert guard.dropped["repeat"] == 3
     # A parenthetical does not make it a new line; a different ending or a longer line is fine.
-    assert refused(guard, SO_FAR.replace("NORA: ", "NORA: (sadly) ") + "Only for the boat", pieces) == [
-        ".", ".\n", ".\nSAM"]
-    assert refused(guard, SO_FAR + "Only for the boats", pieces) == []
+    assert refused(guard, so_far + "(sadly) Go home", pieces) == [".", ".\n", ".\nSAM"]
+    assert refused(guard, so_far + "Go homeward", pieces) == []
     # A whole-word piece that ends the sentence is caught too.
-    assert refused(guard, SO_FAR + "You came", [" back.", " back", " back!"]) == [" back."]
+    assert refused(guard, so_far + "Go", [" home.", " home", " home!"]) == [" home."]
     # The action line and a cue still being spelt are not speeches.
     assert refused(guard, "Fog on the jetty", ["."]) == []
     assert refused(guard, SO_FAR[:-6] + "NO", ["RA: "]) == []
@@ -42,6 +43,16 @@ def test_lower_case_non_words_are_refused_and_real_words_names_and_the_drafts_wo
     assert refused(guard, SO_FAR + "The keeper", ["'s lamp."]) == []
     assert refused(guard, SO_FAR + "I saw Zorbl", ["at."]) == []
     assert guard.dropped["nonword"] == 4
+
+
+def test_a_word_trigram_is_not_used_twice_in_a_scene_nor_again_after_an_earlier_option():
+    guard = LineGuard(("NORA", "SAM"))
+    # "for the boat" is in SAM's line already; "the boat" alone, or another word, is fine.
+    assert refused(guard, SO_FAR + "Not for the", [" boat.", " boat", " boats.", " sea."]) == [" boat."]
+    # Cues are the program's, not words: "NORA: You" is no trigram.
+    assert scene_words("Fog.\nNORA: You came.\nSAM: (sad) Go.") == ["fog", "you", "came", "sad", "go"]
+    earlier = LineGuard(("NORA", "SAM"), avoid=frozenset(trigrams(["take", "the", "lamp"])))
+    assert refused(earlier, SO_FAR + "Take the", [" lamp.", " lamp", " light."]) == [" lamp."]
 
 
 def test_the_word_list_keeps_common_words_and_drops_rare_two_letter_ones():

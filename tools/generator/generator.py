@@ -26,7 +26,7 @@ from tools.generator import prompting
 from tools.generator.examples import builtin_example, exchange_from_plain, exchange_from_scene
 from tools.generator.free import check_free
 from tools.generator.grounding import Grounding, build_grounding
-from tools.generator.guard import LineGuard
+from tools.generator.guard import LineGuard, scene_words, trigrams
 from tools.generator.rails import scene_grammar, unlicensed_words, words_of
 from tools.generator.repair import assemble, read_scene, repair
 from tools.generator.requests import GenerationRequest, RevisionRequest, as_request, as_revision
@@ -293,7 +293,7 @@ class SceneGenerator:
                                option=candidate.option)
 
         for idx, job in enumerate(jobs):
-            candidate = yield from self._write(idx, job)
+            candidate = yield from self._write(idx, job, _said(candidates))
             yield from written(candidate)
         # Fewer valid candidates than options: write more, up to as many again.
         extra_jobs = 0
@@ -301,7 +301,7 @@ class SceneGenerator:
             idx = len(candidates)
             job = jobs[idx % len(jobs)]
             job = replace(job, scaffold=replace(job.scaffold, temperature=min(1.1, job.scaffold.temperature + 0.1)))
-            candidate = yield from self._write(idx, job)
+            candidate = yield from self._write(idx, job, _said(candidates))
             extra_jobs += 1
             yield from written(candidate)
         if early:
@@ -314,9 +314,10 @@ class SceneGenerator:
                               seconds=time.perf_counter() - started)
         yield ToolStep(StepKind.DONE, len(chosen), result.summary, result=result)
 
-    def _write(self, idx: int, job: _Job) -> Iterator[ToolStep]:
+    def _write(self, idx: int, job: _Job, said: frozenset[tuple[str, str, str]] = frozenset()) -> Iterator[ToolStep]:
         """Write one candidate, regenerating (with a stricter prompt on the scaffold tier) when the text is not a
-        usable scene. A generator: yields progress events and returns the Candidate."""
+        usable scene. A generator: yields progress events and returns the Candidate. ``said``: the word trigrams
+        of the candidates written before it, which a railed scene may not repeat."""
         plan = job.scaffold
         started = time.perf_counter()
         first_prompt = ""
@@ -329,7 +330,7 @@ class SceneGenerator:
             first_prompt = first_prompt or prompt_text
             temperature = plan.temperature if attempt == 1 else max(0.3, plan.temperature - 0.2)
             raw = ""
-            for piece in self._stream_model(messages, temperature, self._budget(job), job):
+            for piece in self._stream_model(messages, temperature, self._budget(job), job, said):
                 raw += piece
                 yield ToolStep(StepKind.CANDIDATE, idx, self._compose(job, raw))
             raws.append(raw)
@@ -402,7 +403,8 @@ class SceneGenerator:
             user = prompting.render(job.template, **variables)
         return [SystemMessage(content=system), HumanMessage(content=user)], f"{system}\n\n{user}"
 
-    def _stream_model(self, messages: list[Any], temperature: float, limit: int, job: _Job) -> Iterator[str]:
+    def _stream_model(self, messages: list[Any], temperature: float, limit: int, job: _Job,
+                      said: frozenset[tuple[str, str, str]] = frozenset()) -> Iterator[str]:
         kwargs: dict[str, Any] = {"temperature": temperature}
         if self.info is not None:
             # The model says which keyword limits a reply: local engines count new tokens, servers max_tokens.
@@ -413,7 +415,7 @@ class SceneGenerator:
         if grammar is not None:
             kwargs["grammar"] = grammar  # the grammar ends the scene; stop sequences have nothing left to do
             # What the grammar cannot forbid (a line said before, a lower-case non-word) is refused token by token.
-            kwargs["token_filter"] = LineGuard(job.scaffold.characters, job.licensed | _cast_words(job))
+            kwargs["token_filter"] = LineGuard(job.scaffold.characters, job.licensed | _cast_words(job), avoid=said)
         elif self.info is None or self.info.supports_stop:
             kwargs["stop"] = FREE_STOP if job.free else STOP
         try:
@@ -530,6 +532,15 @@ def _script_text(script: Any) -> str:
     if script is None:
         return ""
     return "\n".join(s.heading.text + "\n" + "\n".join(el.text for el in s.elements) for s in script.scenes)
+
+
+def _said(candidates: list[Candidate]) -> frozenset[tuple[str, str, str]]:
+    """Word trigrams of the scenes written so far (action and speeches; headings and cues are the program's)."""
+    out: set[tuple[str, str, str]] = set()
+    for c in candidates:
+        lines = [x for x in _body(c.fountain).splitlines() if x.strip() and x.strip() != x.strip().upper()]
+        out.update(trigrams(scene_words("\n".join(lines))))
+    return frozenset(out)
 
 
 def _cast_words(job: _Job) -> frozenset[str]:

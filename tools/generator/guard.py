@@ -45,6 +45,16 @@ def english_words() -> tuple[str, ...]:
     return tuple(sorted(keep))
 
 
+def scene_words(text: str) -> list[str]:
+    """A railed scene's words in order, lower case, without its cues (``NAME:`` at a line start)."""
+    text = re.sub(r"(?m)^[A-Z][A-Z0-9 .'-]*: ", " ", text)
+    return [w.lower().strip("'") for w in _LETTERS.findall(text) if w.strip("'")]
+
+
+def trigrams(words: list[str]) -> list[tuple[str, str, str]]:
+    return list(zip(words, words[1:], words[2:]))
+
+
 def _speech_key(text: str) -> str:
     # The repair's own comparison (tools/generator/repair.py _add_speech): whitespace collapsed, case ignored.
     return " ".join(text.split()).lower()
@@ -58,7 +68,10 @@ class LineGuard:
     cast: tuple[str, ...]
     known: frozenset[str] = frozenset()
     words: tuple[str, ...] = field(default_factory=english_words, repr=False)
-    dropped: dict[str, int] = field(default_factory=lambda: {"repeat": 0, "nonword": 0})
+    # Word trigrams the scene may not use again: the request's earlier options' (so the options differ); the
+    # scene's own are added as it is written (so it does not loop).
+    avoid: frozenset[tuple[str, str, str]] = frozenset()
+    dropped: dict[str, int] = field(default_factory=lambda: {"repeat": 0, "nonword": 0, "trigram": 0})
 
     def __call__(self, text: str, pieces: Sequence[str]) -> list[int]:
         """Indexes of ``pieces`` (candidate next tokens' text) that must not follow ``text``."""
@@ -70,6 +83,8 @@ class LineGuard:
             earlier = {_speech_key(s) for s in (self._speech(x) for x in text.split("\n")[:-1]) if s}
         tail = _TRAILING_WORD.search(text)
         partial = tail.group(0) if tail else ""
+        said = scene_words(text[: len(text) - len(partial)])
+        used = self.avoid | set(trigrams(said))
         drop = []
         for i, piece in enumerate(pieces):
             if speech is not None and earlier and self._repeats(speech, piece, earlier):
@@ -78,7 +93,26 @@ class LineGuard:
             elif self._bad_word(partial, piece):
                 self.dropped["nonword"] += 1
                 drop.append(i)
+            elif used and self._said_again(said[-2:], partial, piece, used):
+                self.dropped["trigram"] += 1
+                drop.append(i)
         return drop
+
+    @staticmethod
+    def _said_again(before: list[str], partial: str, piece: str, used: set[tuple[str, str, str]] | frozenset) -> bool:
+        """Would ``piece`` finish a word that makes a trigram already used?"""
+        joined = partial + piece
+        words = list(before)
+        for m in _LETTERS.finditer(joined):
+            if m.end() == len(joined):
+                break  # still being spelt
+            word = m.group(0).lower().strip("'")
+            if not word:
+                continue
+            words.append(word)
+            if len(words) >= 3 and tuple(words[-3:]) in used:
+                return True
+        return False
 
     def _speech(self, line: str) -> str | None:
         """The words of a dialogue line after its cue and parenthetical; None for action or a cue in progress."""
