@@ -7,7 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from screenplay import ElementType, Script
+from screenplay.lead import leads
 from screenplay.places import is_place
+from screenplay.stats import compute
 
 MAX_CHARACTERS = 12
 MAX_LOCATIONS = 10
@@ -46,7 +48,10 @@ def extract_bible(script: Script) -> StoryBible:
         for el in scene.elements:
             if el.type is ElementType.CHARACTER:
                 lines[el.cue_name] += 1
-    characters = {name: _introduction(script, name) for name, _ in lines.most_common(MAX_CHARACTERS)}
+    # The lead (or the two of a two-hander) first, as screenplay.lead names them everywhere else.
+    first = leads(script.title, [c for c in compute(script).characters if c.name in lines])
+    ranked = first + [name for name, _ in lines.most_common() if name not in first]
+    characters = {name: _introduction(script, name) for name in ranked[:MAX_CHARACTERS]}
     places: Counter[str] = Counter(s.heading.location.upper() for s in script.scenes if is_place(s.heading.location))
     return StoryBible(
         title=script.title,

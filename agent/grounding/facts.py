@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.grounding.draft import Citation, Draft
+from screenplay.lead import leads, title_named
 from screenplay.model import ElementType
 from screenplay.scope import NUMBER_WORDS, ScopeError
 
@@ -74,19 +75,29 @@ def _speeches(draft: Draft, *, last: bool) -> tuple[int, str, str] | None:
 
 
 def _lead(draft: Draft, question: str) -> Fact:
+    """The lead by screenplay.lead (the title's names, else scenes on screen, then words), with the counts behind it."""
     if not draft.cast:
         return Fact("lead", "Nobody speaks in this draft yet, so it has no lead by lines.", answerable=False)
-    name = draft.cast[0]
     st = {c.name: c for c in draft.stats.characters}
-    lead = st[name]
-    scenes = sum(draft.presence[name])
-    first = draft.presence[name].index(True)
-    total = draft.stats.speeches or 1
-    runner = f" {draft.cast[1]} is next with {st[draft.cast[1]].lines}." if len(draft.cast) > 1 else ""
-    text = (f"The lead is {name}: {lead.lines} of {total} speeches, on screen in {scenes} of "
-            f"{len(draft.script.scenes)} scenes, first in {draft.citations[first]}.{runner}")
-    return Fact("lead", text, _cite(draft, [first]), names=(name,), numbers=(str(lead.lines),),
-                evidence=[first])
+    present = {name: sum(row) for name, row in draft.presence.items()}
+    who = leads(draft.script.title, draft.stats.characters, present)
+    total, count = draft.stats.speeches or 1, len(draft.script.scenes)
+    firsts = [draft.presence[name].index(True) for name in who]
+
+    def counts(name: str) -> str:
+        return f"on screen in {present[name]} of {count} scenes, {st[name].lines} of {total} speeches"
+
+    if len(who) == 1:
+        name = who[0]
+        others = [n for n in draft.cast if n != name]
+        runner = f" {others[0]} is next, {counts(others[0])}." if others else ""
+        text = f"The lead is {name}: {counts(name)}, first in {draft.citations[firsts[0]]}.{runner}"
+    else:
+        why = "both named in the title" if title_named(draft.script.title, who) == who else "close in scenes and lines"
+        parts = "; ".join(f"{n} {counts(n)}, first in {draft.citations[i]}" for n, i in zip(who, firsts))
+        text = f"A two-hander, {why}: {' and '.join(who)}. {parts}."
+    return Fact("lead", text, _cite(draft, firsts), names=tuple(who),
+                numbers=tuple(str(st[n].lines) for n in who), evidence=firsts)
 
 
 def _meet(draft: Draft, names: list[str]) -> Fact:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from string import capwords
 
+from screenplay.lead import leads as lead_names
 from screenplay.model import ElementType, Script
 from tools.critic.analytics import Analytics
 from tools.critic.notes import Note
@@ -60,24 +61,9 @@ def introduce(script: Script, name: str) -> Person:
 
 
 def leads(a: Analytics) -> list[str]:
-    """The characters the title names ("Brick & Steel"), else the lead by speeches and scenes, with a second
-    when they match the first (a two-hander)."""
-    chars = a.stats.characters
-    if not chars:
-        return []
-    title = set(re.findall(r"[a-z'’]+", (a.stats.title or "").lower()))
-    named = [c.name for c in chars if any(part in title for part in c.name.lower().split() if len(part) > 2)]
-    if named:
-        order = (a.stats.title or "").lower()
-        return sorted(named, key=lambda n: min(order.find(p) for p in n.lower().split() if p in title))[:2]
-    ranked = sorted(chars, key=lambda c: (-(len(c.scenes) + c.lines), chars.index(c)))
-    top = [ranked[0]]
-    if len(ranked) > 1:
-        first, second = ranked[0], ranked[1]
-        shared = len(set(first.scenes) & set(second.scenes))
-        if second.lines >= 0.75 * first.lines and shared * 2 >= len(first.scenes):
-            top.append(second)
-    return [c.name for c in top]
+    """The lead, or the two of a two-hander (screenplay.lead: the title's names, else scenes on screen)."""
+    present = {name: sum(row) for name, row in a.presence.items()}
+    return lead_names(a.stats.title or "", a.stats.characters, present)
 
 
 def places(a: Analytics) -> list[int]:
