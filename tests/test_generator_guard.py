@@ -55,6 +55,22 @@ def test_a_word_trigram_is_not_used_twice_in_a_scene_nor_again_after_an_earlier_
     assert refused(earlier, SO_FAR + "Take the", [" lamp.", " lamp", " light."]) == [" lamp."]
 
 
+def test_the_sentence_can_always_end_so_llama_cpp_is_never_left_without_a_token():
+    """At a sentence's last word the grammar allows only [.?!]; refusing them all made llama.cpp abort
+    ("Unexpected empty grammar stack") on the bench. The guard then lets the ends through."""
+    guard = LineGuard(("NORA", "SAM"))
+    line = "Go on and on and on and on and then on and"
+    so_far = SO_FAR + f"{line}.\nSAM: Why?\nNORA: {line}!\nSAM: No.\nNORA: {line}?\nSAM: Stop.\nNORA: "
+    assert len(line.split()) == 12
+    assert refused(guard, so_far + line, [".", "!", "?", ".\n"]) == []
+    # Before the last word the sentence can go on, so the ends stay refused.
+    assert refused(guard, SO_FAR + "I ia", [".", "!", "?"]) == [".", "!", "?"]
+    # A word at the grammar's longest must end, word or not; cues spelt by the grammar are never refused.
+    assert refused(guard, SO_FAR + "I " + "q" * 14, [".", " go"]) == []
+    tri = LineGuard(("NORA", "SAM"), avoid=frozenset(trigrams(["for", "the", "nora"])))
+    assert refused(tri, SO_FAR + "Not for the boat.\n", ["NORA", "NOR"]) == []
+
+
 def test_the_word_list_keeps_common_words_and_drops_rare_two_letter_ones():
     words = set(english_words())
     assert {"the", "lighthouse", "don't", "gonna", "ok", "a", "i"} <= words

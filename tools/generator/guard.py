@@ -26,6 +26,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Sequence
 
+from tools.generator.rails import MAX_SENTENCE_WORDS, MAX_WORD
+
 # pyspellchecker counts: 50 is a dictionary word seen nowhere else; a two-letter word must be common to count.
 _MIN_COUNT = 50
 _MIN_COUNT_SHORT = 1000
@@ -96,16 +98,33 @@ class LineGuard:
             elif used and self._said_again(said[-2:], partial, piece, used):
                 self.dropped["trigram"] += 1
                 drop.append(i)
+        if len(_LETTERS.findall(re.split(r"[.?!:)]", line)[-1])) >= MAX_SENTENCE_WORDS:
+            return self._leave_a_way_out(pieces, drop)
+        return drop
+
+    @staticmethod
+    def _leave_a_way_out(pieces: Sequence[str], drop: list[int]) -> list[int]:
+        """Never refuse every way to end a sentence at its last word: the grammar then allows only [.?!], and
+        refusing them all leaves the sampler nothing it may pick (llama.cpp aborts). Before the last word the
+        sentence can go on instead. The repair
+        after the fact still sees whatever then slips through."""
+        ends = {i for i, p in enumerate(pieces) if not any(c.isalpha() for c in p) and any(c in _ENDS for c in p)}
+        if ends and ends <= set(drop):
+            return [i for i in drop if i not in ends]
         return drop
 
     @staticmethod
     def _said_again(before: list[str], partial: str, piece: str, used: set[tuple[str, str, str]] | frozenset) -> bool:
         """Would ``piece`` finish a word that makes a trigram already used?"""
+        if not any(c.isalpha() for c in piece):
+            return False  # the word was chosen by the letters before; a mark only ends it (see _leave_a_way_out)
         joined = partial + piece
         words = list(before)
         for m in _LETTERS.finditer(joined):
             if m.end() == len(joined):
                 break  # still being spelt
+            if m.group(0).isupper():
+                return False  # a cue the grammar spells out ("NORA: "), not a word of the scene
             word = m.group(0).lower().strip("'")
             if not word:
                 continue
@@ -146,6 +165,8 @@ class LineGuard:
             if not word or not word.islower() or word in self.known:
                 continue
             if m.end() < len(joined):  # followed by a space or a mark: the word is whole
+                if len(m.group(0)) >= MAX_WORD:
+                    continue  # the grammar allows no longer word: it must end here, word or not
                 if not self._is_word(word):
                     return True
             elif not self._is_prefix(word):  # still being spelt: some English word must start this way
