@@ -71,6 +71,17 @@ def test_the_sentence_can_always_end_so_llama_cpp_is_never_left_without_a_token(
     assert refused(tri, SO_FAR + "Not for the boat.\n", ["NORA", "NOR"]) == []
 
 
+def test_a_sentence_at_its_last_whole_word_must_end_and_a_word_already_off_the_list_may_end():
+    guard = LineGuard(("NORA", "SAM"))
+    twelve = "As she stood on the edge of the cliff, the sound of"
+    assert guard.must_end("NORA: " + twelve) and guard.must_end(twelve)
+    assert not guard.must_end("NORA: " + twelve[:-3])  # eleven words: it may go on
+    assert not guard.must_end("NORA: " + twelve + " bo")  # a word being spelt: it may finish ("boats")
+    assert not guard.must_end("NORA: " + twelve + ".")
+    # "ofbo" starts no English word: refusing every ending would only push the sampler further down the tail.
+    assert refused(guard, SO_FAR + "The sound ofbo", [".", " go", "ats"]) == []
+
+
 def test_the_word_list_keeps_common_words_and_drops_rare_two_letter_ones():
     words = set(english_words())
     assert {"the", "lighthouse", "don't", "gonna", "ok", "a", "i"} <= words
@@ -108,3 +119,14 @@ def test_llama_cpp_never_samples_a_token_the_filter_refuses(llama_engine):
                                                                      token_filter=no_spaces)))
     assert " " in plain and " " not in guarded and guarded
     assert asked and all(n == 128 for n in asked)
+
+    class Ends:
+        def __call__(self, text, pieces):
+            return []
+
+        def must_end(self, text):
+            return True
+
+    ended = "".join(llama_engine.stream(messages, GenerationParams(max_new_tokens=1, temperature=0,
+                                                                   token_filter=Ends())))
+    assert ended and set(ended) <= set(".?!") | {" ", "\n"}, ended

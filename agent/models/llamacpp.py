@@ -290,7 +290,7 @@ class LlamaEngine(Engine):
 
     def _token_filter(self, token_filter: Any, prompt_len: int) -> Any:
         """A logits processor that asks ``token_filter`` about the likeliest FILTER_TOP tokens at each step and
-        takes out the ones it refuses. Only the head is asked: a Python check of all 49k tokens would cost more
+        takes out the ones it refuses; a filter with ``must_end(text)`` can also leave only sentence ends. Only the head is asked: a Python check of all 49k tokens would cost more
         than the step, and min-p/top-k sample from far fewer than FILTER_TOP anyway."""
         if token_filter is None:
             return None
@@ -298,9 +298,12 @@ class LlamaEngine(Engine):
         from llama_cpp import LogitsProcessorList
 
         pieces = self._pieces()
+        must_end = getattr(token_filter, "must_end", None)
 
         def drop(input_ids: Any, scores: Any) -> Any:
             text = self.llama.detokenize(list(input_ids[prompt_len:])).decode("utf-8", errors="ignore")
+            if must_end is not None and must_end(text):
+                scores[~self._sentence_ends()] = -np.inf  # the whole vocabulary, not only the head
             top = np.argpartition(scores, -FILTER_TOP)[-FILTER_TOP:]
             refused = token_filter(text, [pieces[i] for i in top])
             if len(refused):
@@ -308,6 +311,17 @@ class LlamaEngine(Engine):
             return scores
 
         return LogitsProcessorList([drop])
+
+    def _sentence_ends(self) -> Any:
+        """Which tokens end a sentence: a mark (.?!) and no letters."""
+        cached = getattr(self, "_end_mask", None)
+        if cached is None:
+            import numpy as np
+
+            cached = np.array([any(c in ".?!" for c in p) and not any(c.isalpha() for c in p)
+                               for p in self._pieces()])
+            object.__setattr__(self, "_end_mask", cached)
+        return cached
 
     def _pieces(self) -> list[str]:
         """Every token's text, decoded once per engine (about 49k for the embedded model)."""

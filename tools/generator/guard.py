@@ -74,19 +74,19 @@ class LineGuard:
     # scene's own are added as it is written (so it does not loop).
     avoid: frozenset[tuple[str, str, str]] = frozenset()
     dropped: dict[str, int] = field(default_factory=lambda: {"repeat": 0, "nonword": 0, "trigram": 0})
+    _done: tuple[str, tuple[set[str], list[str], set[tuple[str, str, str]]]] | None = field(default=None, repr=False)
 
     def __call__(self, text: str, pieces: Sequence[str]) -> list[int]:
         """Indexes of ``pieces`` (candidate next tokens' text) that must not follow ``text``."""
-        line = text.rsplit("\n", 1)[-1]
+        done, _, line = text.rpartition("\n")
         speech = self._speech(line)
+        earlier, said_before, used_before = self._lines(done)
         if speech is None:  # the action line, or a cue the grammar is still spelling out
-            earlier: set[str] = set()
-        else:
-            earlier = {_speech_key(s) for s in (self._speech(x) for x in text.split("\n")[:-1]) if s}
-        tail = _TRAILING_WORD.search(text)
+            earlier = set()
+        tail = _TRAILING_WORD.search(line)
         partial = tail.group(0) if tail else ""
-        said = scene_words(text[: len(text) - len(partial)])
-        used = self.avoid | set(trigrams(said))
+        said = said_before + scene_words(line[: len(line) - len(partial)])
+        used = used_before | set(trigrams(said[-(len(said) - len(said_before) + 2):]))
         drop = []
         for i, piece in enumerate(pieces):
             if speech is not None and earlier and self._repeats(speech, piece, earlier):
@@ -101,6 +101,18 @@ class LineGuard:
         if len(_LETTERS.findall(re.split(r"[.?!:)]", line)[-1])) >= MAX_SENTENCE_WORDS:
             return self._leave_a_way_out(pieces, drop)
         return drop
+
+    def must_end(self, text: str) -> bool:
+        """Only a sentence end may come next: the sentence has its last word and that word is whole. The grammar
+        would still let letters run on into the word ("sound of" + "boats" = "ofboats"), which is where a small
+        model goes when the words it wants (" boats") are past the grammar's length; the engine masks all but
+        [.?!] over the whole vocabulary."""
+        line = text.rpartition("\n")[2]
+        words = _LETTERS.findall(re.split(r"[.?!:)]", line)[-1])
+        if len(words) < MAX_SENTENCE_WORDS or not text[-1:].isalpha():
+            return False
+        last = words[-1].strip("'")
+        return not last.islower() or last in self.known or self._is_word(last)
 
     @staticmethod
     def _leave_a_way_out(pieces: Sequence[str], drop: list[int]) -> list[int]:
@@ -133,6 +145,15 @@ class LineGuard:
                 return True
         return False
 
+    def _lines(self, done: str) -> tuple[set[str], list[str], set[tuple[str, str, str]]]:
+        """(earlier speeches, words, trigrams to avoid) of the finished lines: they change only at a line
+        break, so they are kept from one step to the next rather than counted again for every token."""
+        if self._done is None or self._done[0] != done:
+            speeches = {_speech_key(s) for s in (self._speech(x) for x in done.split("\n")) if s}
+            words = scene_words(done + "\n") if done else []
+            self._done = (done, (speeches, words, set(self.avoid) | set(trigrams(words))))
+        return self._done[1]
+
     def _speech(self, line: str) -> str | None:
         """The words of a dialogue line after its cue and parenthetical; None for action or a cue in progress."""
         for name in self.cast:
@@ -159,6 +180,11 @@ class LineGuard:
 
     def _bad_word(self, partial: str, piece: str) -> bool:
         """Does ``piece`` finish a lower-case non-word, or leave one that no English word starts with?"""
+        stem = partial.strip("'")
+        if stem.islower() and stem not in self.known and not self._is_prefix(stem):
+            # Already off the list (a token from below the checked head): refusing every way on would only push
+            # the sampler further down the tail, so let the word end.
+            return False
         joined = partial + piece
         for m in _LETTERS.finditer(joined):
             word = m.group(0).strip("'")
