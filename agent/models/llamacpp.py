@@ -290,8 +290,9 @@ class LlamaEngine(Engine):
 
     def _token_filter(self, token_filter: Any, prompt_len: int) -> Any:
         """A logits processor that asks ``token_filter`` about the likeliest FILTER_TOP tokens at each step and
-        takes out the ones it refuses; a filter with ``must_end(text)`` can also leave only sentence ends. Only the head is asked: a Python check of all 49k tokens would cost more
-        than the step, and min-p/top-k sample from far fewer than FILTER_TOP anyway."""
+        takes out the ones it refuses; a filter with ``must_end(text)`` can also leave only sentence ends. Only
+        the head is asked: a Python check of all 49k tokens would cost more than the step, and min-p/top-k sample
+        from far fewer than FILTER_TOP anyway."""
         if token_filter is None:
             return None
         import numpy as np
