@@ -18,13 +18,13 @@ from agent.prompting import bible_brief, quote_data, render_prompt
 from agent.registry import help_lines, spec
 from agent.project import inserted, option_cause
 from agent.references import scene_names
+from agent.routing.arguments import ONE_LINE_TOKENS, asks_for_one_line
 from agent.session import Session
 from screenplay.errors import ACCEPTED
 from screenplay.scope import Scope, ScopeError, resolve
 from tools.base import Option, ToolError, ToolResult, pick_option
 from tools.context import ToolContext
 from tools.progress import StepKind
-from tools.generator.requests import ONE_LINE_TOKENS, asks_for_one_line
 
 # A tool's answer as a small model's chat history keeps it: its first line, at most this long.
 TOOL_GIST_CHARS = 240

@@ -121,13 +121,16 @@ def summarizer_tools(runtime: Runtime) -> dict[str, Any]:
     return _panel_tool(runtime, "summarizer", make_summarizer, make_summarizer_tool)
 
 
-def make_styler(runtime: Runtime, *, classifier: Any = None, perplexity: Any = None) -> Any:
-    """Style transfer over the runtime's model, embedder and (unless `--no-library`) scene library."""
+def make_styler(runtime: Runtime, *, classifier: Any = None, fluency: bool = False) -> Any:
+    """Style transfer over the runtime's model, embedder and (unless `--no-library`) scene library. ``fluency``
+    scores each restyle's perplexity where the model can (ModelInfo.supports_perplexity); it costs a forward pass."""
     from tools.style.transfer import StyleTransfer
 
+    info = runtime.agent.info
     library = runtime.scene_library() if runtime.extras.get("use_library", True) else None
+    perplexity = runtime.agent.chat_model.perplexity if fluency and info.supports_perplexity else None
     return StyleTransfer(runtime.agent.chat_model, library=library, embedder=runtime.embedder,
-                         classifier=classifier, perplexity=perplexity, writing_tier=runtime.agent.info.writing_tier)
+                         classifier=classifier, perplexity=perplexity, writing_tier=info.writing_tier)
 
 
 def style_tools(runtime: Runtime) -> dict[str, Any]:

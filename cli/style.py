@@ -76,7 +76,6 @@ def run_style(args: argparse.Namespace) -> int:
     from tools.base import ToolError
     from tools.context import ToolContext
     from tools.style import from_example, pick_target, resolve, style_result
-    from tools.style.metrics import transformers_perplexity
 
     settings = settings_from_args(args)
     try:
@@ -95,10 +94,7 @@ def run_style(args: argparse.Namespace) -> int:
     library = None if args.no_library else open_library(settings, embedder)
     runtime = Runtime.create(settings, with_tools=False, embedder=embedder, library=library)
     runtime.extras["use_library"] = library is not None
-    engine = getattr(runtime.agent.chat_model, "engine", None)  # a local transformers model can also score fluency
-    scores = runtime.agent.info.engine == "transformers" and engine is not None
-    perplexity = transformers_perplexity(engine.model, engine.tokenizer) if scores else None
-    styler = make_styler(runtime, classifier=load_classifier(embedder), perplexity=perplexity)
+    styler = make_styler(runtime, classifier=load_classifier(embedder), fluency=True)
     try:
         result = styler.transfer(target, preset, draft=script, progress=_progress)
     finally:

@@ -16,7 +16,7 @@ from agent.session import Session
 from screenplay.formats import fountain
 from tools.base import Option, ToolError, ToolResult, context_schema
 from tools.schemas import CritiqueArgs, GenerateArgs, ReviseArgs, SimilarArgs, SummarizeArgs
-from tools.generator.requests import ONE_LINE_TOKENS, asks_for_one_line
+from agent.routing.arguments import ONE_LINE_TOKENS, asks_for_one_line
 
 DRAFT = """Title: Night Shift
 

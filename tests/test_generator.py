@@ -379,11 +379,14 @@ def test_the_generator_reads_the_models_capability_flags_never_its_class():
     gen.generate({"count": 1}, lighthouse_context())
     sent = model.received_kwargs[0]
     assert sent["max_completion_tokens"] == 99 and sent["stop"] is None and "max_new_tokens" not in sent
+    assert "top_k" not in sent and "min_p" not in sent  # a server without the sampling knobs gets none
     assert gen.draft_chars == 1050  # (1500 - 1200) tokens at ~3.5 characters each, not the default 2400
-    local = ModelInfo("local", "m", False, True, context_window=8192, token_limit_param="max_new_tokens")
+    local = ModelInfo("local", "m", False, True, context_window=8192, token_limit_param="max_new_tokens",
+                      supports_sampling=True)
     model = ScriptedChatModel.from_replies([GOOD])
     SceneGenerator(model, extra_candidates=0, max_attempts=1, max_new_tokens=64, info=local).generate({"count": 1})
     assert model.received_kwargs[0]["max_new_tokens"] == 64 and model.received_kwargs[0]["stop"]
+    assert model.received_kwargs[0]["top_k"] > 0  # the scaffold sampling, by the flag
 
 
 def test_each_candidate_gets_a_token_budget_for_the_lines_it_keeps():

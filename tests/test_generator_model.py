@@ -45,7 +45,7 @@ def test_embedded_model_on_llama_cpp_writes_under_the_scene_grammar(llama_engine
     from tools.generator.rails import junk_words
 
     info = ModelInfo("local", "smollm2", supports_tool_calling=False, streaming=True, context_window=4096,
-                     supports_grammar=True, engine="llama.cpp", writing_tier="scaffold")
+                     supports_grammar=True, engine="llama.cpp", writing_tier="scaffold", supports_sampling=True)
     chat = LocalChatModel(engine=llama_engine, seed=5)
     generator = SceneGenerator(chat, info=info, max_attempts=1, draft_chars=600)
     context = ToolContext(script=parse(DRAFT.read_text(encoding="utf-8")), bible=StoryBible(title="The Keeper's Daughter"))

@@ -24,7 +24,7 @@ from tools.scene_scoring import check_scene
 
 FIXTURES = Path(__file__).parent / "fixtures" / "generator"
 LLAMA = ModelInfo("local", "smollm2", supports_tool_calling=False, streaming=True, context_window=4096,
-                  supports_grammar=True, engine="llama.cpp", writing_tier="scaffold")
+                  supports_grammar=True, engine="llama.cpp", writing_tier="scaffold", supports_sampling=True)
 RAILED_ANSWER = "Fog on the jetty. Nora waits.\nNORA: You came back.\nSAM: (quietly) Only for the boat.\n" \
                 "NORA: Then take it.\nSAM: Not without you.\nNORA: Go.\n"
 

@@ -9,7 +9,6 @@ import pytest
 from screenplay.formats.fountain import parse
 from tools.style import StyleTransfer, resolve
 from tools.style.classifier import StyleClassifier
-from tools.style.metrics import transformers_perplexity
 from tools.style.structure import shape
 
 pytestmark = pytest.mark.slow
@@ -20,7 +19,7 @@ def test_embedded_model_restyle_keeps_structure_and_is_measured(embedded_engine,
     from tools.library.embedder import SentenceTransformerEmbedder
 
     model = LocalChatModel(engine=embedded_engine, max_new_tokens=40, temperature=0)
-    perplexity = transformers_perplexity(embedded_engine.model, embedded_engine.tokenizer)
+    perplexity = model.perplexity  # the transformers engine scores fluency (ModelInfo.supports_perplexity)
     fluent, scrambled = perplexity(["The old woman climbs down the stairs with a book under her arm.",
                                     "stairs the arm book climbs with woman under a down old her the"])
     assert math.isfinite(fluent) and fluent < scrambled

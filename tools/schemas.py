@@ -6,9 +6,14 @@ field says in plain words what it means.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal, Mapping, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
+
+from tools.base import ToolError
+
+MAX_OPTIONS = 10  # the most options one generation writes
+DEFAULT_OPTIONS = 3
 
 # Story beats a generation can target; the router normalises the writer's words to these ids.
 BEATS = (
@@ -66,7 +71,8 @@ class _Args(BaseModel):
 class GenerateArgs(_Args):
     """Write new scene options (alternatives) for the loaded draft."""
 
-    count: int = Field(3, ge=1, le=10, description="how many alternative options to write (1 to 10)")
+    count: int = Field(DEFAULT_OPTIONS, ge=1, le=MAX_OPTIONS,
+                       description=f"how many alternative options to write (1 to {MAX_OPTIONS})")
     act: int | None = Field(None, ge=1, le=10, description="act number the new material belongs to")
     scene: int | None = Field(None, ge=1, description="scene number to write alternatives for")
     scene_ref: str | None = Field(
@@ -159,3 +165,42 @@ class DevelopArgs(_Args):
     structure: Literal["three-act", "save-the-cat", "sequences"] | None = Field(
         None, description="three-act (8 beats), save-the-cat (15 beats) or sequences (8 sequences)"
     )
+
+
+class GenerationRequest(GenerateArgs):
+    """GenerateArgs without the upper bound on count, which the generator enforces with a clear message."""
+
+    # The schema a model sees still says 1 to 10; validation lets larger numbers through to the message.
+    count: Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_OPTIONS})] = Field(
+        DEFAULT_OPTIONS, description=f"how many alternative options to write (1 to {MAX_OPTIONS})"
+    )
+
+
+Args = TypeVar("Args", bound=BaseModel)
+
+
+def tool_args(model: type[Args], args: BaseModel | Mapping[str, Any]) -> Args:
+    """``args`` as ``model`` at a tool's boundary: a ToolError naming each bad field, never a validation trace."""
+    if isinstance(args, model):
+        return args
+    try:
+        return model.model_validate(args.model_dump() if isinstance(args, BaseModel) else dict(args))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ToolError(f"the request has invalid arguments ({problems}).") from None
+
+
+def as_request(args: GenerateArgs | Mapping[str, Any]) -> GenerationRequest:
+    """The generator's arguments; a count out of range is a ToolError that names the limit."""
+    count = (args.count if isinstance(args, GenerateArgs) else dict(args).get("count", DEFAULT_OPTIONS))
+    if isinstance(count, int) and count > MAX_OPTIONS:
+        raise ToolError(
+            f"I can write at most {MAX_OPTIONS} options at a time; you asked for {count}. Ask for {MAX_OPTIONS} or fewer."
+        )
+    if isinstance(count, int) and count < 1:
+        raise ToolError(f"ask for at least 1 option (1 to {MAX_OPTIONS}); you asked for {count}.")
+    return tool_args(GenerationRequest, args)
+
+
+def as_revision(args: ReviseArgs | Mapping[str, Any]) -> ReviseArgs:
+    return tool_args(ReviseArgs, args)

@@ -41,6 +41,8 @@ class ModelInfo:
     engine: str = "transformers"
     writing_tier: str = "scaffold"
     supports_adapters: bool = False  # a LoRA adapter loads into this process's model (the local engines)
+    supports_sampling: bool = False  # takes top_k, min_p and repetition_penalty per call (the local engines)
+    supports_perplexity: bool = False  # chat_model.perplexity(texts) scores fluency (the transformers engine)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -226,9 +228,10 @@ def model_info(settings: Settings, chat_model: Any = None) -> ModelInfo:
     engine = getattr(chat_model, "engine", None)
     if engine is None:
         return ModelInfo("local", name, supports_tool_calling=False, streaming=True, context_window=2048,
-                         writing_tier=writing_tier(settings, None), supports_adapters=True)
+                         writing_tier=writing_tier(settings, None), supports_adapters=True, supports_sampling=True)
     return ModelInfo(
         "local", name, supports_tool_calling=False, streaming=True, context_window=engine.context_window,
         token_limit_param=engine.token_limit_param, supports_stop=True, supports_grammar=engine.supports_grammar,
         engine=engine.kind, writing_tier=writing_tier(settings, engine.n_params), supports_adapters=True,
+        supports_sampling=True, supports_perplexity=engine.supports_perplexity,
     )

@@ -33,6 +33,7 @@ class LocalEngine(Engine):
     weights from parameters(); the adapter is merged into the weights)."""
 
     kind: ClassVar[str] = "transformers"
+    supports_perplexity: ClassVar[bool] = True
 
     model: Any
     tokenizer: Any
@@ -115,6 +116,13 @@ class LocalEngine(Engine):
         elif isinstance(gen_eos, (list, tuple)):
             ids.update(gen_eos)
         return {i for i in ids if i is not None}
+
+    def perplexity(self, texts: list[str]) -> list[float]:
+        """Perplexity of each text under this model: style transfer's fluency measure."""
+        from tools.style.metrics import transformers_perplexity
+
+        with self.lock:  # one forward pass at a time, as decoding
+            return transformers_perplexity(self.model, self.tokenizer)(texts)
 
     def encode_chat(self, messages: list[dict[str, str]]) -> Any:
         ids = self.tokenizer.apply_chat_template(
@@ -272,6 +280,10 @@ class LocalChatModel(BaseChatModel):
     @property
     def _llm_type(self) -> str:
         return f"scriptroom-local-{self.engine.kind}"
+
+    def perplexity(self, texts: list[str]) -> list[float]:
+        """Where ModelInfo.supports_perplexity says the engine can score fluency."""
+        return self.engine.perplexity(texts)
 
     @property
     def _identifying_params(self) -> dict[str, Any]:

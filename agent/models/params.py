@@ -19,6 +19,7 @@ class Engine:
     kind: ClassVar[str]
     supports_grammar: ClassVar[bool] = False
     token_limit_param: ClassVar[str] = "max_new_tokens"
+    supports_perplexity: ClassVar[bool] = False  # perplexity(texts) can score fluency
 
     name: str
     context_window: int = 2048

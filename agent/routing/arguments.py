@@ -574,3 +574,19 @@ def revise_mode(folded: str) -> str:
     if _MORE_LIKE.search(folded):
         return "more_like"
     return "edit"
+
+
+# "one line of dialogue", "a single comeback": a request a chat answer meets in a few dozen tokens.
+_ONE_LINE_RE = re.compile(
+    r"\b(?:one|a|an|single|1)\s+(?:short\s+|quick\s+|good\s+|single\s+|snappy\s+|killer\s+)?"
+    r"(?:line|sentence|one-liner|comeback|retort|quip|insult|toast|catchphrase|exchange)\b(?!s)",
+    re.IGNORECASE,
+)
+_WHOLE_SCENE_RE = re.compile(r"\b(?:scenes?|options|openings|versions|pages?|acts?)\b", re.IGNORECASE)
+# What such a request keeps: one line, with room for a cue and a parenthetical.
+ONE_LINE_TOKENS = 48
+
+
+def asks_for_one_line(text: str) -> bool:
+    """True for "write one line of dialogue for a pirate captain": not a scene, so not the scene pipeline."""
+    return bool(_ONE_LINE_RE.search(text)) and not _WHOLE_SCENE_RE.search(text)

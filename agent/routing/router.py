@@ -17,7 +17,7 @@ from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
 from agent.routing.slash import is_slash, route_slash
 from agent.routing.text import fold, strip_quoted, strip_role_markers
 from agent.registry import INTENT_ARGS, SPECS
-from tools.schemas import STYLE_PRESETS
+from tools.schemas import MAX_OPTIONS, STYLE_PRESETS
 
 DRAFT_CHANGING = ("insert", "undo")
 NEEDS_DRAFT = ("critique", "summarize", "stats", "insert", "undo")  # nothing to offer without a loaded draft
@@ -219,8 +219,8 @@ def _missing(intent: str, args: dict[str, Any], ex: Extraction) -> str | None:
     if intent in ("insert", "revise") and "option" not in args:
         verb = "insert" if intent == "insert" else "rework"
         return f"Which option should I {verb}? Give its number, e.g. 'option 2'."
-    if intent == "generate" and args.get("count") is not None and not 1 <= args["count"] <= 10:
-        return f"I can write 1 to 10 options at a time; how many of the {args['count']} do you want?"
+    if intent == "generate" and args.get("count") is not None and not 1 <= args["count"] <= MAX_OPTIONS:
+        return f"I can write 1 to {MAX_OPTIONS} options at a time; how many of the {args['count']} do you want?"
     return None
 
 

@@ -29,12 +29,12 @@ from tools.generator.grounding import Grounding, build_grounding
 from tools.generator.guard import LineGuard, scene_words, trigrams
 from tools.generator.rails import scene_grammar, unlicensed_words, words_of
 from tools.generator.repair import assemble, read_scene, repair
-from tools.generator.requests import GenerationRequest, RevisionRequest, as_request, as_revision
 from screenplay.places import is_place
 from tools.generator.scaffold import Scaffold, scaffolds, temperatures
 from tools.library.errors import LibraryError
 from tools.library.mmr import mmr_select
 from tools.scene_scoring import FormatLengthScorer, check_scene
+from tools.schemas import GenerationRequest, ReviseArgs, as_request, as_revision
 
 # Stops a model that has finished its scene and starts another, or starts echoing prompt markers.
 def scene_token_budget(lines: int) -> int:
@@ -54,7 +54,6 @@ FREE_STOP = ["<<<"]
 # Sampling that keeps a 135M model on one thread of thought (local engines; tuned on bench/generation.py):
 # min-p drops the long tail of unlikely tokens where word salad comes from, the repetition penalty stops loops.
 SCAFFOLD_SAMPLING = {"top_k": 40, "top_p": 0.95, "min_p": 0.1, "repetition_penalty": 1.15}
-LOCAL_ENGINES = ("llama.cpp", "transformers")
 # Draft a railed prompt quotes: the scene just before, about; a 135M model uses little more, and it costs prefill.
 RAILED_DRAFT_CHARS = 1200
 STYLE_HINTS = {
@@ -225,11 +224,11 @@ class SceneGenerator:
                              extra={"position": where, "characters": grounding.characters[:6],
                                     "draft_chars": len(grounding.draft_text), "examples": len(examples)})
 
-    def revise(self, args: RevisionRequest | Mapping[str, Any], context: ToolContext | None = None) -> ToolResult:
+    def revise(self, args: ReviseArgs | Mapping[str, Any], context: ToolContext | None = None) -> ToolResult:
         return _final(self.stream_revise(args, context))
 
     def stream_revise(
-        self, args: RevisionRequest | Mapping[str, Any], context: ToolContext | None = None
+        self, args: ReviseArgs | Mapping[str, Any], context: ToolContext | None = None
     ) -> Iterator[ToolStep]:
         """Follow-ups on the last options: more_like (new options in its vein), edit, continue."""
         request = as_revision(args)
@@ -409,7 +408,7 @@ class SceneGenerator:
         if self.info is not None:
             # The model says which keyword limits a reply: local engines count new tokens, servers max_tokens.
             kwargs[self.info.token_limit_param] = limit
-            if not job.free and self.info.engine in LOCAL_ENGINES:
+            if not job.free and self.info.supports_sampling:
                 kwargs.update(SCAFFOLD_SAMPLING)
         grammar = self._grammar(job)
         if grammar is not None:

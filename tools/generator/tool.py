@@ -10,8 +10,7 @@ from pydantic import ConfigDict, SkipValidation
 from tools.base import ToolResult
 from tools.context import ToolContext
 from tools.generator.generator import SceneGenerator
-from tools.generator.requests import GenerationRequest
-from tools.schemas import ReviseArgs
+from tools.schemas import GenerationRequest, ReviseArgs
 
 _INJECTED = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
