@@ -14,11 +14,12 @@ import json
 import time
 import uuid
 import zipfile
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from agent.storage import PreferenceRecord, Storage
+from screenplay.record import Record
 
 FORMAT = "scriptroom-writer-data"
 VERSION = 1
@@ -32,15 +33,12 @@ class BackupError(ValueError):
 
 
 @dataclass(frozen=True)
-class BackupReport:
+class BackupReport(Record):
     writer: str
     projects: int
     preferences: int
     path: str = ""
     skipped: tuple[str, ...] = ()  # what could not be included or restored, and why
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def export_writer(storage: Storage, writer: str, out: str | Path) -> BackupReport:

@@ -7,19 +7,17 @@ data directory that was never prepared costs the writer nothing but a progress l
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from agent.settings import Settings
+from screenplay.record import Record
 
 
 @dataclass
-class PrepareReport:
+class PrepareReport(Record):
     engine: str
     steps: dict[str, float] = field(default_factory=dict)  # step -> seconds it took (0.0: already done)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def prepare(settings: Settings, *, report: Callable[[str], None] = lambda _: None, library: bool = True,

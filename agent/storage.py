@@ -13,9 +13,10 @@ import sqlite3
 import time
 import uuid
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+from screenplay.record import Record
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS projects (
@@ -102,7 +103,7 @@ PROJECT_TABLES = ("revisions", "chunks", "branches", "notes")
 
 
 @dataclass
-class PreferenceRecord:
+class PreferenceRecord(Record):
     """One writer judgement: `chosen` preferred over `rejected` for `prompt` (DPO's triple).
 
     kind: "like" / "dislike" (a rated answer; rejected or chosen empty) or "pick" (one of N options).
@@ -115,9 +116,6 @@ class PreferenceRecord:
     writer: str = ""
     created: float = field(default_factory=time.time)
     id: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from finetune.config import SHIPPED_ADAPTER
 from finetune.sft import META_FILE
+from screenplay.record import Record
 
 
 @dataclass
-class AdapterInfo:
+class AdapterInfo(Record):
     name: str
     path: str
     shipped: bool
@@ -21,9 +22,6 @@ class AdapterInfo:
     rank: int | None = None
     size_mb: float = 0.0
     created: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def adapter_info(path: Path, *, shipped: bool = False) -> AdapterInfo | None:

@@ -17,7 +17,7 @@ import json
 import random
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -26,6 +26,7 @@ from finetune.config import DataConfig
 from finetune.errors import FinetuneError
 from screenplay.formats.fountain import parse, render
 from screenplay.model import ElementType, Scene, Script
+from screenplay.record import Record
 
 ET = ElementType
 STARTER = Path(__file__).resolve().parents[1] / "tools" / "library" / "starter"
@@ -54,18 +55,15 @@ class SceneUnit:
 
 
 @dataclass
-class Example:
+class Example(Record):
     task: str
     sources: list[str]  # every source whose text the example contains
     messages: list[dict[str, str]]
     id: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass
-class DatasetReport:
+class DatasetReport(Record):
     output: str
     train: int
     validation: int
@@ -75,9 +73,6 @@ class DatasetReport:
     duplicates_dropped: int
     cross_split_dropped: int
     files: dict[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @lru_cache(maxsize=1)

@@ -18,20 +18,18 @@ from finetune.errors import FinetuneError
 from finetune.modeling import LoraSpec, latest_checkpoint, load_base, make_trainable, trainable_summary
 from finetune.progress import step_reporter
 from finetune.sft import TrainResult, _result, resolve_model, training_args, write_meta
+from screenplay.record import Record
 
 MAX_PAIRS_PER_PROMPT = 4  # a prompt with many likes and dislikes should not dominate the run
 
 
 @dataclass
-class PairReport:
+class PairReport(Record):
     pairs: int
     from_picks: int
     from_like_dislike: int
     unpaired: int  # likes or dislikes with no opposite judgement on the same prompt
     ignored: int = 0  # picks whose chosen and rejected texts are the same
-
-    def to_dict(self) -> dict[str, int]:
-        return asdict(self)
 
 
 def preference_pairs(records: Iterable[Any]) -> tuple[list[dict[str, str]], PairReport]:

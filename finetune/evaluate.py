@@ -11,7 +11,7 @@ import math
 import random
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,12 +19,13 @@ from finetune.config import SHIPPED_ADAPTER, DataConfig, EvalConfig
 from finetune.data import build_dataset, read_jsonl
 from finetune.errors import FinetuneError
 from finetune.sft import META_FILE, resolve_model
+from screenplay.record import Record
 
 _WORD_RE = re.compile(r"[a-z']+")
 
 
 @dataclass
-class ModelScores:
+class ModelScores(Record):
     model: str  # "base" or "adapter"
     val_loss: float
     perplexity: float
@@ -35,21 +36,15 @@ class ModelScores:
     generations: int
     loss_tokens: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass
-class EvalReport:
+class EvalReport(Record):
     adapter: str
     base_model: str
     rows: list[ModelScores]
     samples: dict[str, str] = field(default_factory=dict)  # model -> first generated scene
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     def table(self) -> str:
         head = "| model | val loss | perplexity | valid Fountain | strict one-scene | critic score | distinct-2 |"

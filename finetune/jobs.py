@@ -12,20 +12,21 @@ import re
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 from finetune.config import SHIPPED_ADAPTER, DataConfig, DPOConfig, SFTConfig
 from finetune.errors import FinetuneError
 from finetune.progress import OnStep
+from screenplay.record import Record
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_STEPS = 500  # an app-started run on a shared server stays bounded
 
 
 @dataclass(frozen=True)
-class JobResult:
+class JobResult(Record):
     kind: str  # "sft" or "dpo"
     name: str
     path: str  # the finished adapter folder
@@ -35,9 +36,6 @@ class JobResult:
     first_loss: float | None
     last_loss: float | None
     quantized: bool = False  # trained on the 4-bit (NF4) base: QLoRA
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     def summary(self) -> str:
         loss = ""

@@ -30,12 +30,13 @@ from finetune.modeling import (
     trainable_summary,
 )
 from finetune.progress import step_reporter
+from screenplay.record import Record
 
 META_FILE = "scriptroom.json"  # beside adapter_config.json: what the adapter was trained on and how
 
 
 @dataclass
-class TrainResult:
+class TrainResult(Record):
     output: str
     steps: int
     examples: int
@@ -45,9 +46,6 @@ class TrainResult:
     params: dict[str, int]
     resumed_from: str | None = None
     log: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def resolve_model(model: str, settings: Any = None) -> Path:

@@ -11,6 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from screenplay.model import Element, ElementType, Scene, Script
+from screenplay.record import Record
 
 ET = ElementType
 
@@ -57,14 +58,11 @@ class SceneStats:
 
 
 @dataclass
-class CharacterStats:
+class CharacterStats(Record):
     name: str
     lines: int = 0  # speeches: how many times the character has a cue
     words: int = 0  # words of dialogue
     scenes: list[str] = field(default_factory=list)  # scene numbers the character speaks in
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from agent.models.errors import ModelUnavailableError
 from agent.settings import EMBEDDED_MODEL, SHIPPED_ADAPTER, Settings
 from tools.embeddings import offline_models
+from screenplay.record import Record
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ FREE_WRITING_MIN_PARAMS = 1_000_000_000
 
 
 @dataclass(frozen=True)
-class ModelInfo:
+class ModelInfo(Record):
     """What the rest of Scriptroom may rely on: capability flags, never model-name checks.
 
     token_limit_param is the keyword a tool passes to limit a reply's length (``model.invoke(msgs, **{info.
@@ -43,9 +44,6 @@ class ModelInfo:
     supports_adapters: bool = False  # a LoRA adapter loads into this process's model (the local engines)
     supports_sampling: bool = False  # takes top_k, min_p and repetition_penalty per call (the local engines)
     supports_perplexity: bool = False  # chat_model.perplexity(texts) scores fluency (the transformers engine)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def build_chat_model(settings: Settings, *, engine: Any = None):

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from string import capwords
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from tools.critic.analytics import Analytics
 from tools.critic.findings import Finding
 from tools.critic.prompting import defuse, quote, render
 from tools.critic.themes import Theme
+from screenplay.record import Record
 
 VERDICTS = ("Recommend", "Consider", "Pass")
 _FIELD_RE = re.compile(r"^[\s*#>-]*(LOGLINE|STRENGTH|WEAKNESS|VERDICT)S?[\s*]*:[\s*]*(.+?)\s*$", re.I | re.M)
@@ -47,7 +48,7 @@ class Note:
 
 
 @dataclass
-class Coverage:
+class Coverage(Record):
     logline: Note
     premise: str
     strengths: list[Note]
@@ -59,9 +60,6 @@ class Coverage:
     raw_reply: str | None = None
     tier: str = "scaffold"  # "free": the model wrote the notes (tools.critic.free_notes)
     dropped: list[dict[str, str]] = field(default_factory=list)  # model notes refused, with the reason
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@ act two break ~75-80%. Beats are guessed from turning points of the smoothed sen
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tools.critic.findings import Finding
 from tools.critic.sentiment import smooth
+from screenplay.record import Record
 
 if TYPE_CHECKING:
     from tools.critic.analytics import Analytics
@@ -29,16 +30,13 @@ FLAT_ARC_RANGE = 0.12
 
 
 @dataclass(frozen=True)
-class Beat:
+class Beat(Record):
     name: str
     expected: float  # position by convention
     scene: str | None  # label of the scene where it was detected, None when not found
     page: int | None
     position: float | None
     source: str  # "markers" (the writer's act lines), "arc" or "none"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def turning_points(values: list[float]) -> list[int]:

@@ -5,24 +5,22 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from tools.critic.checks import STOPWORDS
+from screenplay.record import Record
 
 _WORD_RE = re.compile(r"[a-z][a-z']{2,}")
 
 
 @dataclass(frozen=True)
-class Theme:
+class Theme(Record):
     terms: list[str]  # characteristic words of the cluster against the rest of the script
     scenes: list[str]  # scene labels
     share: float  # share of the script's scenes
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def kmeans(x: np.ndarray, k: int, *, seed: int = 0, iters: int = 50) -> np.ndarray:

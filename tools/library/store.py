@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
@@ -25,6 +25,7 @@ from tools.library.lock import WriterLock
 from tools.library.mmr import mmr_select, spread_sources
 from tools.library.records import TEXT_FORMAT_VERSION, SceneRecord, chunk_texts, scene_record
 from tools.library.sources import find_sources, load_script, script_records
+from screenplay.record import Record
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 DEFAULT_COLLECTION = "scenes"
@@ -45,7 +46,7 @@ SHAKESPEARE_CHUNKS = 1
 
 
 @dataclass(frozen=True)
-class SceneHit:
+class SceneHit(Record):
     id: str  # the scene's content hash
     source: str
     scene_number: int
@@ -54,12 +55,9 @@ class SceneHit:
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass
-class IndexReport:
+class IndexReport(Record):
     sources: int = 0
     scenes: int = 0
     added: int = 0  # scenes embedded and stored by this run
@@ -69,21 +67,15 @@ class IndexReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, why)
     seconds: float = 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass
-class LibraryStats:
+class LibraryStats(Record):
     location: str
     embedder: str
     scenes: int
     chunks: int
     sources: dict[str, int]  # source -> scenes
     genres: dict[str, int]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def is_url(location: str | Path) -> bool:

@@ -17,19 +17,17 @@ from tools.summarizer.facts import display_name, plain, sentences
 from tools.summarizer.faithful import ScriptFacts, unknown_names
 from tools.progress import Progress
 from tools.prompting import quote_data, render
+from screenplay.record import Record
 
 PACKAGE = "tools.style"
 _LABEL_RE = re.compile(r"^(?:rewritten(?: action| line)?|action|line|answer|[A-Z][A-Z .'\-]{1,30}(?: says)?)\s*:\s*", re.IGNORECASE)
 
 
 @dataclass
-class Failure:
+class Failure(Record):
     element: int  # position among restyled elements
     kind: str  # "action" or "dialogue"
     reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass

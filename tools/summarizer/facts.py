@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from screenplay.model import ElementType, Scene, Script
+from screenplay.record import Record
 
 _MARKUP_RE = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|\\")
 _SENTENCE_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -56,7 +57,7 @@ def scene_hash(scene: Scene) -> str:
 
 
 @dataclass
-class SceneFacts:
+class SceneFacts(Record):
     index: int  # 0-based position in the script
     label: str  # the scene's own number, else its 1-based position
     page: int
@@ -83,9 +84,6 @@ class SceneFacts:
         if not parts:
             return f"{self.place}{': ' + self.who if self.who else ''}."
         return " ".join(parts)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _place(scene: Scene) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -28,6 +28,7 @@ from tools.summarizer.facts import SceneFacts, content_words, display_name, pros
 from tools.summarizer.prompting import quote_data, render
 from tools.summarizer.salience import salience, select
 
+from screenplay.record import Record
 LEVELS = ("logline", "synopsis", "page", "beats", "scenes")
 # Bump when a prompt or the acceptance rules change: cached scene summaries are then redone.
 PROMPT_VERSION = "scene-v2"
@@ -38,7 +39,7 @@ ACT_NAMES = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Ni
 
 
 @dataclass
-class SceneSummary:
+class SceneSummary(Record):
     index: int
     label: str
     page: int
@@ -46,9 +47,6 @@ class SceneSummary:
     who: str
     text: str
     source: str  # "model", "extractive" (the program's own line) or "cache"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
