@@ -30,6 +30,16 @@ def _bool(value: str) -> bool:
     raise ValueError(f"expected true/false, got {value!r}")
 
 
+class _InHome:
+    """A location under the data directory: ``settings.home / name`` (a class attribute, not a setting)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, settings: Any, owner: Any = None) -> Any:
+        return self if settings is None else settings.home / self.name
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path = field(
@@ -94,36 +104,14 @@ class Settings:
         object.__setattr__(self, "home", Path(self.home).expanduser())
 
     # Derived locations under the data directory.
-    @property
-    def models_dir(self) -> Path:
-        return self.home / "models"
-
-    @property
-    def projects_dir(self) -> Path:
-        return self.home / "projects"
-
-    @property
-    def library_dir(self) -> Path:
-        return self.home / "library"
-
-    @property
-    def adapters_dir(self) -> Path:
-        return self.home / "adapters"
-
-    @property
-    def database(self) -> Path:
-        """The writer's projects, chats and preferences (agent.storage): one SQLite file."""
-        return self.home / "scriptroom.sqlite3"
-
-    @property
-    def feedback_db(self) -> Path:
-        # Preferences live with the projects, so the app and `scriptroom finetune dpo` read the same file.
-        return self.database
-
-    @property
-    def users_file(self) -> Path:
-        """Accounts for a shared server (agent.accounts): names, roles and salted password hashes."""
-        return self.home / "users.json"
+    models_dir = _InHome("models")
+    projects_dir = _InHome("projects")
+    library_dir = _InHome("library")
+    adapters_dir = _InHome("adapters")
+    database = _InHome("scriptroom.sqlite3")  # the writer's projects, chats and preferences (agent.storage)
+    # Preferences live with the projects, so the app and `scriptroom finetune dpo` read the same file.
+    feedback_db = _InHome("scriptroom.sqlite3")
+    users_file = _InHome("users.json")  # accounts for a shared server (agent.accounts): salted password hashes
 
     @property
     def max_upload_bytes(self) -> int:

@@ -6,12 +6,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.main import emit
+from cli.main import emit, runs
 
 
 def add_parsers(sub: Any) -> None:
-    from agent.settings import add_settings_flags
-
     exp = sub.add_parser("export-data", help="all of a writer's data as a zip: projects (Fountain and FDX), bibles, "
                                              "chats, judgements")
     exp.add_argument("writer", help="the account name (or browser writer id; `scriptroom users list` shows them)")
@@ -20,9 +18,7 @@ def add_parsers(sub: Any) -> None:
     imp.add_argument("file", help="the zip")
     imp.add_argument("--writer", default=None, help="restore as this writer (default: the one it was exported from)")
     for p, func in ((exp, run_export), (imp, run_import)):
-        p.add_argument("--json", action="store_true", help="print what was written or restored as JSON")
-        add_settings_flags(p)
-        p.set_defaults(func=func)
+        runs(p, func, "print what was written or restored as JSON")
 
 
 def _storage(args: argparse.Namespace) -> Any:

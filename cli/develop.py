@@ -9,7 +9,7 @@ from typing import Any
 
 
 def add_parsers(sub: Any) -> None:
-    from agent.settings import add_settings_flags
+    from cli.main import runs
     from tools.develop.records import STRUCTURES
 
     dev = sub.add_parser("develop", help="develop a story from a logline: title, characters, beats, cards, scenes")
@@ -23,9 +23,7 @@ def add_parsers(sub: Any) -> None:
     dev.add_argument("--writer", default="cli", help="whose projects the story is saved among (default: cli)")
     dev.add_argument("--library", action=argparse.BooleanOptionalAction, default=True,
                      help="use similar scenes from the scene library as examples for the drafts (default: on)")
-    dev.add_argument("--json", action="store_true", help="print every level, its prompts' timings and checks as JSON")
-    add_settings_flags(dev)
-    dev.set_defaults(func=run_develop)
+    runs(dev, run_develop, "print every level, its prompts' timings and checks as JSON")
 
 
 def run_develop(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from cli.main import emit
+from cli.main import command_group, emit
 
 COMMANDS = {
     "data": ("DataConfig", "build the chat-format dataset (JSONL + data card) from the starter library and scripts"),
@@ -19,9 +19,7 @@ COMMANDS = {
 def add_parsers(sub: Any) -> None:
     from finetune import config
 
-    p = sub.add_parser("finetune", help="fine-tune the model on scenes and on the writer's feedback")
-    fsub = p.add_subparsers(dest="finetune_command", metavar="STEP")
-    fsub.required = True
+    fsub = command_group(sub, "finetune", "fine-tune the model on scenes and on the writer's feedback", "STEP")
     for name, (cls_name, help_) in COMMANDS.items():
         q = fsub.add_parser(name, help=help_, description=help_)
         q.add_argument("--config", default=None, help="YAML file with data/sft/dpo/eval sections (see configs/)")

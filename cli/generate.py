@@ -8,9 +8,8 @@ from typing import Any
 
 
 def add_parsers(sub: Any) -> None:
+    from cli.main import runs
     from screenplay.errors import ACCEPTED
-
-    from agent.settings import add_settings_flags
 
     gen = sub.add_parser("generate", help="write N alternative scenes, e.g. 'three openings for act two'")
     gen.add_argument("request", help="what to write, in your words")
@@ -22,9 +21,7 @@ def add_parsers(sub: Any) -> None:
     gen.add_argument("--style", default=None, help="style preset, e.g. noir, western, thriller")
     gen.add_argument("--library", action=argparse.BooleanOptionalAction, default=True,
                      help="use similar scenes from the scene library as examples (default: on)")
-    gen.add_argument("--json", action="store_true", help="print options, scores and the prompt as JSON")
-    add_settings_flags(gen)
-    gen.set_defaults(func=run_generate)
+    runs(gen, run_generate, "print options, scores and the prompt as JSON")
 
 
 def run_generate(args: argparse.Namespace) -> int:

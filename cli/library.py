@@ -7,7 +7,7 @@ import sys
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from cli.main import emit
+from cli.main import command_group, emit
 
 
 def add_parsers(sub: Any) -> None:
@@ -34,9 +34,7 @@ def add_parsers(sub: Any) -> None:
     _common(srch, "print the hits as JSON")
     srch.set_defaults(func=run_search)
 
-    lib = sub.add_parser("library", help="inspect or prune the scene library")
-    lib_sub = lib.add_subparsers(dest="library_command", metavar="ACTION")
-    lib_sub.required = True
+    lib_sub = command_group(sub, "library", "inspect or prune the scene library")
     stats = lib_sub.add_parser("stats", help="scenes, sources and genres in the library")
     _common(stats, "print the statistics as JSON")
     stats.set_defaults(func=run_stats)

@@ -32,6 +32,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_group(sub: Any, name: str, help: str, metavar: str = "ACTION") -> Any:
+    """A command whose next word is a required action (`scriptroom projects list`); returns the actions' parsers."""
+    actions = sub.add_parser(name, help=help).add_subparsers(dest=f"{name}_command", metavar=metavar)
+    actions.required = True
+    return actions
+
+
+def runs(parser: Any, func: Any, json_help: str = "print the result as JSON") -> None:
+    """How a command ends: --json, the settings flags, and the function that runs it."""
+    from agent.settings import add_settings_flags
+
+    parser.add_argument("--json", action="store_true", help=json_help)
+    add_settings_flags(parser)
+    parser.set_defaults(func=func)
+
+
 def emit(result: Any, as_json: bool, text: str | None = None) -> None:
     """Print a command's result: JSON for machines, text for people."""
     if as_json:

@@ -8,15 +8,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cli.main import emit
+from cli.main import command_group, emit, runs
 
 
 def add_parsers(sub: Any) -> None:
-    from agent.settings import add_settings_flags
-
-    projects = sub.add_parser("projects", help="a writer's projects: list, show, export, rename, duplicate, delete")
-    actions = projects.add_subparsers(dest="projects_command", metavar="ACTION")
-    actions.required = True
+    actions = command_group(sub, "projects", "a writer's projects: list, show, export, rename, duplicate, delete")
     listing = actions.add_parser("list", help="a writer's projects, newest first")
     listing.add_argument("writer", help="the account name or browser writer id (`scriptroom users list`)")
     listing.add_argument("--trash", action="store_true", help="the deleted projects that can still be brought back")
@@ -40,9 +36,7 @@ def add_parsers(sub: Any) -> None:
         p.add_argument("--writer", default=None, help="whose project (default: the owner of the id)")
     for p, func in ((listing, run_list), (show, run_show), (export, run_export), (rename, run_rename),
                     (duplicate, run_duplicate), (delete, run_delete), (undelete, run_undelete)):
-        p.add_argument("--json", action="store_true", help="print the result as JSON")
-        add_settings_flags(p)
-        p.set_defaults(func=func)
+        runs(p, func)
 
 
 def _project_argument(parser: Any) -> None:

@@ -6,16 +6,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.main import emit
+from cli.main import command_group, emit, runs
 from cli.projects import _when, open_project
 
 
 def add_parsers(sub: Any) -> None:
-    from agent.settings import add_settings_flags
-
-    revisions = sub.add_parser("revisions", help="a project's revisions: list, show, diff, restore, name, undo, redo")
-    actions = revisions.add_subparsers(dest="revisions_command", metavar="ACTION")
-    actions.required = True
+    actions = command_group(sub, "revisions", "a project's revisions: list, show, diff, restore, name, undo, redo")
     listing = _action(actions, "list", help="a branch's revisions, newest first")
     listing.add_argument("--branch", default=None, help="this branch instead of the current one")
     show = _action(actions, "show", help="one revision's Fountain text")
@@ -33,9 +29,7 @@ def add_parsers(sub: Any) -> None:
     for p in (undo, redo):
         p.add_argument("--branch", default=None)
 
-    branches = sub.add_parser("branches", help="a project's branches: list, fork, switch, bring a scene across")
-    bactions = branches.add_subparsers(dest="branches_command", metavar="ACTION")
-    bactions.required = True
+    bactions = command_group(sub, "branches", "a project's branches: list, fork, switch, bring a scene across")
     blist = _action(bactions, "list", help="the branches, the current one marked")
     fork = _action(bactions, "fork", help="a new branch from the current head (or --from REVISION); you are on it")
     fork.add_argument("name")
@@ -52,9 +46,7 @@ def add_parsers(sub: Any) -> None:
                 (bring, run_bring))
     for p, func in handlers:
         p.add_argument("--writer", default=None, help="whose project (default: the owner of the id)")
-        p.add_argument("--json", action="store_true", help="print the result as JSON")
-        add_settings_flags(p)
-        p.set_defaults(func=func)
+        runs(p, func)
 
 
 def _action(actions: Any, name: str, **kwargs: Any) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 
 
 def add_parsers(sub: Any) -> None:
-    from agent.settings import add_settings_flags
+    from cli.main import runs
 
     p = sub.add_parser("style", help="rewrite a draft in another style: the whole file, or one scene or act")
     p.add_argument("file", metavar="FILE", help="the draft, or - to read Fountain from standard input")
@@ -20,9 +20,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--scene", type=int, default=None, help="restyle only this scene (1-based position)")
     p.add_argument("--act", type=int, default=None, help="restyle only this act")
     p.add_argument("--no-library", action="store_true", help="use the presets' own exemplars, not library scenes")
-    p.add_argument("--json", action="store_true", help="print the restyled text, checks and measures as JSON")
-    add_settings_flags(p)
-    p.set_defaults(func=run_style)
+    runs(p, run_style, "print the restyled text, checks and measures as JSON")
 
 
 def make_embedder() -> Any:

@@ -10,18 +10,15 @@ LEVELS = ("logline", "synopsis", "page", "beats", "scenes")
 
 
 def add_parsers(sub: Any) -> None:
+    from cli.main import runs
     from screenplay.errors import ACCEPTED
-
-    from agent.settings import add_settings_flags
 
     p = sub.add_parser("summarize", help="logline, synopsis, one page, beat sheet or scene outline of a draft")
     p.add_argument("file", metavar="FILE", help=f"the draft: {ACCEPTED}")
     p.add_argument("--level", choices=LEVELS, default="synopsis", help="what to write (default synopsis)")
     p.add_argument("--act", type=int, default=None, help="only this act")
     p.add_argument("--scene", type=int, default=None, help="only this scene (1-based position)")
-    p.add_argument("--json", action="store_true", help="print the summary, scene summaries and timings as JSON")
-    add_settings_flags(p)
-    p.set_defaults(func=run_summarize)
+    runs(p, run_summarize, "print the summary, scene summaries and timings as JSON")
 
 
 def make_embedder() -> Any:

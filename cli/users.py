@@ -7,15 +7,11 @@ import getpass
 import sys
 from typing import Any
 
-from cli.main import emit
+from cli.main import command_group, emit, runs
 
 
 def add_parsers(sub: Any) -> None:
-    from agent.settings import add_settings_flags
-
-    users = sub.add_parser("users", help="accounts for a shared server: with any account, the app asks for a login")
-    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION")
-    users_sub.required = True
+    users_sub = command_group(sub, "users", "accounts for a shared server: with any account, the app asks for a login")
 
     add = users_sub.add_parser("add", help="add a writer (asks for the password twice)")
     add.add_argument("name", help="login name: letters, digits, '.', '_' or '-'")
@@ -30,9 +26,7 @@ def add_parsers(sub: Any) -> None:
     remove.add_argument("--keep-data", action="store_true", help="keep the writer's projects and judgements")
     listing = users_sub.add_parser("list", help="accounts and their roles, and writers with data but no account")
     for p, func in ((add, run_add), (passwd, run_passwd), (remove, run_remove), (listing, run_list)):
-        p.add_argument("--json", action="store_true", help="print the result as JSON")
-        add_settings_flags(p)
-        p.set_defaults(func=func)
+        runs(p, func)
 
 
 def _accounts(args: argparse.Namespace) -> tuple[Any, Any]:

@@ -27,6 +27,13 @@ def _is_speech(p: str) -> bool:
     return "\n" in p and name == name.upper() and any(c.isalpha() for c in name)
 
 
+def _each_paragraph(text: str, speech: Callable[[str], str], other: Callable[[str], str]) -> str:
+    """The scene with each body paragraph replaced by ``speech(p)`` or ``other(p)``; empty results are dropped."""
+    head, body = _split(text)
+    out = [speech(p) if _is_speech(p) else other(p) for p in body]
+    return "\n\n".join([head, *(p for p in out if p)])
+
+
 def shuffle_lines(text: str, rng: random.Random) -> str:
     """Every line of the body in random order, each its own paragraph: cues lose their speeches."""
     head, body = _split(text)
@@ -37,16 +44,8 @@ def shuffle_lines(text: str, rng: random.Random) -> str:
 
 def flatten_dialogue(text: str, rng: random.Random) -> str:
     """Cues and parentheticals removed: speeches run on as unattributed paragraphs."""
-    head, body = _split(text)
-    out = []
-    for p in body:
-        if _is_speech(p):
-            lines = [ln for ln in p.split("\n")[1:] if not ln.strip().startswith("(")]
-            if lines:
-                out.append(" ".join(lines))
-        else:
-            out.append(p)
-    return "\n\n".join([head, *out])
+    return _each_paragraph(
+        text, lambda p: " ".join(ln for ln in p.split("\n")[1:] if not ln.strip().startswith("(")), lambda p: p)
 
 
 def break_format(text: str, rng: random.Random) -> str:
@@ -64,15 +63,9 @@ def break_format(text: str, rng: random.Random) -> str:
 
 def generic_filler(text: str, rng: random.Random) -> str:
     """Most dialogue and action replaced by stock lines that could be in any scene."""
-    head, body = _split(text)
-    out = []
-    for p in body:
-        if _is_speech(p):
-            cue = p.split("\n")[0]
-            out.append(f"{cue}\n{rng.choice(FILLER_LINES)}" if rng.random() < 0.8 else p)
-        else:
-            out.append(rng.choice(FILLER_ACTION) if rng.random() < 0.8 else p)
-    return "\n\n".join([head, *out])
+    return _each_paragraph(
+        text, lambda p: p.split("\n")[0] + "\n" + rng.choice(FILLER_LINES) if rng.random() < 0.8 else p,
+        lambda p: rng.choice(FILLER_ACTION) if rng.random() < 0.8 else p)
 
 
 def truncate(text: str, rng: random.Random) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from screenplay import ElementType, Script
 from screenplay.lead import leads
@@ -13,6 +14,11 @@ from screenplay.stats import compute
 
 MAX_CHARACTERS = 12
 MAX_LOCATIONS = 10
+
+
+def labelled(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """"Label: value" lines for the values given, blanks left out (notes a prompt quotes)."""
+    return [f"{label}: {value}" for label, value in pairs if value]
 
 
 @dataclass
@@ -26,13 +32,7 @@ class StoryBible:
     tone: str = ""
 
     def to_text(self) -> str:
-        lines = []
-        if self.title:
-            lines.append(f"Title: {self.title}")
-        if self.logline:
-            lines.append(f"Logline: {self.logline}")
-        if self.tone:
-            lines.append(f"Tone: {self.tone}")
+        lines = labelled([("Title", self.title), ("Logline", self.logline), ("Tone", self.tone)])
         if self.characters:
             lines.append("Characters:")
             lines += [f"- {name}: {desc}" if desc else f"- {name}" for name, desc in self.characters.items()]

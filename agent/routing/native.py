@@ -10,8 +10,8 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError
 
 from agent.routing.decision import INTENTS, RoutingDecision
-from agent.routing.slash import is_slash, route_slash
-from agent.routing.text import fold, strip_role_markers
+from agent.routing.slash import SlashFirst
+from agent.routing.text import fold
 from agent.registry import INTENT_ARGS, native_tools
 
 # Tools without arguments that the model may also call (undo, help).
@@ -45,7 +45,7 @@ def system_prompt() -> str:
     return importlib.resources.files("agent.routing").joinpath("native_system.md").read_text(encoding="utf-8")
 
 
-class ToolCallingRouter:
+class ToolCallingRouter(SlashFirst):
     """Routes with the chat model's own tool calling; anything it gets wrong goes to ``fallback``.
 
     ``tool_schemas`` maps tool name to argument model; ``tool_intents`` maps a tool name to its intent
@@ -71,17 +71,8 @@ class ToolCallingRouter:
         self.supported = supports_tools(chat_model)
         self._bound = chat_model.bind_tools(tool_specs(self.tool_schemas)) if self.supported else None
 
-    def route(
-        self,
-        message: str,
-        *,
-        characters: Sequence[str] = (),
-        scene_names: Sequence[str] = (),
-        has_draft: bool | None = None,
-    ) -> RoutingDecision:
-        cleaned = strip_role_markers(message or "")
-        if is_slash(cleaned):
-            return route_slash(cleaned)
+    def _route(self, message: str, cleaned: str, characters: Sequence[str], scene_names: Sequence[str],
+               has_draft: bool | None) -> RoutingDecision:
         if self._bound is None:
             return self._fall_back(message, characters, scene_names, has_draft)
         reply = self._bound.invoke([SystemMessage(system_prompt()), HumanMessage(cleaned)])

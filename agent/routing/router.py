@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from agent.routing.arguments import Extraction, args_for, extract
 from agent.routing.cues import cue_bonuses, first_step
 from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
-from agent.routing.slash import is_slash, route_slash
+from agent.routing.slash import SlashFirst
 from agent.routing.text import fold, strip_quoted, strip_role_markers
 from agent.registry import INTENT_ARGS, SPECS
 from tools.schemas import MAX_OPTIONS, STYLE_PRESETS
@@ -49,7 +49,7 @@ def load_exemplars() -> dict[str, list[str]]:
     return {intent: [str(u) for u in utterances] for intent, utterances in data.items()}
 
 
-class Router:
+class Router(SlashFirst):
     """Routes one message to a RoutingDecision. Holds only the embedder and the exemplar matrix."""
 
     def __init__(
@@ -87,18 +87,8 @@ class Router:
             label: float(np.sort(sims[idx])[-k:].mean()) for label, idx in self._owner_idx.items()
         }
 
-    def route(
-        self,
-        message: str,
-        *,
-        characters: Sequence[str] = (),
-        scene_names: Sequence[str] = (),
-        has_draft: bool | None = None,
-    ) -> RoutingDecision:
-        """``has_draft`` False says no draft is loaded (None: not known, treated as loaded)."""
-        cleaned = strip_role_markers(message or "")
-        if is_slash(cleaned):
-            return route_slash(cleaned)
+    def _route(self, message: str, cleaned: str, characters: Sequence[str], scene_names: Sequence[str],
+               has_draft: bool | None) -> RoutingDecision:
         text = strip_quoted(cleaned)
         if not text.strip():
             return RoutingDecision("chat", {}, 0.0, "fallback")

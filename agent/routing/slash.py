@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from agent.routing.arguments import STYLE_SYNONYMS, find_style
 from agent.routing.decision import RoutingDecision
-from agent.routing.text import fold
+from agent.routing.text import fold, strip_role_markers
 from tools.schemas import STATS_TOPICS, STYLE_PRESETS
 
 LEVELS = ("logline", "synopsis", "page", "beats", "scenes")
@@ -170,3 +170,19 @@ def _convert(value: str, typ: type, flag: str, cmd: Command) -> Any:
             raise SlashError(f"{flag} takes a number, not {value!r}. Usage: {cmd.usage}")
         return int(value)
     return value
+
+
+class SlashFirst:
+    """The entry both routers share: role markers go, a slash command routes itself, the rest goes to ``_route``."""
+
+    def route(self, message: str, *, characters: Sequence[str] = (), scene_names: Sequence[str] = (),
+              has_draft: bool | None = None) -> RoutingDecision:
+        """``has_draft`` False says no draft is loaded (None: not known, treated as loaded)."""
+        cleaned = strip_role_markers(message or "")
+        if is_slash(cleaned):
+            return route_slash(cleaned)
+        return self._route(message, cleaned, characters, scene_names, has_draft)
+
+    def _route(self, message: str, cleaned: str, characters: Sequence[str], scene_names: Sequence[str],
+               has_draft: bool | None) -> RoutingDecision:
+        raise NotImplementedError

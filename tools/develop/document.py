@@ -14,18 +14,16 @@ def to_fountain(story: Story) -> str:
     parts: list[str] = []
     title = story.title.text if story.title else "Untitled"
     parts.append(f"Title: {title}\nCredit: developed from a logline\nNotes: {story.logline.text}")
-    act = 0
-    for beat in story.beats:
-        if beat.act != act:
-            act = beat.act
-            parts.append(f"# ACT {_ACT_WORDS.get(act, str(act))}")
-        parts.append(f"## {beat.name}\n\n= {beat.text}")
-        for card in story.cards_of(beat.id):
-            draft = story.drafts.get(card.id)
-            scene = draft.fountain.strip() if draft else card.heading
-            # The card sits as a synopsis under the heading: Fountain keeps it, printed pages do not show it.
-            heading, _, body = scene.partition("\n")
-            parts.append(f"{heading}\n\n= {card.what}" + (f"\n{body.rstrip()}" if body.strip() else ""))
+    for act, beats in story.acts():
+        parts.append(f"# ACT {_ACT_WORDS.get(act, str(act))}")
+        for beat in beats:
+            parts.append(f"## {beat.name}\n\n= {beat.text}")
+            for card in story.cards_of(beat.id):
+                draft = story.drafts.get(card.id)
+                scene = draft.fountain.strip() if draft else card.heading
+                # The card sits as a synopsis under the heading: Fountain keeps it, printed pages do not show it.
+                heading, _, body = scene.partition("\n")
+                parts.append(f"{heading}\n\n= {card.what}" + (f"\n{body.rstrip()}" if body.strip() else ""))
     return "\n\n".join(parts).strip() + "\n"
 
 

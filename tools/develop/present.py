@@ -35,12 +35,9 @@ def level_text(story: Story, level: str) -> str:
             for c in story.characters)
     if level == "beats":
         lines = [f"**Structure:** {story.structure}"]
-        act = 0
-        for b in story.beats:
-            if b.act != act:
-                act = b.act
-                lines.append(f"\n*Act {act}*")
-            lines.append(f"{b.id[1:]}. **{b.name}** — {b.text}{_stale(b.stale)}")
+        for act, beats in story.acts():
+            lines.append(f"\n*Act {act}*")
+            lines += [f"{b.id[1:]}. **{b.name}** — {b.text}{_stale(b.stale)}" for b in beats]
         return "\n".join(lines)
     if level == "cards":
         return "\n".join(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, fields
+from itertools import groupby
 from typing import Any
 
 from tools.develop.errors import DevelopError
@@ -230,6 +231,10 @@ class Story:
 
     def cards_of(self, beat_id: str) -> list[SceneCard]:
         return [c for c in self.cards if c.beat == beat_id]
+
+    def acts(self) -> list[tuple[int, list[Beat]]]:
+        """The beats grouped by act, in story order."""
+        return [(act, list(beats)) for act, beats in groupby(self.beats, key=lambda b: b.act)]
 
     def level(self) -> str:
         """The next level to write: the first one still empty, or "done"."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
 from pydantic import ConfigDict, SkipValidation
@@ -26,27 +26,21 @@ class ReviseToolArgs(ReviseArgs):
     context: Annotated[ToolContext | None, InjectedToolArg, SkipValidation()] = None
 
 
-def make_generator_tool(generator: SceneGenerator) -> BaseTool:
-    def generate_scenes(context: ToolContext | None = None, **args: Any) -> ToolResult:
-        return generator.generate(args, context)
+def _tool(name: str, description: str, run: Callable[..., ToolResult], args_schema: type) -> BaseTool:
+    """``run(args, context)`` as a LangChain tool."""
 
-    return StructuredTool.from_function(
-        func=generate_scenes,
-        name="generate_scenes",
-        description="Write N alternative scenes (complete Fountain) that fit the writer's draft and story, "
-        "e.g. 'three openings for act two'.",
-        args_schema=GenerateToolArgs,
-    )
+    def call(context: ToolContext | None = None, **args: Any) -> ToolResult:
+        return run(args, context)
+
+    return StructuredTool.from_function(func=call, name=name, description=description, args_schema=args_schema)
+
+
+def make_generator_tool(generator: SceneGenerator) -> BaseTool:
+    return _tool("generate_scenes", "Write N alternative scenes (complete Fountain) that fit the writer's draft and "
+                 "story, e.g. 'three openings for act two'.", generator.generate, GenerateToolArgs)
 
 
 def make_revise_tool(generator: SceneGenerator) -> BaseTool:
-    def revise_option(context: ToolContext | None = None, **args: Any) -> ToolResult:
-        return generator.revise(args, context)
-
-    return StructuredTool.from_function(
-        func=revise_option,
-        name="revise_option",
-        description="Rework one of the last generated options: more_like (new options in its vein), "
-        "edit (rewrite it by an instruction, e.g. darker) or continue (write what comes next).",
-        args_schema=ReviseToolArgs,
-    )
+    return _tool("revise_option", "Rework one of the last generated options: more_like (new options in its vein), "
+                 "edit (rewrite it by an instruction, e.g. darker) or continue (write what comes next).",
+                 generator.revise, ReviseToolArgs)

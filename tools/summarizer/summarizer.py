@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from screenplay import stats as script_stats
+from screenplay.bible import labelled
 from screenplay.model import Script
 from screenplay.scope import Scope, find_acts
 from tools.base import ToolError
@@ -27,8 +28,8 @@ from tools.summarizer.cache import SummaryCache
 from tools.summarizer.facts import SceneFacts, content_words, display_name, prose, scene_facts, sentences
 from tools.summarizer.prompting import quote_data, render
 from tools.summarizer.salience import salience, select
-
 from screenplay.record import Record
+
 LEVELS = ("logline", "synopsis", "page", "beats", "scenes")
 # Bump when a prompt or the acceptance rules change: cached scene summaries are then redone.
 PROMPT_VERSION = "scene-v2"
@@ -289,13 +290,8 @@ class _Run:
         return _clean_reply(content, one_line=one_line)
 
     def _polish_scene(self, f: SceneFacts) -> tuple[str, str]:
-        notes = [f"Where: {f.place}"]
-        if f.who:
-            notes.append(f"Who: {f.who}")
-        if f.key_sentence:
-            notes.append(f"What happens: {f.key_sentence}")
-        if f.key_line:
-            notes.append(f"Key line: {f.key_line}")
+        notes = [f"Where: {f.place}", *labelled([("Who", f.who), ("What happens", f.key_sentence),
+                                                 ("Key line", f.key_line)])]
         names = ", ".join(display_name(n) for n in f.present)
         reply = self._ask(
             render("scene.md", notes=quote_data("NOTES", "\n".join(notes)), names=names),
