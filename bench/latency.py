@@ -96,6 +96,16 @@ def cold_chat(runtime, session, batch_threads: int | None) -> tuple[float | None
         engine.batch_threads = None
 
 
+class Rows(list):
+    """The table, each row printed as it is measured (a run on a loaded machine may be stopped part way)."""
+
+    def append(self, row: tuple) -> None:
+        super().append(row)
+        label, first, answered, total, ran, answer = row
+        shown = f"{first:7.2f}" if first is not None else f"{'':7}"
+        print(f"{label:66} {shown} {answered:8.1f} {total:6.1f}  {ran:16} {answer}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draft", type=Path, default=None)
@@ -105,7 +115,9 @@ def main() -> int:
     args = parser.parse_args()
     draft = args.draft or (REALSCRIPT if REALSCRIPT.is_file() else SAMPLE)
 
-    rows = []
+    print(f"draft: {draft.name}; load average at the start: {os.getloadavg()[0]:.1f} (1 min)")
+    print(f"{'request':66} {'first s':>7} {'answer s':>8} {'end s':>6}  {'ran':16} answer")
+    rows = Rows()
     if not args.skip_start:
         took = app_start(args.engine)
         rows.append(("app start, fresh data dir -> page", None, took, took, "app.py", ""))
@@ -135,12 +147,7 @@ def main() -> int:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     runtime.close()
 
-    print(f"draft: {draft.name}; engine: {runtime.agent.info.engine}; model: {runtime.agent.info.name}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)")
-    print(f"{'request':66} {'first s':>7} {'answer s':>8} {'end s':>6}  {'ran':16} answer")
-    for label, first, answered, total, ran, answer in rows:
-        shown = f"{first:7.2f}" if first is not None else f"{'':7}"
-        print(f"{label:66} {shown} {answered:8.1f} {total:6.1f}  {ran:16} {answer}")
     print(f"peak RSS with the room loaded: {rss:.0f} MB")
     return 0
 
