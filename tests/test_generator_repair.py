@@ -148,6 +148,10 @@ def test_grounding_ranks_nearby_speakers_first_and_canonicalises_named_ones():
 def test_brief_place_and_invented_cast_when_there_is_no_draft():
     assert place_from_brief("Nora confronts Sam at the train station at dawn") == "TRAIN STATION"
     assert place_from_brief("they argue") is None
+    # Weather, light and time are not places: no "INT. SNOW - DAY".
+    for brief in ("a chase in the snow", "they argue in the morning", "she waits in the dark", "in a hurry he leaves"):
+        assert place_from_brief(brief) is None, brief
+    assert place_from_brief("an argument in the kitchen") == "KITCHEN"
     plans = scaffolds(4, brief="a quarrel in the old greenhouse", style=None, locations=[], known=[], required=[])
     assert plans[0].heading == "INT. OLD GREENHOUSE - NIGHT"
     assert len({p.heading for p in plans}) == 4

@@ -44,6 +44,13 @@ ROLE_WORDS = (
 )
 _ROLE_RE = re.compile(r"\b(?:a|an|the|her|his|their|old|young)\s+(" + "|".join(ROLE_WORDS) + r")\b", re.IGNORECASE)
 TIMES = ("NIGHT", "DAY", "DAWN", "EVENING", "LATER", "MORNING")
+# What follows "in the" without being a place: weather, light, time and manner ("a chase in the snow",
+# "they argue in the morning", "in a hurry"). Taken for places they made headings like "INT. SNOW - DAY".
+_CONDITION_WORDS = frozenset({
+    "snow", "rain", "storm", "fog", "mist", "wind", "heat", "cold", "sun", "sunlight", "moonlight", "dark",
+    "darkness", "light", "shadows", "morning", "afternoon", "evening", "night", "dawn", "dusk", "twilight",
+    "middle", "end", "beginning", "meantime", "hurry", "moment", "past", "future", "mood", "silence", "way",
+})
 _BRIEF_PLACE_RE = re.compile(
     r"\b(?:in|at|inside|outside|on|into)\s+(?:a|an|the|his|her|their|my|our)\s+((?:[a-z'-]+\s){0,2}?[a-z'-]+?)"
     r"(?=$|[,.;!?]|\s+(?:while|when|where|as|with|and|after|before|during|because|to|for|who|that"
@@ -77,7 +84,9 @@ def place_from_brief(brief: str) -> str | None:
     if not m:
         return None
     place = m.group(1).strip()
-    return place.upper() if len(place) >= 3 else None
+    if len(place) < 3 or _CONDITION_WORDS & set(place.lower().split()):
+        return None
+    return place.upper()
 
 
 def roles_from_brief(brief: str) -> list[str]:
