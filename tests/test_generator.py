@@ -284,6 +284,19 @@ def test_library_hits_become_examples_inside_delimiters():
     assert "a robbery goes wrong" in library.queries[0][0]
 
 
+def test_a_library_still_indexing_its_starter_scenes_is_not_searched():
+    class Indexing:
+        def needs_starter(self):
+            return True
+
+        def search(self, query, k=5, **kw):
+            raise AssertionError("searching would index the starter scenes inside the writer's request")
+
+    model = ScriptedChatModel.from_replies([GOOD])
+    result = SceneGenerator(model, library=Indexing(), extra_candidates=0).generate({"count": 1, "brief": "a heist"})
+    assert result.options and block(human_prompt(model), "EXAMPLE")  # the built-in example stands in
+
+
 def test_writer_named_characters_are_in_every_candidate():
     model = ScriptedChatModel.from_replies([GOOD])
     SceneGenerator(model).generate({"count": 2, "act": 2, "characters": ["vic"]}, lighthouse_context())

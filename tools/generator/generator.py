@@ -441,7 +441,10 @@ class SceneGenerator:
         if self.examples <= 0:
             return []
         found: list[str] = []
-        if self.library is not None:
+        # A library still indexing its starter scenes (a fresh data directory, the app's background warm-up)
+        # is not waited for: examples are a nicety, and searching would index inside the writer's request.
+        ready = self.library is not None and not getattr(self.library, "needs_starter", lambda: False)()
+        if ready:
             query = " ".join(x for x in (request.brief, request.style or "", request.beat or "", plan.heading) if x)
             try:
                 hits = self.library.search(query, k=self.examples)

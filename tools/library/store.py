@@ -6,6 +6,7 @@ scene, later chunks keep the window of text they embed. A search scores a scene 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -127,6 +128,7 @@ class SceneLibrary:
         self._collection: Any = None
         self._lexical = LexicalIndex()
         self._writes = 0  # this process's writes: the lexical index is rebuilt after any of them
+        self._starter_lock = threading.Lock()  # the app's warm-up and a first search index the starter once
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if is_url(location):
             url = urlparse(str(location))
@@ -379,7 +381,10 @@ class SceneLibrary:
 
     def ensure_starter(self, **kwargs: Any) -> IndexReport | None:
         """A library that never held the starter scenes gets them (once: removing them later sticks)."""
-        return self.index_starter(**kwargs) if self.needs_starter() else None
+        if not self.needs_starter():
+            return None
+        with self._starter_lock:
+            return self.index_starter(**kwargs) if self.needs_starter() else None
 
     def remove(self, source: str) -> int:
         """Remove a source, or every source under a folder ("starter/noir"); returns scenes removed."""
