@@ -62,35 +62,6 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                     autofocus=True,
                     submit_btn=True,
                 )
-                gr.Markdown("### Options")
-
-                @gr.render(inputs=options)
-                def render_options(current: list[str]) -> None:
-                    if not current:
-                        gr.Markdown("*Options you ask for appear here side by side.*")
-                        return
-                    with gr.Row():
-                        for i, text in enumerate(current):
-                            with gr.Column(min_width=260, elem_classes="sr-option"):
-                                gr.Markdown(f"**Option {i + 1}**")
-                                gr.HTML(option_html(text))
-                                use = gr.Button("Use this", variant="primary", size="sm")
-                                more = gr.Button("More like this", size="sm")
-                                drop = gr.Button("Discard", size="sm")
-                                use.click(
-                                    lambda h, s, i=i: room.pick(i, h, s),
-                                    [chatbot, session],
-                                    [chatbot, session, options, draft_view],
-                                ).then(lambda h, s, i=i: room.fill_card(i, h, s), [chatbot, session], None,
-                                       api_name=False
-                                ).then(room.draft_panel, [session], draft_outputs, api_name=False)
-                                more.click(
-                                    lambda h, s, i=i: (yield from room.more_like(i, h, s)),
-                                    [chatbot, session],
-                                    [chatbot, session, options, draft_view],
-                                ).then(room.draft_panel, [session], draft_outputs, api_name=False)
-                                drop.click(lambda s, i=i: room.discard(i, s), [session], [session, options])
-
             with gr.Column(scale=3):
                 with gr.Tabs() as tabs:
                     with gr.Tab("Draft", id="draft"):
@@ -171,6 +142,37 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                             delete_btn = gr.Button("Delete my data", variant="stop", scale=1)
                         delete_status = gr.Markdown()
 
+        # Options span the page under the chat and the draft, so three sit side by side on a laptop screen
+        # (in the chat's column they stacked one above another below 1500 px).
+        gr.Markdown("### Options")
+
+        @gr.render(inputs=options)
+        def render_options(current: list[str]) -> None:
+            if not current:
+                gr.Markdown("*Options you ask for appear here side by side.*")
+                return
+            with gr.Row():
+                for i, text in enumerate(current):
+                    with gr.Column(min_width=260, elem_classes="sr-option"):
+                        gr.Markdown(f"**Option {i + 1}**")
+                        gr.HTML(option_html(text))
+                        use = gr.Button("Use this", variant="primary", size="sm")
+                        more = gr.Button("More like this", size="sm")
+                        drop = gr.Button("Discard", size="sm")
+                        use.click(
+                            lambda h, s, i=i: room.pick(i, h, s),
+                            [chatbot, session],
+                            [chatbot, session, options, draft_view],
+                        ).then(lambda h, s, i=i: room.fill_card(i, h, s), [chatbot, session], None,
+                               api_name=False
+                        ).then(room.draft_panel, [session], draft_outputs, api_name=False)
+                        more.click(
+                            lambda h, s, i=i: (yield from room.more_like(i, h, s)),
+                            [chatbot, session],
+                            [chatbot, session, options, draft_view],
+                        ).then(room.draft_panel, [session], draft_outputs, api_name=False)
+                        drop.click(lambda s, i=i: room.discard(i, s), [session], [session, options])
+
         panel_outputs = [chatbot, session, options, draft_view]
         draft_outputs = wire_editor(demo, room, editor, editor_status, draft_view, scene_pick, margin,
                                     session)
@@ -193,12 +195,19 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
             lambda s: jobs.preference_counts(facade, s), [session], prefs, api_name=False
         )
 
+        # Files first, then the editor, then the message: a draft attached with a request shows in the editor
+        # while the request's tool works, not after it.
         send = box.submit(lambda: gr.update(interactive=False), None, box, api_name=False).then(
-            room.send, [box, chatbot, session], panel_outputs, api_name="send"
+            room.send_files, [box, chatbot, session], panel_outputs, api_name=False
+        ).then(room.draft_panel, [session], draft_outputs, api_name=False).then(
+            room.send_text, [box, chatbot, session], panel_outputs, api_name=False
         )
         send.then(lambda: gr.update(value=None, interactive=True), None, box, api_name=False).then(
             refresh_panels, [session], [logline, tone, characters, locations], api_name=False
         ).then(room.draft_panel, [session], draft_outputs, api_name=False)
+        # The same in one call for API clients (`/send`): files and message together.
+        gr.Button(visible=False).click(room.send, [box, chatbot, session], panel_outputs, api_name="send").then(
+            room.draft_panel, [session], draft_outputs, api_name=False)
 
         # API-only twins of the option buttons, so clients and tests can pick by number.
         pick_index = gr.Number(visible=False, precision=0)
