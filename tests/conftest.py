@@ -10,6 +10,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# As the app and the CLI run (tools.embeddings.offline_models): one OpenBLAS thread. Its spinning workers made the
+# starter-library fixture outrun the 600 s test timeout on a busy 2-core machine. Read when numpy loads: first.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 REALSCRIPTS = Path(__file__).resolve().parents[1].parent / "shared" / "realscripts"
 
