@@ -72,9 +72,8 @@ class Agent:
         # Once the answer is out, while the writer reads it: a local model prefills the next chat question's
         # system prompt and history now and keeps that state, so the question prefills only itself (after four
         # tool turns its first token came 2.6 s after asking, the prefill of ~350 tokens on 2 cores).
-        keep = getattr(self.chat_model, "keep_prefix", None)  # local models only; a served one keeps its own
-        if keep is not None:
-            keep(self.chat_prefix(session))
+        if self.info.keeps_prefix:  # llama.cpp; a served model's server keeps its own cache
+            self.chat_model.keep_prefix(self.chat_prefix(session))
 
     def _turn(self, session: Session, message: str) -> Iterator[Event]:
         message = message.strip()

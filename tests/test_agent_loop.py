@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from langchain_core.tools import StructuredTool
@@ -352,6 +353,7 @@ def test_after_each_turn_a_local_model_keeps_the_next_chat_prefix(agent, recorde
             self.kept.append(list(messages))
 
     agent.chat_model = KeepingModel.from_replies(["Happy to help with your story."])
+    agent.info = replace(agent.info, keeps_prefix=True)  # as ModelInfo says of the llama.cpp engine
     session = session_with()
     events = list(agent.run(session, "give me two more scenes"))
     assert events[-1].kind is EventKind.ANSWER and recorder.calls[0][0] == "generate_scenes"
@@ -361,3 +363,6 @@ def test_after_each_turn_a_local_model_keeps_the_next_chat_prefix(agent, recorde
     assert [m.content for m in asked[: len(kept)]] == [m.content for m in kept]  # the question starts with it
     list(agent.run(session, "hello"))
     assert len(agent.chat_model.kept) == 2 and len(agent.chat_model.kept[-1]) == len(kept) + 2
+    agent.info = replace(agent.info, keeps_prefix=False)  # a served model: its server keeps its own cache
+    list(agent.run(session, "hello again"))
+    assert len(agent.chat_model.kept) == 2

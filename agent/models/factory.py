@@ -44,6 +44,7 @@ class ModelInfo(Record):
     supports_adapters: bool = False  # a LoRA adapter loads into this process's model (the local engines)
     supports_sampling: bool = False  # takes top_k, min_p and repetition_penalty per call (the local engines)
     supports_perplexity: bool = False  # chat_model.perplexity(texts) scores fluency (the transformers engine)
+    keeps_prefix: bool = False  # chat_model.keep_prefix(messages) saves the chat's prefill between turns (llama.cpp)
 
 
 def build_chat_model(settings: Settings, *, engine: Any = None):
@@ -231,5 +232,5 @@ def model_info(settings: Settings, chat_model: Any = None) -> ModelInfo:
         "local", name, supports_tool_calling=False, streaming=True, context_window=engine.context_window,
         token_limit_param=engine.token_limit_param, supports_stop=True, supports_grammar=engine.supports_grammar,
         engine=engine.kind, writing_tier=writing_tier(settings, engine.n_params), supports_adapters=True,
-        supports_sampling=True, supports_perplexity=engine.supports_perplexity,
+        supports_sampling=True, supports_perplexity=engine.supports_perplexity, keeps_prefix=engine.keeps_prefix,
     )

@@ -125,6 +125,7 @@ class LlamaEngine(Engine):
 
     kind: ClassVar[str] = "llama.cpp"
     supports_grammar: ClassVar[bool] = True
+    keeps_prefix: ClassVar[bool] = True
     token_limit_param: ClassVar[str] = "max_tokens"
 
     llama: Any

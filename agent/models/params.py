@@ -20,6 +20,7 @@ class Engine:
     supports_grammar: ClassVar[bool] = False
     token_limit_param: ClassVar[str] = "max_new_tokens"
     supports_perplexity: ClassVar[bool] = False  # perplexity(texts) can score fluency
+    keeps_prefix: ClassVar[bool] = False  # keep(messages) saves a conversation's prefill for its next question
 
     name: str
     context_window: int = 2048
