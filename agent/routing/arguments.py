@@ -203,7 +203,7 @@ def find_focus(folded: str) -> str | None:
 
 def find_genre(folded: str) -> str | None:
     for g in GENRES:
-        if re.search(r"(?<![\w])" + re.escape(g) + r"s?\s+(?:scenes?|films?|movies?)", folded) or re.search(
+        if re.search(r"(?<![\w])" + re.escape(g) + r"s?\s+(?:scenes?|films?|movies?|examples?)", folded) or re.search(
             r"(?:from|in) (?:a |an )?" + re.escape(g) + r"s?\b", folded
         ):
             return "romance" if g == "romantic" else g
@@ -294,6 +294,10 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     if m and ex.after_scene is None:
         ex.after_scene = parse_number(m.group(1))
         take(m)
+    m = re.search(r"\bbetween (?:scenes? )?\d{1,3}\s*(?:and|&|-)\s*\d{1,3}\b", folded)
+    if m and free(*m.span()):
+        ex.placement = True
+        take(m)
     if re.search(r"\b(?:comes?|happens?|follows?|goes) (?:right |just )?(?:after|next|before)\b|\bthe next scene\b|\bscene that follows\b", folded):
         ex.placement = True
 
@@ -347,7 +351,7 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
 
     ex.style = find_style(folded)
     ex.beat = find_beat(folded)
-    ex.level = find_level(folded)
+    ex.level = find_level(_first_step(folded))
     ex.focus = find_focus(folded)
     ex.genre = find_genre(folded)
     ex.topic = find_topic(folded, characters)
@@ -364,7 +368,8 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
 def _extract_option(message: str, folded: str, ex: Extraction, free, take) -> None:
     patterns = (
         r"(?:\bthe\s+|\bla\s+|\bl')?\b" + _OPTION_WORD + r"\s*(?:number\s*|no\.?\s*|#\s*)?(" + _NUM + r")\b",
-        r"(?:\bthe\s+|\bla\s+|\bl')?(" + _ORD + r")\s+(?:one|option|opcion|version|alternative)\b",
+        r"(?:\bthe\s+|\bla\s+|\bl')?(" + _ORD + r")\s+(?:one|option|opcion|version|alternative|alt|take|opt)\b",
+        r"\b(?:go|going) with #?(\d{1,2})\b(?!\s*(?:scenes?|pages?|more|versions|options))",
         r"(?<![\w])#\s*(\d{1,2})\b",
         r"\b(?:number|no\.|n°)\s*(" + _NUM + r")\b(?!\s*(?:scenes?|options|versions|pages?)\b)",
     )
@@ -393,6 +398,10 @@ def _extract_count(folded: str, free, take) -> int | None:
         take(m)
         return 2
     another = re.search(r"\b(?:another|one more) (?:\w+ )?(?:version|take|option|alt|alternative|pass|draft)s?\b", folded)
+    m = re.search(r"(?<![\w])x\s?(\d{1,2})\b|\b(\d{1,2})\s?x(?![\w])", folded)
+    if m:
+        take(m)
+        return int(m.group(1) or m.group(2))
     m = re.search(r"\ba few\b", folded)
     if m:
         take(m)
@@ -423,7 +432,7 @@ _LEADING_FILLER = re.compile(
 )
 _LEADING_VERBS = re.compile(
     r"^(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:rewrite|revise|redo|rework|edit|tweak|change|adjust|make"
-    r"|needs?(?: to be)?|should be|could be|give it|give)\s+",
+    r"|needs?(?: to be)?|should be|could be|can be|can it be|give it|give)\s+",
     re.I,
 )
 _TRAILING_PREP = re.compile(r"\s+(?:in|on|of|for|from|to)$", re.I)
@@ -560,11 +569,11 @@ def args_for(intent: str, message: str, ex: Extraction) -> dict[str, Any]:
 _MORE_LIKE = re.compile(
     r"\bmore (?:like|of|options like|versions like|in (?:that|this|the same) (?:vein|style|spirit)|along those lines)\b"
     r"|\bsimilar to\b|\bin the (?:style|vein|spirit) of (?:option|opcion|the \w+ one|#|number|that one|it)|\bvariations? (?:on|of)\b|\bmas como\b|\bplus comme\b"
-    r"|\bmore like\b|\bsame vibe\b|\banother like\b"
+    r"|\bmore like\b|\bsame vibe\b|\banother like\b|\briff\w* on\b"
 )
 _CONTINUE = re.compile(
     r"\bcontinu\w*|\bkeep (?:going|writing)\b|\bcarry on\b|\bwhat happens (?:next|after)\b|\bextend\w*"
-    r"|\bgo on\b|\bnext page\b|\bweiter\w*|\bsigue\b|\bpick up where\b|\bwrite (?:the )?next\b"
+    r"|\bgo on\b|\bnext page\b|\bcarry (?:it |this |that )?forward\b|\bkeep writing\b|\bfrom here\b|\bweiter\w*|\bsigue\b|\bpick up where\b|\bwrite (?:the )?next\b"
 )
 
 

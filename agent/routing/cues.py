@@ -19,7 +19,7 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         # -- condensing the writer's own draft
         ("summarize", r"\bsumm?ar\w*|\brecap\w*|\btl;?dr\b|\blog ?li?ne?s?\b|\bsynops\w*|\bsinopsis|\bbeat sheet"
          r"|\bsum (?:it |\w+ )?up\b|\bresum\w*|\bzusammen\w*|\boverview\b|\bgist\b|\bcondense\w*|\bboil\w* .{0,30}down"
-         r"|\bbeat by beat\b|\bone line each\b|\bwhat(?:'?s| is| are) (?:act|sc(?:ene)?) \w+ about\b|\bremind me\b|\bstory so far\b|\brun me through\b|\boutline (?:my|the)\b", 0.25),
+         r"|\bbeat by beat\b|\bone line each\b|\bwhat(?:'?s| is| are) (?:act|sc(?:ene)?) \w+ about\b|\bremind me\b(?! (?:how|why|when|where|who|whether|if) )|\bstory so far\b|\brun me through\b|\boutline (?:my|the)\b", 0.25),
         ("summarize", r"\bwhat happens in\b|\bwhat(?:'?s| is) (?:this|my|the) (?:script|draft|story|screenplay) about\b"
          r"|\bwhat .{1,20} is about\b", 0.15),
         # -- judging: notes, verdicts, scores
@@ -28,9 +28,9 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\bscor(?:e|ing)\b|\bgrad(?:e|ing)\b|\bverdict\b|\bjudg\w*|\bassess\w*|\bevaluat\w*|\bappraise\b|\bout of (?:10|ten)\b"
          r"|\bhow good\b|\bany good\b|\bstrengths?\b|\bpass or consider\b|\bwould an? (?:producer|reader|exec\w*|agent)\b"
          r"|\blosing (?:the )?(?:reader|audience)\b|\bpay(?:s)? off\b|\bearn\w*\b|\bdoing its job\b|\bplot holes?\b"
-         r"|\bmark (?:it )?up\b|\bnotes\b|\bcrit\b|\bbe straight\b|\btear (?:it )?apart|\bfeel\w* (?:flat|off|clunky)|\bsound\w* (?:real|fake|natural)"
+         r"|\bmark (?:it )?up\b|\bnotes\b|\bcrit\b|\bbe straight\b|\b(?:tear|rip|shred|pull) (?:it |this |that |\w+ \w+ )?apart|\bblack ?list\b|\bfeel\w* (?:flat|off|clunky)|\bsound\w* (?:real|fake|natural)"
          r"|\bclunky\b|\bflat\b|\bdrag\w*|\bbelievable\b|\bdoes .{1,40} (?:land|work)\b|\bworking\?|\bqui ne va pas\b"
-         r"|\bwhat do you think\b|\btell me if\b|\bcheck (?:my|the)\b|\bclear enough\b|\ball over the place\b"
+         r"|\bwhat do you think\b(?! (?:\w+ ){1,3}(?:should|would|could|will)\b)|\btell me if\b|\bcheck (?:my|the)\b|\bclear enough\b|\ball over the place\b"
          r"|\bhow (?:would|could|can|should|do) (?:you|i) (?:improve|strengthen|fix)\b|\bsag\w*|\bboring\b|\bpredictable\b"
          r"|\bclich\w*|\bconvincing\b|\bis (?:sc(?:ene)? ?\d+|act \w+|it|the \w+) (?:\w+ )?working\b|\bbe (?:brutal|harsh|blunt)\b"
          r"|\bhow strong\b|\bweakest\b|\bcoverage\b|\bwould an? \w+ say\b"
@@ -50,7 +50,7 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         # -- creating new material
         ("generate", r"\bwr?i?te\b|\bwrte\b|\bgenerat?e?\b|\bdraft (?:me|a|an|the|some|\d)\b|\bbrainstorm\b|\bpitch me\b|\bgimme\b"
          r"|\bgive me (?:\w+ )?(?:new|more|ideas|options|alternatives|versions|takes)"
-         r"|\bversions?\b|\balt(?:ernative)?s?\b|\bideas?\b|(?<!your )\btakes? on\b|\bcome up with\b|\bescrib\w*|\becri\w*|\bschreib\w*"
+         r"|(?<!quick )(?<!short )(?<!shorter )(?<!pitch )(?<!brief )\bversions?\b|\balt(?:ernative)?s?\b|\bnew scene\b|\bideas?\b|(?<!your )\btakes? on\b|\bcome up with\b|\bescrib\w*|\becri\w*|\bschreib\w*"
          r"|\bdame\b|\bsketch\b|\brough (?:out|in)\b|\bspitball\w*|\bthrow some\b|\bmore scenes\b"
          r"|\bneed (?:more|new|an?|another|some) (?:new |fresh |different |other )?(?:scenes?|options?|versions?|takes?|ideas?"
          r"|drafts?|openings?|endings?|alts?|alternatives?|beats?|bits?|cold opens?|climax|midpoint|material)\b"
@@ -58,7 +58,8 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\bnew material\b|\bways? the\b|\bdone .{1,20} (?:different|other) ways\b|\bfresh\b", 0.15),
         # -- taking an edit back
         ("undo", r"\bundo+\b|\brevert\w*|\btake (?:that|it|this|the \w+) back\b|\bput (?:it|the draft|that) back\b"
-         r"|\btake (?:that|it|this|the|my) \w+ back\b|\bprevious version\b|\bruckgangig\b|\broll (?:it |that )?back\b|\brollback\b|\bctrl[ -]?z\b|\bgo back\b"
+         r"|\btake (?:that|it|this|the|my) \w+ back\b|\bprevious version\b|\bruckgangig\b|\broll (?:it |that )?back\b|\brollback\b|\bctrl[ -]?z\b|\bgo back\b|\bstep back\b|\bund+o+\b|\btake (?:that|the|this|my)(?: last)? (?:change|edit|insert\w*) out\b"
+         r"|\bpull (?:that|the|this) (?:change|edit|insert\w*) (?:back )?out\b"
          r"|\brestore (?:the|my) (?:draft|script|screenplay|previous)\b|\bthe way it was\b"
          r"|\breverse (?:my|the|that|it)\b|\bhow it was\b"
          r"|\b(?:scrap|drop|ditch|lose|kill|cancel|remove|bin|nix|toss) (?:that|the|my|this)(?: last| latest)? (?:edit|change|insert\w*)\b", 0.3),
@@ -66,12 +67,14 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("help", r"\bhe?lp\b|\bhlep\b|\bhalp\b|\bhepl\b|\bwhat can (?:you|this|it)\b|\bhow does (?:this|it) work\b|\bcommands?\b|\bpuedes hacer\b"
          r"|\bwhat can i\b|\bfeatures\b|\bable to help\b|\bthings you (?:can )?do\b|\bslash\b"
          r"|\b(?:can|could|do) i (?:save|export|download|print|share|rename|delete|back ?up|get back)\b|\bis there a way to\b"
-         r"|\bwhere (?:do|can|does) (?:i|it) (?:find|see|save|keep|get)\b", 0.35),
+         r"|\bwhere (?:do|can|does) (?:i|it) (?:find|see|save|keep|get)\b"
+         r"|\bhow does (?:the |this |that )?(?:\w+ ){0,2}(?:thing|button|feature|tab|command|panel|board) work\b"
+         r"|\bexplain what (?:the )?\w+ does\b|\bwhat does (?:the )?\w+ (?:button|command|tab|feature) do\b", 0.35),
         # -- restyling: the verb alone, the style still to be asked for
         ("style", r"\brestyl\w*|\bre-style\w*|\bin the style of\b|\bstyle (?:pass|swap|change)\b|\bchange (?:the )?style\b", 0.3),
         # -- putting a chosen option into the draft
         ("insert", r"\binse?rt\w*|\bput (?:it|the|option|that|this|#)\b|\bslot\b|\bpaste\b|\bdrop (?:it|option|the)\b"
-         r"|\buse (?:option|it|that|this|number|the \w+ one|#)\b|\bgo with\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b"
+         r"|\buse (?:option|opt|it|that|this|number|the \w+ one|#|\d)\b|\block (?:in|it in)\b|\bgo with\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b"
          r"|\badd (?:option|it|the|#)|\baccept\b|\bmerge\b|\bcommit\b|\bgoes (?:in )?(?:after|before|into)\b", 0.25),
     )
 )
@@ -94,6 +97,8 @@ _ANALYSIS = re.compile(
     r"|\bhow many scenes (?:is|does|has) \w+|\b(?:lines|words|pages|scenes) per (?:character|act|scene)\b"
     r"|\b(?:night|day|int\w*|ext\w*) (?:vs\.?|versus|/) (?:day|night|int\w*|ext\w*)\b|\bscene lengths?\b"
     # which one ranks first or last: "which scene is the shortest?", "what act has the most pages"
+    r"|\b(?:longer|shorter|bigger|smaller) than (?:act|scene|sc)\b|\brun(?:ning)? ?time\b|\b(?:location|page|scene|act)[- ]?wise\b"
+    r"|\bhw many (?:pages|scenes|lines)\b"
     r"|\b(?:which|what) (?:scene|act|location|place|setting|character)s? (?:is|are|was|has|have|gets?) (?:the )?"
     r"(?:longest|shortest|biggest|smallest|most|least|fewest)\b"
 )
@@ -116,6 +121,10 @@ _NEW_STORY = re.compile(
     r" (?:about|from|set|where|in which|with|on|around|of)\b"
     r"|\bdevelop (?:a|the|my|this|an?) (?:new )?(?:story|logline|premise|idea|screenplay|film|movie)\b"
     r"|\b(?:this|my) (?:logline|premise)\s*:|\binto (?:a|an) (?:screenplay|outline|movie|film)\b"
+    r"|^\W*develop\s*[:\-]|\b(?:start|begin) (?:a )?new (?:story|project|script|screenplay|film|movie)\b"
+    r"|\b(?:turn|make|build|develop) (?:this|that|my|the|an?) (?:idea|premise|concept|logline) into\b"
+    r"|\bbuild (?:me |us )?an? (?:movie|film|story|feature|script) (?:out of|from)\b|\bdevelop (?:something|a story|an idea) (?:around|about|from)\b"
+    r"|\bpitch out an? (?:story|movie|film)\b|\bidea for an? (?:feature|film|movie|show|pilot|series|short)\b"
 )
 # Things one asks to be written, counted: "three openings", "2 more options".
 _COUNTED_WORK = re.compile(
@@ -139,7 +148,7 @@ _GROUNDED = re.compile(
     r"^\W*(?:why (?:does|did|do|is|was|would|are)\b|what (?:does|did|do) \w+(?: \w+)? (?:want|need|feel|fear|think|know|hide)\b"
     r"|who(?:'s| is) (?:the |my )?(?:protagonist|antagonist|hero|villain|main character|lead|narrator)\b"
     r"|what(?:'s| is) (?:the |my )?(?:\w+ )?(?:theme|question|subtext|twist)\b"
-    r"|(?:when|where) (?:does|did|do|is|was|are|were) (?!i\b|you\b)|how (?:does|did) (?!i\b|you\b|this\b|it\b)"
+    r"|remind me (?:how|why|when|where|who)\b|(?:when|where) (?:does|did|do|is|was|are|were) (?!i\b|you\b)|how (?:does|did) (?!i\b|you\b|this\b|it\b)"
     r"|what (?:happened|happens) to\b|what (?:motivates|drives|scares)\b"
     r"|what(?:'s| is) (?:the|my) (?:title|genre|period|setting|era)\b)"
 )
@@ -177,7 +186,8 @@ _GENERAL_QUESTION = re.compile(
     r"|\bin general\b|\btheory\b"
 )
 # Other people's work: "other writers' takes on a jailbreak" is retrieval, whatever verb of making it has.
-_OTHERS_WORK = re.compile(r"\bother (?:writers?|screenwriters?|scripts?|screenplays?|films?|movies?|shows?)'?s?\b")
+_OTHERS_WORK = re.compile(r"\bother (?:writers?|screenwriters?|scripts?|screenplays?|films?|movies?|shows?)'?s?\b"
+                          r"|\b(?:the )?(?:pros|professionals|masters|greats|real writers)\b|\bwho(?:'?s| has) (?:written|done|shot|staged)\b")
 # Handing over a draft: "here's my draft" (the attach message already said what was loaded); acknowledged
 # in conversation unless the writer also asks for something.
 _SHARING = re.compile(
@@ -186,6 +196,7 @@ _SHARING = re.compile(
 )
 # Asking to talk something over: "can we talk about the theme for a sec".
 _TALK = re.compile(r"\b(?:talk|chat|discuss|think) (?:about|through|over)\b|\blet'?s discuss\b|\bcan we (?:talk|discuss|chat)\b")
+_VERDICT = re.compile(r"\b(?:rate|rating|score|grade|judge|verdict)\b|\bout of (?:\d+|five|ten)\b")
 _DRAFT_REF = re.compile(r"\b(?:my(?! (?:idea|premise|logline|concept|pitch)\b)|mine|our|this (?:script|draft|scene|screenplay|story)|the (?:draft|script|screenplay))\b")
 _IMPERATIVE_RESTYLE = re.compile(
     r"\b(?:rewrite|restyle|make (?:it|this|that|the|scene|option|act)|turn|convert|do (?:it|this|that|the|scene|option|act)"
@@ -258,7 +269,8 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
         add("generate", 0.2)
     analysis = _ANALYSIS.search(folded) and not asking_how and not _GENERIC_SUBJECT.search(folded)
     general = _GENERAL_QUESTION.search(folded) and not _DRAFT_REF.search(folded) and not ex.has_target
-    if analysis:
+    verdict = _VERDICT.search(folded)
+    if analysis and not verdict:
         add("stats", 0.5)
     elif general and not verbs:
         add("chat", 0.3)
@@ -303,8 +315,9 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
     if _TALK.search(folded) and not (verbs - {"generate"}) and not analysis:
         bonus.pop("generate", None)
         add("chat", 0.35)
-    if _SHARING.search(folded) and not (verbs - {"insert"}) and not analysis and ex.option is None:
-        for intent in ("summarize", "insert"):
+    if (_SHARING.search(folded) and not (verbs - {"insert", "generate"}) and not _CREATE.search(folded)
+            and not analysis and ex.option is None and ex.count is None):
+        for intent in ("summarize", "insert", "generate"):
             bonus.pop(intent, None)
         add("chat", 0.45)
     if _GENERIC_QUESTION.search(folded) and not _DRAFT_REF.search(folded) and not ex.has_target and not analysis:

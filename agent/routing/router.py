@@ -128,7 +128,8 @@ class Router(SlashFirst):
             # Changing the draft on resemblance alone is too risky: no cue word, ask first.
             return self._ask(top, runner_up if runner_up in TOOL_INTENTS else "chat", text, ex, confidence, candidates)
         if (top == "chat" and runner_up in TOOL_INTENTS and top_score - runner_score < self.config.margin
-                and not (has_draft is False and runner_up in NEEDS_DRAFT)):
+                and not (has_draft is False and runner_up in NEEDS_DRAFT)
+                and not (self.config.use_cues and "chat" in bonuses and runner_up not in bonuses)):
             return self._ask(runner_up, "chat", text, ex, confidence, candidates)
         if top not in TOOL_INTENTS:
             return RoutingDecision(top, {}, confidence, "semantic", candidates=candidates)
