@@ -55,3 +55,46 @@ def test_a_yes_no_question_about_a_character_is_conversation():
     # ... but not when it asks a judgement of the draft
     bonus = cue_bonuses(fold("is Rafi a believable villain?"), extract("is Rafi a believable villain?", ["RAFI"]))
     assert "chat" not in bonus and "critique" in bonus
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("here's my draft", "chat"),  # handing over a draft: the attach message said what was loaded
+    ("I've attached my screenplay", "chat"),
+    ("what's a cold open?", "chat"),  # a craft definition names a beat; nothing is to be written
+    ("can I export this to final draft?", "help"),
+    ("show me other writers' takes on a jailbreak", "similar"),
+    ("which act has the most pages?", "stats"),
+    ("rate each act out of 10", "critique"),  # a verdict outranks the counting words
+    ("drop that last change", "undo"),
+    ("develop: two cousins open a bakery", "develop"),
+])
+def test_classes_added_for_issue_21(text, intent):
+    assert _top_cue(text, ["JUNE", "RAFI"]) == intent
+
+
+def test_needing_a_break_asks_for_nothing_to_be_written():
+    assert "generate" not in cue_bonuses(fold("I need a break lol"), extract("I need a break lol"))
+    assert "generate" in cue_bonuses(fold("I need a new ending"), extract("I need a new ending"))
+
+
+def test_a_wh_question_about_a_character_is_conversation():
+    assert _top_cue("what is Rafi hiding?", ["JUNE", "RAFI"]) == "chat"
+    assert _top_cue("how much does Rafi talk?", ["JUNE", "RAFI"]) == "stats"  # a count, not the story
+
+
+def test_short_key_words_are_mended_only_by_a_swap():
+    assert correct_typos("wirte an opening") == "write an opening"
+    assert correct_typos("white walls, wrote it") == "white walls, wrote it"
+
+
+@pytest.mark.parametrize("text, want", [
+    ("anything that resembles my diner scene?", {"scene_ref": "diner"}),
+    ("what's the weakest scene in act 2", {"act": 2, "scene_ref": None}),
+    ("put #2 after 9", {"option": 2, "after_scene": 9}),
+    ("sc 14 alts x3", {"scene": 14, "count": 3}),
+    ("scene 18 needs another pass, write two new takes", {"scene": 18, "count": 2}),
+    ("a new scene between 22 and 23", {"count": None, "placement": True}),
+])
+def test_references_by_class(text, want):
+    ex = extract(text)
+    assert {k: getattr(ex, k) for k in want} == want
