@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     held = evaluate(router.route, [r for r in independent if r.split in HELD_OUT])
     print_report("held out (blind + blind2)", held)
     untouched = evaluate(router.route, [r for r in independent if r.split in UNTOUCHED])
-    print_report("untouched (blind3)", untouched)
+    print_report("blind3 (independent until session 5 read its misses)", untouched)
     print("calibration (decided routes: right/total per confidence band)")
     for name, rep in (("project", report), ("independent", ind), ("held out", held), ("blind3", untouched)):
         bands = ", ".join(f"{band} {right}/{n}" for band, n, right in calibration(rep))
