@@ -6,9 +6,14 @@ STAMP := $(VENV)/.scriptroom-installed
 LLAMA_STAMP := $(VENV)/.scriptroom-llama-cpp
 LLAMA_CPP := llama-cpp-python[server]==0.3.36
 # A generic x86-64 build: the native one (-march=native) crashed here, and a generic wheel runs on any
-# AVX2 machine. pip caches the built wheel, so only the first install pays the ~8 minute compile.
+# AVX2 machine. Only what the binding loads is compiled: LLAVA_BUILD=OFF drops the multimodal library (mtmd,
+# imported only by image chat handlers), and configs/llama-cpp.cmake drops llama.cpp's common library (its
+# command-line tools' helper, which llama-cpp-python forces on but never loads). That halves the compile
+# (numbers in the #15 notes); pip caches the built wheel, so only the first install pays it.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF \
-	-DGGML_AMX_BF16=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+	-DGGML_AMX_BF16=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAVA_BUILD=OFF
+# Not in requirements.txt: a Space's pip cannot name this file, so a Space also compiles the unused library.
+LLAMA_NO_COMMON := -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(CURDIR)/configs/llama-cpp.cmake
 
 .PHONY: run test install llama prepare browser bench clean
 
@@ -26,7 +31,7 @@ $(STAMP): pyproject.toml Makefile
 # llama.cpp, the CPU engine for GGUF models. A failed build is not fatal: Scriptroom then runs on
 # transformers and says so in one log line; `make llama` tries again.
 $(LLAMA_STAMP): $(STAMP)
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install -q '$(LLAMA_CPP)' \
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS) $(LLAMA_NO_COMMON)" $(PY) -m pip install -q '$(LLAMA_CPP)' \
 		|| echo "llama-cpp-python did not build: Scriptroom will run on transformers (slower)"
 	touch $(LLAMA_STAMP)
 
