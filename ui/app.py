@@ -195,19 +195,12 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
             lambda s: jobs.preference_counts(facade, s), [session], prefs, api_name=False
         )
 
-        # Files first, then the editor, then the message: a draft attached with a request shows in the editor
-        # while the request's tool works, not after it.
         send = box.submit(lambda: gr.update(interactive=False), None, box, api_name=False).then(
-            room.send_files, [box, chatbot, session], panel_outputs, api_name=False
-        ).then(room.draft_panel, [session], draft_outputs, api_name=False).then(
-            room.send_text, [box, chatbot, session], panel_outputs, api_name=False
+            room.send, [box, chatbot, session], panel_outputs, api_name="send"
         )
         send.then(lambda: gr.update(value=None, interactive=True), None, box, api_name=False).then(
             refresh_panels, [session], [logline, tone, characters, locations], api_name=False
         ).then(room.draft_panel, [session], draft_outputs, api_name=False)
-        # The same in one call for API clients (`/send`): files and message together.
-        gr.Button(visible=False).click(room.send, [box, chatbot, session], panel_outputs, api_name="send").then(
-            room.draft_panel, [session], draft_outputs, api_name=False)
 
         # API-only twins of the option buttons, so clients and tests can pick by number.
         pick_index = gr.Number(visible=False, precision=0)
