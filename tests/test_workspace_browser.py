@@ -66,7 +66,10 @@ def test_writing_in_the_room(tmp_path):
         try:
             walk(page, home, port, tmp_path)
         except BaseException:
-            page.screenshot(path=str(ARTIFACTS / "workspace-failed.png"))
+            try:  # a crashed page cannot be photographed: keep the walk's own error, not the screenshot's
+                page.screenshot(path=str(ARTIFACTS / "workspace-failed.png"))
+            except Exception as shot:
+                print(f"no failure screenshot: {shot}")
             raise
         finally:
             browser.close()
