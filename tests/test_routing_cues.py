@@ -67,6 +67,10 @@ def test_a_yes_no_question_about_a_character_is_conversation():
     ("rate each act out of 10", "critique"),  # a verdict outranks the counting words
     ("drop that last change", "undo"),
     ("develop: two cousins open a bakery", "develop"),
+    ("How do I end a scene on a turn?", "chat"),  # how to write is craft; how to use the app is help
+    ("how do I write a good twist?", "chat"),
+    ("how do I restyle a scene?", "help"),
+    ("how do I undo that?", "help"),
 ])
 def test_classes_added_for_issue_21(text, intent):
     assert _top_cue(text, ["JUNE", "RAFI"]) == intent

@@ -140,7 +140,8 @@ _MORE_MATERIAL = re.compile(r"\b(?:more|new|other|fresh|different) (?:scene )?(?
 # How to use the app itself: "how do I undo an insert?" is a question, not an undo.
 _HOW_APP = re.compile(
     r"^\W*(?:so |ok |okay )?(?:how (?:do|can) i|how to)\s+(?:\w+ ){0,2}?(?:undo|insert|search|export|load|upload|attach|import"
-    r"|save|use|get|open|switch|change the|set|train|fine-?tune|index|add)\b"
+    r"|save|use|get|open|switch|change the|set|train|fine-?tune|index|add|restyle|choose|pick|discard|fork|branch"
+    r"|restore|rename|pin|resolve|log ?in|sign in)\b"
     r"|^\W*(?:so |ok |okay )?(?:(?:can|could|do) i|is there a way to) (?:save|export|download|print|share|rename|delete|back ?up)\b"
 )
 # A question about the story itself, answered from the draft by conversation (grounded questions).
@@ -242,8 +243,10 @@ def cue_bonuses(folded: str, ex: Extraction, has_draft: bool | None = None) -> d
         if pattern.search(folded) and not (asking_how and intent != "help"):
             add(intent, value)
 
-    if asking_how:
-        add("help", 0.4)
+    if asking_how and _HOW_APP.search(folded):
+        add("help", 0.4)  # how to use the app; "how do I end a scene on a turn?" is a craft question (chat)
+    elif asking_how:
+        add("chat", 0.4)
     finding = _FINDING.search(folded)
     verbs = {intent for intent, pattern, _ in WORD_CUES if pattern.search(folded)}
     if finding and "generate" not in verbs and not asking_how:
