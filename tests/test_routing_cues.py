@@ -44,20 +44,7 @@ def _top_cue(text: str, characters=()) -> str:
     ("what happens after option 1 ends", "revise"),
     ("option 3 into the draft please", "insert"),
     ("restore the draft the way it was", "undo"),
-])
-def test_cues_hear_the_class_of_request(text, intent):
-    assert _top_cue(text, ["JUNE", "RAFI"]) == intent
-
-
-def test_a_yes_no_question_about_a_character_is_conversation():
-    bonus = cue_bonuses(fold("is Rafi in love with June?"), extract("is Rafi in love with June?", ["JUNE", "RAFI"]))
-    assert bonus.get("chat", 0) > 0.3
-    # ... but not when it asks a judgement of the draft
-    bonus = cue_bonuses(fold("is Rafi a believable villain?"), extract("is Rafi a believable villain?", ["RAFI"]))
-    assert "chat" not in bonus and "critique" in bonus
-
-
-@pytest.mark.parametrize("text, intent", [
+    # issue 21's classes
     ("here's my draft", "chat"),  # handing over a draft: the attach message said what was loaded
     ("I've attached my screenplay", "chat"),
     ("what's a cold open?", "chat"),  # a craft definition names a beat; nothing is to be written
@@ -72,8 +59,16 @@ def test_a_yes_no_question_about_a_character_is_conversation():
     ("how do I restyle a scene?", "help"),
     ("how do I undo that?", "help"),
 ])
-def test_classes_added_for_issue_21(text, intent):
+def test_cues_hear_the_class_of_request(text, intent):
     assert _top_cue(text, ["JUNE", "RAFI"]) == intent
+
+
+def test_a_yes_no_question_about_a_character_is_conversation():
+    bonus = cue_bonuses(fold("is Rafi in love with June?"), extract("is Rafi in love with June?", ["JUNE", "RAFI"]))
+    assert bonus.get("chat", 0) > 0.3
+    # ... but not when it asks a judgement of the draft
+    bonus = cue_bonuses(fold("is Rafi a believable villain?"), extract("is Rafi a believable villain?", ["RAFI"]))
+    assert "chat" not in bonus and "critique" in bonus
 
 
 def test_needing_a_break_asks_for_nothing_to_be_written():
