@@ -18,6 +18,7 @@ from tools.context import ToolContext
 from tools.generator import SceneGenerator
 from tools.generator.free import check_free
 from tools.generator.rails import junk_words, scene_grammar, unlicensed_words
+from tools.generator.repair import repair
 from tools.generator.scaffold import is_place, scaffolds
 from tools.progress import StepKind
 from tools.scene_scoring import check_scene
@@ -44,9 +45,58 @@ def test_the_grammar_names_only_the_scenes_cast_as_cues_and_never_one_speaker_tw
     assert re.search(r'^say2-c0 ::= "NORA: " paren\? speech "\\n" \(say3-c1\)$', grammar, re.M)
     assert re.search(r'^say4-c1 ::= "SAM: " paren\? speech "\\n"$', grammar, re.M)
     # Words are letters with a capital only at the start: no digits, brackets, underscores, run-together capitals.
-    assert "cword ::= [A-Z] [a-z']{0,13}" in grammar and "0-9" not in grammar and "_" not in grammar
+    assert "name ::= [A-Z] [a-z'] [a-z']{0,12}" in grammar and "0-9" not in grammar and "_" not in grammar
     with pytest.raises(ValueError, match="cast"):
         scene_grammar((), 4)
+
+
+@pytest.fixture(scope="module")
+def gguf_vocab():
+    """The embedded GGUF's vocabulary alone (no weights): enough for llama.cpp to run a grammar over text."""
+    from agent.models.llamacpp import llama_cpp_problem
+    from agent.models.store import embedded_gguf_path
+
+    if llama_cpp_problem():
+        pytest.skip(f"llama-cpp-python is not usable here: {llama_cpp_problem()}")
+    from llama_cpp import Llama
+
+    return Llama(model_path=str(embedded_gguf_path()), vocab_only=True, verbose=False)
+
+
+def admits(llm, grammar: str, text: str) -> bool:
+    """Does llama.cpp's own grammar sampler let the model write ``text``, token by token?"""
+    import ctypes
+
+    import llama_cpp
+    import numpy as np
+    from llama_cpp._internals import LlamaTokenDataArray
+
+    sampler = llama_cpp.llama_sampler_init_grammar(llama_cpp.llama_model_get_vocab(llm.model), grammar.encode(),
+                                                   b"root")
+    candidates = LlamaTokenDataArray(n_vocab=llm.n_vocab())
+    try:
+        for token in llm.tokenize(text.encode(), add_bos=False, special=False):
+            candidates.copy_logits(np.zeros(llm.n_vocab(), dtype=np.single))
+            llama_cpp.llama_sampler_apply(sampler, ctypes.byref(candidates.candidates))
+            if not np.isfinite(candidates.candidates_data.logit[token]):
+                return False
+            llama_cpp.llama_sampler_accept(sampler, token)
+        return True
+    finally:
+        llama_cpp.llama_sampler_free(sampler)
+
+
+def test_the_grammar_admits_no_action_line_the_reader_would_take_for_a_cue(gguf_vocab):
+    """The bench's one repair: the model wrote "A M. E." as the action, the reader took it for a cue (capitals
+    and periods on a line of their own) and gave it to the cast. The grammar now admits no such line."""
+    grammar = scene_grammar(("NORA", "RUTH"), 2)
+    assert "invented names" in " ".join(repair("A M. E.\nRUTH: Go.\nNORA: No.\n", "INT. X - DAY", ("NORA", "RUTH"))[1])
+    for text in ("A M. E.\nRUTH: Go.\nNORA: No.\n", "I. A.\nRUTH: Go.\n", "Fog.\nRUTH: A M. E.\n",
+                 "fog.\nRUTH: Go.\n", "Fog.\nruth: Go.\n", "Fog.\nTSKIS: Go.\n"):
+        assert not admits(gguf_vocab, grammar, text), text
+    for text in ("A man waits. I see.\nRUTH: Go.\nNORA: No.\n", "Fog. I'm here.\nRUTH: (low) A man, I think.\n",
+                 "Nora's boat, gone.\nNORA: I don't know.\n", "Rain. Nora waits.\nRUTH: Go home, Nora.\n"):
+        assert admits(gguf_vocab, grammar, text), text
 
 
 def test_railed_generation_sends_the_grammar_and_tuned_sampling_and_keeps_the_scene_as_written():

@@ -36,7 +36,7 @@ def scene_grammar(cast: tuple[str, ...] | list[str], lines: int, *, action_sente
     ids = {name: f"c{i}" for i, name in enumerate(names)}
     rules = [
         "root ::= action line1",
-        f'action ::= sentence (" " sentence){{0,{max(0, action_sentences - 1)}}} "\\n"',
+        f'action ::= opening (" " sentence){{0,{max(0, action_sentences - 1)}}} "\\n"',
     ]
     # line{i} picks any speaker; say{i}-{c} is speaker c's line i, followed by a line of someone else.
     first = " | ".join(f"say1-{ids[n]}" for n in names)
@@ -50,8 +50,15 @@ def scene_grammar(cast: tuple[str, ...] | list[str], lines: int, *, action_sente
         'paren ::= "(" lword (" " lword){0,3} ") "',
         'speech ::= sentence (" " sentence)?',
         f'sentence ::= cword (","? " " word){{0,{MAX_SENTENCE_WORDS - 1}}} [.?!]',
-        f"cword ::= [A-Z] [a-z']{{0,{MAX_WORD - 1}}}",
-        f"word ::= [A-Za-z] [a-z']{{0,{MAX_WORD - 1}}}",
+        # The action line holds a lower-case letter, so the reader never takes it for a cue ("A M. E." was
+        # read as one, then repaired): it opens on a word of two letters or more, or on "A" or "I" and a word.
+        f'opening ::= name (","? " " word){{0,{MAX_SENTENCE_WORDS - 1}}} [.?!]'
+        f' | [AI] " " (low | name) (","? " " word){{0,{MAX_SENTENCE_WORDS - 2}}} [.?!]',
+        'cword ::= name | [AI]',
+        # A capital alone is no word but "I" ("M.", "E."): a capital starts a word of two letters or more.
+        'word ::= low | name | "I"',
+        f"name ::= [A-Z] [a-z'] [a-z']{{0,{MAX_WORD - 2}}}",
+        f"low ::= [a-z] [a-z']{{0,{MAX_WORD - 1}}}",
         f"lword ::= [a-z]{{1,{MAX_WORD}}}",
     ]
     return "\n".join(rules) + "\n"
