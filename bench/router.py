@@ -1,6 +1,6 @@
 """Router benchmark: intent accuracy, argument exact match, confusion, calibration and CPU latency.
 
-Run: .venv/bin/python bench/router.py [--no-cues] [--threads N] [--misses]
+Run: .venv/bin/python bench/router.py [--no-cues] [--threads N] [--misses] [--show-blind4dev] [--show-blind4test]
 The embedder is loaded once and not timed; latency is one route() call per utterance.
 Two sets, reported apart: the project's labeled set (tests/data/router_utterances.jsonl, which the
 exemplars and cues were tuned against) and the independent set (tests/data/router_eval.jsonl,
@@ -9,6 +9,10 @@ before the cue changes of issue 21) are held out: their misses are listed only w
 tuning runs do not read them. "blind3" (188, session 5) was written and scored before any tuning of that session
 and is reported on its own; its misses are listed only with --show-blind3. Its independent figure (0.793 intent,
 0.721 arguments) was taken before they were read; session 5 then tuned on them by class, so it is held out no more.
+"blind4" (304 utterances, session 6) was written before any cue change of that session by an engineer who did
+not read the cues, the exemplars or the router, nor ran the router on it while writing. It is split in two halves
+stratified by intent: "blind4dev" may be read for tuning (its misses with --show-blind4dev); "blind4test" is for
+the lead's final measurement only, and its misses are printed only with --show-blind4test.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ INDEPENDENT = ROOT / "tests" / "data" / "router_eval.jsonl"
 TUNED = ("eval", "tune")  # splits the cues and exemplars were tuned against; the others are held out
 HELD_OUT = ("blind", "blind2")  # held out when written; session 5 tuned by class on their misses
 UNTOUCHED = ("blind3",)  # never tuned on: its misses are not printed unless asked for the final run
+BLIND4_DEV = ("blind4dev",)  # session 6: written apart from the cues; may be tuned on (misses with --show-blind4dev)
+BLIND4_TEST = ("blind4test",)  # session 6: the final measurement; misses only with --show-blind4test
 BANDS = ((0.99, 1.01), (0.9, 0.99), (0.7, 0.9), (0.0, 0.7))
 
 
@@ -66,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list wrong intents and arguments on the dev split")
     parser.add_argument("--show-heldout", action="store_true", help="also list blind and blind2 misses")
     parser.add_argument("--show-blind3", action="store_true", help="also list blind3's misses (the final measurement only)")
+    parser.add_argument("--show-blind4dev", action="store_true", help="also list blind4dev's misses")
+    parser.add_argument("--show-blind4test", action="store_true",
+                        help="also list blind4test's misses (the lead's final run only: reading them spends the set)")
     opts = parser.parse_args(argv)
 
     import torch
@@ -96,11 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     independent = load_labeled(INDEPENDENT)
     ind = evaluate(router.route, independent)
     print_report("independent set", ind)
-    for split in TUNED + HELD_OUT + UNTOUCHED:
+    shown_splits = {**dict.fromkeys(TUNED, True), **dict.fromkeys(HELD_OUT, opts.show_heldout),
+                    **dict.fromkeys(UNTOUCHED, opts.show_blind3), **dict.fromkeys(BLIND4_DEV, opts.show_blind4dev),
+                    **dict.fromkeys(BLIND4_TEST, opts.show_blind4test)}
+    for split, show in shown_splits.items():
         part = [r for r in independent if r.split == split]
         sub = evaluate(router.route, part)
         print(f"-- {split}: intent {sub.intent_accuracy:.1%}, args {sub.args_exact:.1%} ({sub.total} utterances)")
-        if split in TUNED or (split in HELD_OUT and opts.show_heldout) or (split in UNTOUCHED and opts.show_blind3):
+        if show:
             for m in sub.intent_misses:
                 print(f"   INTENT {m.expected} -> {m.got}: {m.text!r}")
             for m in sub.arg_misses:
@@ -109,14 +121,21 @@ def main(argv: list[str] | None = None) -> int:
     print_report("held out (blind + blind2)", held)
     untouched = evaluate(router.route, [r for r in independent if r.split in UNTOUCHED])
     print_report("blind3 (independent until session 5 read its misses)", untouched)
+    blind4dev = evaluate(router.route, [r for r in independent if r.split in BLIND4_DEV])
+    print_report("blind4dev (session 6, written apart from the cues; may be tuned on)", blind4dev)
+    blind4test = evaluate(router.route, [r for r in independent if r.split in BLIND4_TEST])
+    print_report("blind4test (session 6, the final measurement: misses only with --show-blind4test)", blind4test)
     print("calibration (decided routes: right/total per confidence band)")
-    for name, rep in (("project", report), ("independent", ind), ("held out", held), ("blind3", untouched)):
+    for name, rep in (("project", report), ("independent", ind), ("held out", held), ("blind3", untouched),
+                      ("blind4dev", blind4dev), ("blind4test", blind4test)):
         bands = ", ".join(f"{band} {right}/{n}" for band, n, right in calibration(rep))
         print(f"  {name:<12} {bands}")
         wrong_sure = [t for t, (conf, ok, asked) in zip(rep.texts, rep.routes) if conf >= 0.99 and not ok and not asked]
         asked = sum(1 for _, _, a in rep.routes if a)
         shown = wrong_sure[:5] if (name == "project" or (name == "held out" and opts.show_heldout)
-                                   or (name == "blind3" and opts.show_blind3)) else ""
+                                   or (name == "blind3" and opts.show_blind3)
+                                   or (name == "blind4dev" and opts.show_blind4dev)
+                                   or (name == "blind4test" and opts.show_blind4test)) else ""
         print(f"  {'':<12} wrong routes at confidence >= 0.99: {len(wrong_sure)} {shown}; questions asked: {asked}")
 
     print("per intent, project set (expected: correct/total, then what it was confused with)")
