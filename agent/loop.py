@@ -233,6 +233,8 @@ class Agent:
                     raise ToolError(f"there is no draft to point into yet: attach one ({ACCEPTED}) first")
                 scope = self._scope(context, scene=scene, scene_ref=ref)
                 args["query"] = context.script.scenes[scope.scene].text  # find look-alikes of that scene's text
+                if session.project is not None:  # the draft, once added to the library, is not its own look-alike
+                    args["exclude_source"] = session.project.library_source
             if not args.get("query"):
                 raise ToolError("tell me what to look for, e.g. 'find scenes like a tense night standoff'")
             return args

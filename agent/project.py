@@ -45,6 +45,11 @@ class Project:
     stored_text: str | None = field(default=None, repr=False)  # the script as last stored, rendered
     stored_source: str | None = field(default=None, repr=False)  # a stored revision's text, rendered when needed
 
+    @property
+    def library_source(self) -> str:
+        """The source this draft's scenes have in the scene library once added there."""
+        return self.source or self.name
+
     def pending_text(self) -> str | None:
         """The script as Fountain when it changed since it was last stored (or was never stored), else None."""
         from screenplay.formats import fountain

@@ -386,7 +386,7 @@ class Room:
 
         progress(0, len(script.scenes), "indexing scenes")
         with writer_errors():
-            report = self.runtime.scene_library().add_script(script, source=project.source or project.name,
+            report = self.runtime.scene_library().add_script(script, source=project.library_source,
                                                              on_commit=on_commit)
         return (f"Added **{project.name}** to the library: {report.added} new scene(s), {report.unchanged} unchanged"
                 + (f", {report.removed} removed" if report.removed else "") + ". Search for it in this tab.")

@@ -55,7 +55,7 @@ def tool(tmp_path, hashing_embedder):
 def test_tool_is_a_typed_langchain_tool(tool):
     assert isinstance(tool, BaseTool) and tool.name == "similar_scenes"
     schema = tool.args_schema.model_json_schema()
-    assert set(schema["properties"]) == {"query", "k", "genre", "int_ext", "time", "diverse"}
+    assert set(schema["properties"]) == {"query", "k", "genre", "int_ext", "time", "diverse", "exclude_source"}
     assert schema["required"] == ["query"]
     with pytest.raises(ValidationError):
         tool.invoke({"query": "x", "k": 0})
@@ -93,3 +93,32 @@ def test_tool_call_gives_the_model_the_markdown(tool):
                        "args": {"query": "a body in the water by the pier", "k": 1}})
     assert isinstance(msg, ToolMessage)
     assert "HARBOUR PIER" in msg.content
+
+
+def test_scenes_like_my_named_scene_leave_out_the_writers_own_draft(router, embedder, tmp_path):
+    """Once the writer's draft is in the library (the Library tab's "add"), "scenes like my diner scene" searches
+    with that scene's text and must not answer with the scene itself: the draft's source is excluded. Real Chroma
+    and the real MiniLM; without the exclusion the draft's own diner scene comes first."""
+    from agent.loop import Agent
+    from agent.models.factory import ModelInfo
+    from agent.models.fake import ScriptedChatModel
+    from agent.project import Project
+    from agent.session import Session
+    from screenplay.formats import fountain
+
+    draft = fountain.parse(DRAFT)
+    other = fountain.parse(WESTERN + "\nINT. ALL-NIGHT CAFE - NIGHT\n\nRain streaks the glass. A man nurses a coffee "
+                           "and watches the door for someone who is late.\n")
+    session = Session()
+    session.project = Project.from_script(draft, name="Night Shift", source="night-shift.fountain")
+    with SceneLibrary(tmp_path / "lib", embedder, starter=False) as lib:
+        lib.add_script(draft, session.project.library_source)
+        lib.add_script(other, "dust.fountain")
+        assert lib.search(draft.scenes[0].text, k=1)[0].source == "night-shift.fountain"  # what it used to answer
+        tool = make_similar_scenes_tool(lib)
+        agent = Agent(ScriptedChatModel(), ModelInfo("fake", "s", True, True, 4096), {tool.name: tool}, router)
+        events = list(agent.run(session, "scenes like my diner scene"))
+    output = next(e for e in events if e.data and e.data.get("tool") == tool.name and "data" in e.data)
+    hits = output.data["data"]["hits"]
+    assert hits and all(h["source"] != "night-shift.fountain" for h in hits)
+    assert hits[0]["heading"] == "INT. ALL-NIGHT CAFE - NIGHT"

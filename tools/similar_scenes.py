@@ -23,6 +23,8 @@ class SimilarScenesArgs(BaseModel):
     int_ext: str | None = Field(None, description="only interior (INT) or exterior (EXT) scenes")
     time: str | None = Field(None, description="only DAY or NIGHT scenes")
     diverse: bool = Field(False, description="prefer varied scenes over several near-identical ones")
+    exclude_source: str | None = Field(None, description="leave out the scenes of this source (the writer's own "
+                                       "draft, when it is in the library)")
 
 
 def _excerpt(text: str) -> str:
@@ -52,10 +54,11 @@ def make_similar_scenes_tool(library: Any, mmr_lambda: float = 0.5):
 
     def similar_scenes(
         query: str, k: int = 5, genre: str | None = None, int_ext: str | None = None,
-        time: str | None = None, diverse: bool = False,
+        time: str | None = None, diverse: bool = False, exclude_source: str | None = None,
     ) -> ToolResult:
         where = {"genre": genre, "int_ext": int_ext, "time": time}
-        hits = library.search(query, k=k, where=where, mmr=diverse, mmr_lambda=mmr_lambda)
+        hits = library.search(query, k=k, where=where, mmr=diverse, mmr_lambda=mmr_lambda,
+                              exclude_source=exclude_source)
         return ToolResult(
             tool=TOOL_NAME,
             summary=format_hits(hits),
