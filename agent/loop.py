@@ -69,9 +69,10 @@ class Agent:
     def run(self, session: Session, message: str) -> Iterator[Event]:
         """Run one turn. A failing tool becomes an ERROR event; the conversation goes on."""
         yield from self._turn(session, message)
-        # Once the answer is out, while the writer reads it: a local model prefills the next chat question's
-        # system prompt and history now and keeps that state, so the question prefills only itself (after four
-        # tool turns its first token came 2.6 s after asking, the prefill of ~350 tokens on 2 cores).
+        # Once every event is out: a local model prefills the next chat question's system prompt and history in
+        # the background while the writer reads, so the question prefills only itself (after four tool turns its
+        # first token came 2.6 s after asking, the prefill of ~350 tokens on 2 cores). keep_prefix returns at
+        # once, and any request that comes meanwhile stops that prefill rather than waiting for it.
         if self.info.keeps_prefix:  # llama.cpp; a served model's server keeps its own cache
             self.chat_model.keep_prefix(self.chat_prefix(session))
 

@@ -97,6 +97,7 @@ def test_a_kept_chat_prefix_survives_other_prompts_and_changes_no_greedy_word(ll
     "".join(llama_engine.stream(other, GenerationParams(max_new_tokens=1, temperature=0)))
     cold = "".join(llama_engine.stream(question, greedy))
     llama_engine.keep(so_far)
+    assert llama_engine.settle(120)
     "".join(llama_engine.stream(other, GenerationParams(max_new_tokens=1, temperature=0)))  # a tool's call
     llama_cpp.llama_perf_context_reset(llama_engine.llama.ctx)
     warm = "".join(llama_engine.stream(question, greedy))
@@ -104,6 +105,40 @@ def test_a_kept_chat_prefix_survives_other_prompts_and_changes_no_greedy_word(ll
     prompt = len(llama_engine.encode_chat(question, 24))
     assert prompt > 150 and evaluated < 20, (prompt, evaluated)
     assert warm == cold and warm
+
+
+def test_a_request_never_waits_for_a_keep_and_the_keep_is_done_after_it(llama_engine):
+    """Keeping the chat prefix runs in the background: keep() returns at once, and a request that comes while the
+    prefix is being prefilled stops it and starts at once; the keep is done afterwards (it used to run inside the
+    turn under the engine lock, and the next request waited for the whole prefill)."""
+    import threading
+    import time
+
+    conversation = [{"role": "system", "content": "You help screenwriters. Keep names, places and facts. " * 30},
+                    {"role": "user", "content": "give me three openings for act two"}]
+    question = [{"role": "user", "content": "Name three colours."}]
+    one = GenerationParams(max_new_tokens=1, temperature=0)
+    llama_engine.kept.clear()
+    with llama_engine.lock:  # a request holds the engine: keep() does not wait for it
+        keeping = threading.Thread(target=llama_engine.keep, args=(conversation,), daemon=True)
+        keeping.start()
+        keeping.join(2.0)
+        assert not keeping.is_alive()
+    started = time.perf_counter()
+    assert llama_engine.settle(120)
+    alone = time.perf_counter() - started  # the quiet wait and the whole prefill
+    assert len(llama_engine.kept.states) == 1
+    llama_engine.kept.clear()
+    "".join(llama_engine.stream(question, one))  # the KV cache holds something else
+    llama_engine.keep(conversation)
+    deadline = time.monotonic() + 30
+    while not llama_engine.lock.locked() and time.monotonic() < deadline:
+        time.sleep(0.005)  # the keep has begun prefilling
+    started = time.perf_counter()
+    "".join(llama_engine.stream(question, one))
+    waited = time.perf_counter() - started
+    assert waited < alone / 3, (waited, alone)
+    assert llama_engine.settle(120) and len(llama_engine.kept.states) == 1  # kept once the engine was free
 
 
 def test_the_shipped_adapter_runs_on_llama_cpp_and_matches_transformers(llama_engine, embedded_engine, models_home):

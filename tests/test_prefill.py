@@ -28,3 +28,40 @@ def test_kept_states_find_the_longest_prefix_replace_what_they_extend_and_stay_i
     assert kept.best([5, 5]) is None
     kept.put([9, 9, 9], b"d" * 50)  # over budget: the least recently used ([7, 8]) is dropped
     assert list(kept.states) == [(1, 2, 3, 4, 5), (9, 9, 9)]
+
+
+def test_a_waiting_request_is_counted_and_keeps_take_the_engine_only_when_it_has_been_free():
+    import threading
+    import time
+
+    from agent.models.keeping import RequestLock
+
+    lock = RequestLock()
+    assert lock.take_idle(quiet=0.0)  # free and nobody waits
+    waiter = threading.Thread(target=lambda: lock.__enter__() and lock.release())
+    waiter.start()
+    deadline = time.monotonic() + 5
+    while lock.waiting == 0 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert lock.waiting == 1  # what the running keep's abort callback reads
+    lock.release()
+    waiter.join(5)
+    assert lock.waiting == 0 and not lock.locked()
+    assert not lock.take_idle(quiet=60)  # a request just ended: its next one may follow at once
+
+
+def test_pending_keeps_drop_what_a_newer_state_of_the_conversation_restores_and_retry_a_stopped_one():
+    from agent.models.keeping import KEEP_TRIES, PendingKeeps
+
+    pending = PendingKeeps()
+    assert pending.add([1, 2, 3]) and not pending.add([1, 2, 3, 4])  # one worker thread
+    assert pending.ids == [[1, 2, 3, 4]]
+    pending.add([7, 8])  # another writer's conversation stays
+    assert pending.next() == [7, 8]
+    for _ in range(KEEP_TRIES - 1):
+        pending.done([7, 8], kept=False)
+        assert pending.next() == [7, 8]  # stopped by a request: tried again
+    pending.done([7, 8], kept=False)
+    assert pending.next() == [1, 2, 3, 4]
+    pending.done([1, 2, 3, 4], kept=True)
+    assert pending.next() is None and pending.idle.is_set() and not pending.running

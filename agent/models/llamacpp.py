@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import threading
 import time
 import weakref
 from collections import OrderedDict
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
 from agent.models.errors import ModelUnavailableError
+from agent.models.keeping import PendingKeeps, RequestLock, close_when_free
 from agent.models.params import Engine, GenerationParams
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,9 @@ KEPT_STATE_BYTES = 48 << 20
 # A kept state is restored only when it covers this many more tokens than the KV cache already holds: below
 # that, prefilling them costs about what the copy does.
 MIN_RESTORE_GAIN = 8
+# A keep prefills this many tokens per decode, so a request that stops it mid-way loses at most one chunk: what
+# is done stays in the KV cache, where a question that starts with the same prefix finds it.
+KEEP_CHUNK = 64
 # How many of the likeliest next tokens a token filter (GenerationParams.token_filter) is asked about per step.
 FILTER_TOP = 128
 
@@ -133,6 +138,8 @@ class LlamaEngine(Engine):
     threads: int = 1  # decode threads; prefill takes more when the cores are free (prefill_threads)
     batch_threads: int | None = None  # a fixed prefill thread count (benches); None: prefill_threads decides
     kept: KeptStates = field(default_factory=KeptStates, repr=False)
+    lock: RequestLock = field(default_factory=RequestLock, repr=False)
+    pending: PendingKeeps = field(default_factory=PendingKeeps, repr=False)
 
     @classmethod
     def load(
@@ -169,7 +176,7 @@ class LlamaEngine(Engine):
         )
         # Free the native model while Python is still whole: left to Llama.__del__ at interpreter exit, it
         # runs after llama_cpp's module globals are gone and prints a TypeError.
-        weakref.finalize(engine, llama.close)
+        weakref.finalize(engine, close_when_free, llama, engine.lock, engine.pending)
         return engine
 
     # ---- prompts ----------------------------------------------------------------------------------------
@@ -231,23 +238,64 @@ class LlamaEngine(Engine):
                     yield text
 
     def keep(self, messages: list[dict[str, str]]) -> None:
-        """Prefill a conversation (no reply) and keep its KV state: a later prompt that starts with it restores
-        it, even after other prompts have taken the KV cache. The chat keeps its system prompt and history this
-        way between turns, so a question after tool calls prefills only itself."""
+        """Keep a conversation's (no reply) KV state, so that a later prompt starting with it restores it, even
+        after other prompts have taken the KV cache: the chat keeps its system prompt and history this way between
+        turns, so a question after tool calls prefills only itself.
+
+        Returns at once: a background thread prefills once the engine has been free for KEEP_QUIET_S, and stops
+        the moment a request waits for the engine (it was inside the turn before, and a writer's next message,
+        or another writer's request, waited 2-12 s for it under load)."""
         ids = self._render(messages, reply=False)
         if len(ids) < 2 or len(ids) > self.context_window // 2:
             return
+        if self.pending.add(ids):
+            threading.Thread(target=self._keep_pending, name="keep-prefix", daemon=True).start()
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until no keep is pending (benches and tests); False on timeout."""
+        return self.pending.idle.wait(timeout)
+
+    def _keep_pending(self) -> None:
+        while (ids := self.pending.next()) is not None:
+            while not self.lock.take_idle():
+                time.sleep(0.05)
+            try:
+                if self.pending.closed:
+                    continue
+                self.pending.done(ids, kept=self._keep_now(ids))
+            finally:
+                self.lock.release()
+
+    def _keep_now(self, ids: list[int]) -> bool:
+        """Prefill ``ids`` in chunks and save their state; False when a waiting request stopped it."""
         import llama_cpp
 
-        with self.lock:
-            if tuple(ids) in self.kept.states:
-                self.kept.states.move_to_end(tuple(ids))
-                return
-            self._evaluate(ids)
-            size = llama_cpp.llama_state_seq_get_size(self.llama.ctx, 0)
-            state = (ctypes.c_uint8 * size)()
-            llama_cpp.llama_state_seq_get_data(self.llama.ctx, state, size, 0)
-            self.kept.put(ids, state)
+        key = tuple(ids)
+        if key in self.kept.states:
+            self.kept.states.move_to_end(key)
+            return True
+        self._restore(ids)
+        llama = self.llama
+        done = min(_shared(llama.input_ids[: llama.n_tokens].tolist(), ids), len(ids) - 1)
+        llama.n_tokens = done  # eval() drops the cells past this first
+        llama_cpp.llama_set_n_threads(llama.ctx, self.threads, self.batch_threads or prefill_threads(self.threads))
+        # llama.cpp asks this between the graph's nodes, so a request stops the keep within a millisecond or so.
+        stop = llama_cpp.ggml_abort_callback(lambda _data: self.lock.waiting > 0)
+        llama_cpp.llama_set_abort_callback(llama.ctx, stop, None)
+        try:
+            while llama.n_tokens < len(ids):
+                if self.lock.waiting:
+                    return False
+                llama.eval(ids[llama.n_tokens: llama.n_tokens + KEEP_CHUNK])
+        except RuntimeError:  # llama_decode returned 2: aborted; the chunks before it stay in the cache
+            return False
+        finally:
+            llama_cpp.llama_set_abort_callback(llama.ctx, llama_cpp.ggml_abort_callback(), None)
+        size = llama_cpp.llama_state_seq_get_size(llama.ctx, 0)
+        state = (ctypes.c_uint8 * size)()
+        llama_cpp.llama_state_seq_get_data(llama.ctx, state, size, 0)
+        self.kept.put(ids, state)
+        return True
 
     def _prefill(self, prompt: list[int]) -> None:
         """Have everything but the prompt's last token in the KV cache, reusing the longest cached prefix.
