@@ -1,4 +1,4 @@
-"""`scriptroom finetune data|sft|dpo|eval|adapters`: build data, train LoRA adapters, evaluate, list them."""
+"""`scriptroom finetune data|style-pairs|sft|dpo|eval|adapters`: build data, train LoRA adapters, evaluate, list them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from cli.main import command_group, emit
 
 COMMANDS = {
     "data": ("DataConfig", "build the chat-format dataset (JSONL + data card) from the starter library and scripts"),
+    "style-pairs": ("StylePairsConfig", "modern -> archaic verse pairs (World English Bible -> King James) in the "
+                    "scaffold tier's restyle prompt, for a style adapter (needs the optional style extra)"),
     "sft": ("SFTConfig", "LoRA or QLoRA (--load-in-4bit, CUDA or CPU) supervised fine-tuning"),
     "dpo": ("DPOConfig", "DPO on the writer's stored likes, dislikes and picks, on top of the current adapter"),
     "eval": ("EvalConfig", "adapter vs base: loss, perplexity, valid-Fountain rate, critic score, distinct-2"),
@@ -59,6 +61,13 @@ def _run(args: argparse.Namespace) -> int:
         lines = [f"{report.train} train / {report.validation} validation examples from {report.scenes} scenes -> {report.output}"]
         lines += [f"  {t:10} {c['train']:5} {c['validation']:4}" for t, c in sorted(report.per_task.items())]
         emit(report.to_dict(), args.json, "\n".join(lines))
+    elif step == "style-pairs":
+        from finetune.style_pairs import build_pairs
+
+        report = build_pairs(cfg)
+        emit(report.to_dict(), args.json,
+             f"{report.train} train / {report.validation} validation pairs for {report.style} from {report.verses} verses "
+             f"-> {report.output}\n  dropped: " + ", ".join(f"{k} {v}" for k, v in sorted(report.dropped.items())))
     elif step == "sft":
         from finetune.sft import run_sft
 

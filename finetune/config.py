@@ -46,6 +46,7 @@ class SFTConfig:
     target_modules: str = field(
         default="all-linear", metadata={"help": "'all-linear' or comma-separated module names (q_proj,v_proj)"}
     )
+    lora_last_layers: int = field(default=0, metadata={"help": "LoRA on the top N decoder layers only (0: all; fewer is faster on a CPU)"})
     max_length: int = field(default=1024, metadata={"help": "longest tokenized example; longer ones are cut"})
     max_steps: int = field(default=-1, metadata={"help": "optimizer steps (-1: run num_epochs)"})
     num_epochs: float = field(default=1.0, metadata={"help": "passes over the training set when max_steps is -1"})
@@ -101,7 +102,22 @@ class EvalConfig:
     seed: int = field(default=0, metadata={"help": "seed for choosing validation examples"})
 
 
-SECTIONS: dict[str, type] = {"data": DataConfig, "sft": SFTConfig, "dpo": DPOConfig, "eval": EvalConfig}
+@dataclass
+class StylePairsConfig:
+    output: str = field(default="runs/style-kjv", metadata={"help": "folder for train.jsonl, validation.jsonl and DATA_CARD.md"})
+    style: str = field(default="shakespearean", metadata={"help": "the style preset whose element prompt the pairs are put in"})
+    train: int = field(default=3000, metadata={"help": "training examples at most"})
+    val_examples: int = field(default=200, metadata={"help": "validation examples at most"})
+    validation: float = field(default=0.1, metadata={"help": "share of chapters held out"})
+    min_words: int = field(default=6, metadata={"help": "shortest verse kept, in words (both versions)"})
+    max_words: int = field(default=40, metadata={"help": "longest verse kept, in words (both versions)"})
+    max_overlap: float = field(default=0.8, metadata={"help": "drop pairs whose word-level similarity is above this"})
+    archaic_only: bool = field(default=True, metadata={"help": "keep only KJV verses with an archaic marker (thee, hath, unto, -eth...)"})
+    seed: int = field(default=0, metadata={"help": "seed for the split, prompt kinds and order"})
+
+
+SECTIONS: dict[str, type] = {"data": DataConfig, "sft": SFTConfig, "dpo": DPOConfig, "eval": EvalConfig,
+                             "style_pairs": StylePairsConfig}
 C = TypeVar("C")
 
 

@@ -24,17 +24,34 @@ class LoraSpec:
     alpha: int = 32
     dropout: float = 0.05
     target_modules: str = "all-linear"  # or "q_proj,k_proj,..."
+    # LoRA on the top N decoder layers only (0: all). Backpropagation then stops at the lowest adapted layer,
+    # which roughly halves a CPU step when N is a third of the layers.
+    last_layers: int = 0
 
-    def config(self) -> Any:
+    def config(self, model: Any = None) -> Any:
         from peft import LoraConfig
 
         targets: Any = self.target_modules
         if targets != "all-linear":
             targets = [t.strip() for t in targets.split(",") if t.strip()]
+        layers = None
+        n_layers = getattr(getattr(model, "config", None), "num_hidden_layers", None)
+        if self.last_layers and n_layers:
+            layers = list(range(max(0, n_layers - self.last_layers), n_layers))
+            if targets == "all-linear":  # PEFT takes a layer subset only with module names
+                targets = linear_names(model)
         return LoraConfig(
             r=self.r, lora_alpha=self.alpha, lora_dropout=self.dropout, target_modules=targets,
-            bias="none", task_type="CAUSAL_LM",
+            bias="none", task_type="CAUSAL_LM", layers_to_transform=layers,
         )
+
+
+def linear_names(model: Any) -> list[str]:
+    """The names of the decoder's linear layers ("all-linear" spelled out; the output head excluded)."""
+    import torch
+
+    return sorted({name.rsplit(".", 1)[-1] for name, mod in model.named_modules()
+                   if isinstance(mod, torch.nn.Linear) and "lm_head" not in name})
 
 
 def cuda_available() -> bool:
@@ -117,7 +134,8 @@ def make_trainable(
         # is_trainable=True: the default loads an inference-only, frozen adapter.
         model = PeftModel.from_pretrained(model, str(path), is_trainable=True)
     else:
-        model = get_peft_model(model, (lora or LoraSpec()).config())
+        spec = lora or LoraSpec()
+        model = get_peft_model(model, spec.config(model))
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     if trainable == 0:
         raise RuntimeError("the LoRA model has no trainable parameters; the adapter was loaded frozen")

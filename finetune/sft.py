@@ -158,7 +158,7 @@ def _train(cfg: SFTConfig, model_dir: Path, tokenizer: Any, train_rows: list, va
     model = load_base(model_dir, load_in_4bit=cfg.load_in_4bit)
     model = make_trainable(
         model,
-        lora=LoraSpec(cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout, cfg.target_modules),
+        lora=LoraSpec(cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout, cfg.target_modules, cfg.lora_last_layers),
         gradient_checkpointing=cfg.gradient_checkpointing,
     )
     extra: dict[str, Any] = {}

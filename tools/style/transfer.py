@@ -213,7 +213,7 @@ class StyleTransfer:
                         examples=examples, scene=quote_data("SCENE", source))
         result.prompt = prompt
         result.model_calls += 1
-        reply = self.chat_model.invoke([SystemMessage(content=render("system.md", package=PACKAGE)),
+        reply = self.chat_model.invoke([SystemMessage(content=system_prompt()),
                                         HumanMessage(content=prompt)])
         text = reply.content if isinstance(reply.content, str) else str(reply.content)
         got = fountain.parse(_unfence(text))
@@ -243,17 +243,9 @@ class StyleTransfer:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         is_action = el.type is ElementType.ACTION
-        examples = action_ex if is_action else dialogue_ex
-        if preset.custom:
-            examples_block = quote_data("EXAMPLE", preset.example[:600])
-        else:
-            examples_block = quote_data("EXAMPLES", "\n".join(f"- {x}" for x in examples))
-        prompt = render(
-            "action.md" if is_action else "dialogue.md", package=PACKAGE, style_name=preset.name,
-            description=preset.description, examples=examples_block, original=quote_data("ORIGINAL", plain(el.text)),
-            names=", ".join(mentioned), speaker=display_name(speaker) if speaker else "the character",
-            previous=quote_data("BEFORE", previous) if previous else "",
-        )
+        prompt = element_prompt(preset, action=is_action, original=plain(el.text),
+                                examples=action_ex if is_action else dialogue_ex, names=mentioned,
+                                speaker=display_name(speaker) if speaker else "", previous=previous)
         result.prompt = prompt
         result.model_calls += 1
         model = self.chat_model
@@ -266,10 +258,7 @@ class StyleTransfer:
             update["temperature"] = max(float(getattr(model, "temperature", 0) or 0), 0.7)
         if update:
             model = model.model_copy(update=update)
-        reply = model.invoke(
-            [SystemMessage(content=render("system.md", package=PACKAGE)), HumanMessage(content=prompt)],
-            stop=["\n\n"],
-        )
+        reply = model.invoke([SystemMessage(content=system_prompt()), HumanMessage(content=prompt)], stop=["\n\n"])
         return reply.content if isinstance(reply.content, str) else str(reply.content)
 
     def _check(self, el: Element, candidate: str, mentioned: list[str], facts: ScriptFacts, work: Script,
@@ -308,6 +297,26 @@ class StyleTransfer:
 
         return strap(source, output, preset, embedder=self.embedder, classifier=self.classifier,
                      perplexity=self.perplexity)
+
+
+def system_prompt() -> str:
+    return render("system.md", package=PACKAGE)
+
+
+def element_prompt(preset: Preset, *, action: bool, original: str, examples: list[str] | tuple[str, ...],
+                   names: list[str] | tuple[str, ...] = (), speaker: str = "", previous: str = "") -> str:
+    """The scaffold tier's ask for one action block or speech; finetune/style_pairs.py trains on this very
+    prompt, so a style adapter learns the task it is given at run time."""
+    if preset.custom:
+        examples_block = quote_data("EXAMPLE", preset.example[:600])
+    else:
+        examples_block = quote_data("EXAMPLES", "\n".join(f"- {x}" for x in examples))
+    return render(
+        "action.md" if action else "dialogue.md", package=PACKAGE, style_name=preset.name,
+        description=preset.description, examples=examples_block, original=quote_data("ORIGINAL", original),
+        names=", ".join(names), speaker=speaker or "the character",
+        previous=quote_data("BEFORE", previous) if previous else "",
+    )
 
 
 def _body(script: Script) -> Script:
