@@ -30,6 +30,9 @@ class Session:
     options_count: int = 3  # how many alternatives when a request names no number
     story: Any = None  # tools.develop.Story being developed in this chat, level by level
     cursor_scene: int | None = None  # 1-based scene under the editor's cursor: what "this scene" means
+    # The draft text this tab's editor last sent or was sent: the page leaves the editor alone while the draft is
+    # still that, so an answer arriving as the writer types cannot overwrite what they typed since the last save.
+    editor_shown: str | None = None
 
     def add_turn(self, user: str, assistant: str) -> None:
         self.history.append(HumanMessage(content=user))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.appserver import free_port, server_process
+from tests.workspace_app import HOLD
 
 pytestmark = pytest.mark.slow
 
@@ -79,16 +80,29 @@ def walk(page, home: Path, port: int, tmp_path: Path) -> None:
     with app(home, port, tmp_path / "first.log"):
         page.goto(f"http://127.0.0.1:{port}/")
         page.get_by_text("Options you ask for appear here").wait_for(timeout=60_000)
+        hold = home / HOLD  # the chat's reply waits while this exists
+        hold.touch()
         page.locator("input[type=file]").first.set_input_files(str(DRAFT))
         page.wait_for_timeout(300)
         box = page.get_by_placeholder("Give me three openings for act two…")
         box.fill("here is my draft")
         box.press("Enter")
+        # 0. The draft fills the editor while its request is still running, and the writer can type there: the
+        # end of the request takes neither the focus nor the words typed since the last pause.
         page.locator("#sr-editor .cm-line", has_text="stop raining").wait_for(timeout=60_000)
+        assert box.is_disabled()  # the request runs
+        half = len(NEW_LINE) // 2
 
         # 1. Type a line of dialogue: the page follows after the pause, and knows the cursor's scene.
-        type_at_end_of(page, "I'm waiting for it to stop raining.", "\n\nMAYA\n" + NEW_LINE)
+        type_at_end_of(page, "I'm waiting for it to stop raining.", "\n\nMAYA\n" + NEW_LINE[:half])
+        hold.unlink()
+        page.wait_for_function("() => !document.querySelector('#sr-chat-box textarea').disabled", timeout=60_000)
+        for key in NEW_LINE[half:]:  # typing on across the end of the turn
+            page.keyboard.type(key)
+            page.wait_for_timeout(60)
         page.locator("#sr-preview .sr-dialogue", has_text=NEW_LINE).wait_for(timeout=30_000)
+        assert box.input_value() == ""  # nothing went to the chat box
+        assert NEW_LINE in editor_text(page)
         page.locator("#sr-status", has_text="cursor in scene 1: INT. DINER - NIGHT").wait_for(timeout=10_000)
         page.screenshot(path=str(ARTIFACTS / "workspace-editor.png"))
 

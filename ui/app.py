@@ -29,6 +29,16 @@ GENRES = [
     "any", "noir", "screwball-comedy", "horror", "thriller", "family-drama", "romance", "sci-fi",
     "western", "heist", "war", "satire", "childrens-adventure", "melodrama", "fantasy",
 ]
+# The chat box takes the focus (page open, end of a turn) only when nothing else has it: a writer typing in the
+# editor while a request runs keeps typing there.
+FOCUS_BOX_JS = """
+() => { setTimeout(() => {
+  const a = document.activeElement;
+  if (a && a !== document.body) return;
+  const t = document.querySelector('#sr-chat-box textarea');
+  if (t && !t.disabled) t.focus();
+}, 50); }
+"""
 CSS = ".sr-option { border: 1px solid #e3e3e3; border-radius: 8px; padding: 6px; }\n" + EDITOR_CSS + DIFF_CSS + BOARD_CSS
 
 
@@ -59,8 +69,10 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
                     file_types=DRAFT_TYPES,
                     file_count="multiple",
                     show_label=False,
-                    autofocus=True,
+                    # Not autofocus: Gradio's box then takes the focus whenever its value changes, and clearing it
+                    # at the end of a turn took it from the editor mid-word. FOCUS_BOX_JS focuses it instead.
                     submit_btn=True,
+                    elem_id="sr-chat-box",
                 )
             with gr.Column(scale=3):
                 with gr.Tabs() as tabs:
@@ -195,12 +207,21 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
             lambda s: jobs.preference_counts(facade, s), [session], prefs, api_name=False
         )
 
+        demo.load(None, js=FOCUS_BOX_JS)
+        # Files first, then the editor, then the message: a draft attached with a request shows in the editor
+        # while the request runs, and the writer may start typing there.
         send = box.submit(lambda: gr.update(interactive=False), None, box, api_name=False).then(
-            room.send, [box, chatbot, session], panel_outputs, api_name="send"
+            room.send_files, [box, chatbot, session], panel_outputs, api_name=False
+        ).then(room.draft_panel, [session], draft_outputs, api_name=False).then(
+            room.send_text, [box, chatbot, session], panel_outputs, api_name=False
         )
-        send.then(lambda: gr.update(value=None, interactive=True), None, box, api_name=False).then(
-            refresh_panels, [session], [logline, tone, characters, locations], api_name=False
-        ).then(room.draft_panel, [session], draft_outputs, api_name=False)
+        done = send.then(lambda: gr.update(value=None, interactive=True), None, box, api_name=False)
+        done.then(None, js=FOCUS_BOX_JS)
+        done.then(refresh_panels, [session], [logline, tone, characters, locations], api_name=False
+                  ).then(room.draft_panel, [session], draft_outputs, api_name=False)
+        # The same in one call for API clients (`/send`): files and message together.
+        gr.Button(visible=False).click(room.send, [box, chatbot, session], panel_outputs, api_name="send").then(
+            room.draft_panel, [session], draft_outputs, api_name=False)
 
         # API-only twins of the option buttons, so clients and tests can pick by number.
         pick_index = gr.Number(visible=False, precision=0)

@@ -18,15 +18,32 @@ class ChatHandlers:
 
     def send(self, value: Any, history: list[Any] | None, session: Session | None, request: gr.Request = None,
              profile: gr.OAuthProfile | None = None) -> Iterator[tuple]:
-        """The multimodal box: attach any draft files, then run the message through the agent."""
+        """The multimodal box in one call (the API's ``/send``): attach any draft files, then run the message."""
+        out = None
+        for out in self.send_files(value, history, session, request, profile):
+            yield out
+        yield from self.send_text(value, out[0], out[1])
+
+    def send_files(self, value: Any, history: list[Any] | None, session: Session | None, request: gr.Request = None,
+                   profile: gr.OAuthProfile | None = None) -> Iterator[tuple]:
+        """The box's draft files, loaded. The page runs this apart from the message, so the editor shows the draft
+        while the message's request is still running."""
         # An API client may send before the page's load event ran: it gets a session the same way a tab does.
         session = session or self.start(None, request, profile)[1]
         history = list(history or [])
-        text, files = _split(value)
+        _, files = _split(value)
         for path in files:
             history.append(gr.ChatMessage(role="user", content=f"📎 {Path(path).name}"))
             history.append(gr.ChatMessage(role="assistant", content=self.attach(session, path)))
             yield self._outputs(history, session)
+        if files:
+            self.save(session, history)  # stored now, so the editor shows it as the request runs
+        yield self._outputs(history, session)
+
+    def send_text(self, value: Any, history: list[Any] | None, session: Session) -> Iterator[tuple]:
+        """The box's message, run through the agent (its files were loaded by ``send_files``)."""
+        history = list(history or [])
+        text, _ = _split(value)
         if text.strip():
             yield from self.chat(text, history, session)
         self.save(session, history)

@@ -77,6 +77,7 @@ class EditorHandlers:
         # An API client may type before the page's load event ran: it gets a session the way a tab does.
         session = session or self.start(None, request)[1]
         draft = commit(self.room, session, text or "")
+        session.editor_shown = draft.text
         scene = draft.scene_at(int(line or 0))
         if scene:
             session.cursor_scene = scene
@@ -103,13 +104,18 @@ class EditorHandlers:
         return self.page(session), self.editor_status(session)
 
     def draft_panel(self, session: Session | None) -> tuple:
-        """Everything the Draft tab shows, after something other than typing changed the draft."""
+        """Everything the Draft tab shows, after something other than typing may have changed the draft. The editor
+        is sent the text only when it differs from what the editor last had: the writer may be typing in it (the
+        end of a chat turn comes here), and the pause that saves their last words may not have come yet."""
         draft = read(editor_text(self.room, session))
         choices = [f"{i}. {s.heading.text}" for i, s in enumerate(draft.script.scenes, 1)]
         current = (session.cursor_scene or 0) if session is not None else 0
         if current > len(choices):
             session.cursor_scene = current = 0
-        return (draft.text, self.page(session, draft), status_line(draft, _pages(draft), current),
+        unchanged = session is not None and session.editor_shown == draft.text
+        if session is not None:
+            session.editor_shown = draft.text
+        return (gr.skip() if unchanged else draft.text, self.page(session, draft), status_line(draft, _pages(draft), current),
                 gr.update(choices=choices, value=choices[current - 1] if current else None),
                 self.note_choices(session))
 
