@@ -1,18 +1,16 @@
 """Router benchmark: intent accuracy, argument exact match, confusion, calibration and CPU latency.
 
-Run: .venv/bin/python bench/router.py [--no-cues] [--threads N] [--misses] [--show-blind4dev] [--show-blind4test]
+Run: .venv/bin/python bench/router.py [--no-cues] [--threads N] [--misses] [--only SPLIT,...] [--leave-out SPLIT,...]
 The embedder is loaded once and not timed; latency is one route() call per utterance.
-Two sets, reported apart: the project's labeled set (tests/data/router_utterances.jsonl, which the
-exemplars and cues were tuned against) and the independent set (tests/data/router_eval.jsonl,
-written apart from the exemplars). Its "eval" and "tune" splits were tuned on; "blind" and "blind2" (198 utterances written
-before the cue changes of issue 21) are held out: their misses are listed only with --show-heldout, so that
-tuning runs do not read them. "blind3" (188, session 5) was written and scored before any tuning of that session
-and is reported on its own; its misses are listed only with --show-blind3. Its independent figure (0.793 intent,
-0.721 arguments) was taken before they were read; session 5 then tuned on them by class, so it is held out no more.
-"blind4" (304 utterances, session 6) was written before any cue change of that session by an engineer who did
-not read the cues, the exemplars or the router, nor ran the router on it while writing. It is split in two halves
-stratified by intent: "blind4dev" may be read for tuning (its misses with --show-blind4dev); "blind4test" is for
-the lead's final measurement only, and its misses are printed only with --show-blind4test.
+Two sets, reported apart: the project's labeled set (tests/data/router_utterances.jsonl) and the independent
+set (tests/data/router_eval.jsonl, written apart from the exemplars). The intent head (agent/routing/head.npz)
+is trained on the project set, the exemplars and the independent set's eval, tune, blind, blind2 and blind3
+splits, so their figures here are training figures; --leave-out SPLIT refits the head without that split and
+scores it (the cues were still tuned on it by class). blind4dev (session 6) is fresh: tuned on by class, its
+misses listed with --show-blind4dev. blind4test is for the lead's final measurement: its misses are printed only
+with --show-blind4test (reading them spends the set).
+"blind4" (304 utterances) was written by an engineer who did not read the cues, the exemplars or the router, nor
+ran the router on it while writing, and split in two halves stratified by intent.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ import argparse
 import os
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 # One BLAS thread (before numpy loads): one short sentence gains nothing from more, and on a loaded machine
@@ -38,11 +35,10 @@ from tools.embeddings import load_embedder  # noqa: E402
 
 LABELED = ROOT / "tests" / "data" / "router_utterances.jsonl"
 INDEPENDENT = ROOT / "tests" / "data" / "router_eval.jsonl"
-TUNED = ("eval", "tune")  # splits the cues and exemplars were tuned against; the others are held out
-HELD_OUT = ("blind", "blind2")  # held out when written; session 5 tuned by class on their misses
-UNTOUCHED = ("blind3",)  # never tuned on: its misses are not printed unless asked for the final run
-BLIND4_DEV = ("blind4dev",)  # session 6: written apart from the cues; may be tuned on (misses with --show-blind4dev)
-BLIND4_TEST = ("blind4test",)  # session 6: the final measurement; misses only with --show-blind4test
+TUNED = ("eval", "tune")  # splits the cues and exemplars were tuned against
+HELD_OUT = ("blind", "blind2", "blind3")  # held out when written, then tuned on by class; the head trains on them
+FRESH = ("blind4dev",)  # session 6, written apart from the cues: not trained on; misses with --show-blind4dev
+SEALED = ("blind4test",)  # session 6: the lead's final measurement; misses only with --show-blind4test
 BANDS = ((0.99, 1.01), (0.9, 0.99), (0.7, 0.9), (0.0, 0.7))
 
 
@@ -65,94 +61,100 @@ def print_report(name: str, report: Report) -> None:
     print(f"latency p95          {report.percentile_ms(95):.1f} ms")
 
 
+def print_misses(report: Report) -> None:
+    for m in report.intent_misses:
+        print(f"   INTENT {m.expected} -> {m.got}: {m.text!r}")
+    for m in report.arg_misses:
+        print(f"   ARGS   {m.text!r}: want {m.expected_args} got {m.got_args}")
+
+
+def print_calibration(name: str, report: Report, show: bool) -> None:
+    bands = ", ".join(f"{band} {right}/{n}" for band, n, right in calibration(report))
+    print(f"  {name:<12} {bands}")
+    wrong_sure = [t for t, (conf, ok, asked) in zip(report.texts, report.routes) if conf >= 0.99 and not ok and not asked]
+    asked = sum(1 for _, _, a in report.routes if a)
+    print(f"  {'':<12} wrong routes at confidence >= 0.99: {len(wrong_sure)} {wrong_sure[:5] if show else ''}; "
+          f"questions asked: {asked}")
+
+
+def shown(split: str, opts: argparse.Namespace) -> bool:
+    """Whether a split's misses may be printed in this run."""
+    return (split in TUNED or (split in HELD_OUT and opts.show_heldout) or (split in FRESH and opts.show_blind4dev)
+            or (split in SEALED and opts.show_blind4test))
+
+
+def leave_out(embedder, splits: list[str], config: RouterConfig) -> None:
+    """Refit the head without each split and score that split: the head's figure on rows it never saw."""
+    from agent.routing.training import features, fit, training_rows
+
+    rows = training_rows()
+    vectors, bonuses = features(rows, embedder)
+    independent = load_labeled(INDEPENDENT)
+    for split in splits:
+        keep = [i for i, r in enumerate(rows) if r.split != split]
+        head = fit([rows[i] for i in keep], vectors[keep], [bonuses[i] for i in keep])
+        sub = evaluate(Router(embedder, head=head, config=config).route, [r for r in independent if r.split == split])
+        print(f"-- {split}, head fitted without it: intent {sub.intent_accuracy:.1%}, args {sub.args_exact:.1%} "
+              f"({sub.total} utterances)")
+        print_calibration(split, sub, False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-cues", action="store_true", help="embedding similarity only (no lexical cues)")
+    parser.add_argument("--no-cues", action="store_true", help="the head with every cue feature zeroed")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (one short sentence: 1 is fastest)")
     parser.add_argument("--misses", action="store_true", help="list wrong intents and arguments on the dev split")
-    parser.add_argument("--show-heldout", action="store_true", help="also list blind and blind2 misses")
-    parser.add_argument("--show-blind3", action="store_true", help="also list blind3's misses (the final measurement only)")
+    parser.add_argument("--show-heldout", action="store_true", help="also list misses of blind, blind2 and blind3")
     parser.add_argument("--show-blind4dev", action="store_true", help="also list blind4dev's misses")
     parser.add_argument("--show-blind4test", action="store_true",
                         help="also list blind4test's misses (the lead's final run only: reading them spends the set)")
+    parser.add_argument("--only", default="", help="score only these independent splits (comma-separated), quickly")
+    parser.add_argument("--leave-out", default="", help="refit the head without each of these splits and score it")
     opts = parser.parse_args(argv)
 
     import torch
 
     torch.set_num_threads(opts.threads)
     embedder = load_embedder()  # loaded once, not timed
-    router = Router(embedder, config=RouterConfig(use_cues=not opts.no_cues))
-    rows = load_labeled(LABELED)
+    config = RouterConfig(use_cues=not opts.no_cues)
+    if opts.leave_out:
+        leave_out(embedder, [s for s in opts.leave_out.split(",") if s], config)
+        return 0
+    router = Router(embedder, config=config)
     for _ in range(3):
         router.route("warm up the embedder")
-    report = evaluate(router.route, rows)
-    # CPU seconds per route: what a route costs on an idle core, whatever else shares the machine.
-    cpu = []
-    for row in rows:
-        start = time.process_time()
-        router.route(row.text, characters=row.characters)
-        cpu.append((time.process_time() - start) * 1000)
-    cpu.sort()
-    print(f"torch threads {opts.threads}, lexical cues {'off' if opts.no_cues else 'on'}")
-    print_report("project set", report)
-    print(f"CPU time per route   p50 {cpu[len(cpu) // 2]:.1f} ms, p95 {cpu[int(0.95 * (len(cpu) - 1))]:.1f} ms (wall clock above includes waiting for a shared core)")
-    for split in ("dev", "holdout"):
-        part = [r for r in rows if r.split == split]
-        if part:
-            sub = evaluate(router.route, part)
-            print(f"-- {split}: intent {sub.intent_accuracy:.1%}, args {sub.args_exact:.1%} ({sub.total} utterances)")
-
     independent = load_labeled(INDEPENDENT)
-    ind = evaluate(router.route, independent)
-    print_report("independent set", ind)
-    shown_splits = {**dict.fromkeys(TUNED, True), **dict.fromkeys(HELD_OUT, opts.show_heldout),
-                    **dict.fromkeys(UNTOUCHED, opts.show_blind3), **dict.fromkeys(BLIND4_DEV, opts.show_blind4dev),
-                    **dict.fromkeys(BLIND4_TEST, opts.show_blind4test)}
-    for split, show in shown_splits.items():
+    present = sorted({r.split for r in independent}, key=lambda s: (TUNED + HELD_OUT + FRESH + SEALED + (s,)).index(s))
+    if opts.only:
+        present = [s for s in opts.only.split(",") if s]
+    reports = {}
+    print(f"torch threads {opts.threads}, lexical cues {'off' if opts.no_cues else 'on'}")
+    if not opts.only:
+        rows = load_labeled(LABELED)
+        report = reports["project"] = evaluate(router.route, rows)
+        # CPU seconds per route: what a route costs on an idle core, whatever else shares the machine.
+        cpu = []
+        for row in rows:
+            start = time.process_time()
+            router.route(row.text, characters=row.characters)
+            cpu.append((time.process_time() - start) * 1000)
+        cpu.sort()
+        print_report("project set", report)
+        print(f"CPU time per route   p50 {cpu[len(cpu) // 2]:.1f} ms, p95 {cpu[int(0.95 * (len(cpu) - 1))]:.1f} ms "
+              "(wall clock above includes waiting for a shared core)")
+    for split in present:
         part = [r for r in independent if r.split == split]
-        sub = evaluate(router.route, part)
-        print(f"-- {split}: intent {sub.intent_accuracy:.1%}, args {sub.args_exact:.1%} ({sub.total} utterances)")
-        if show:
-            for m in sub.intent_misses:
-                print(f"   INTENT {m.expected} -> {m.got}: {m.text!r}")
-            for m in sub.arg_misses:
-                print(f"   ARGS   {m.text!r}: want {m.expected_args} got {m.got_args}")
-    held = evaluate(router.route, [r for r in independent if r.split in HELD_OUT])
-    print_report("held out (blind + blind2)", held)
-    untouched = evaluate(router.route, [r for r in independent if r.split in UNTOUCHED])
-    print_report("blind3 (independent until session 5 read its misses)", untouched)
-    blind4dev = evaluate(router.route, [r for r in independent if r.split in BLIND4_DEV])
-    print_report("blind4dev (session 6, written apart from the cues; may be tuned on)", blind4dev)
-    blind4test = evaluate(router.route, [r for r in independent if r.split in BLIND4_TEST])
-    print_report("blind4test (session 6, the final measurement: misses only with --show-blind4test)", blind4test)
+        sub = reports[split] = evaluate(router.route, part)
+        print(f"-- {split}: intent {sub.intent_accuracy:.1%}, args {sub.args_exact:.1%} ({sub.total} utterances), "
+              f"p50 {sub.percentile_ms(50):.1f} ms")
+        if shown(split, opts):
+            print_misses(sub)
     print("calibration (decided routes: right/total per confidence band)")
-    for name, rep in (("project", report), ("independent", ind), ("held out", held), ("blind3", untouched),
-                      ("blind4dev", blind4dev), ("blind4test", blind4test)):
-        bands = ", ".join(f"{band} {right}/{n}" for band, n, right in calibration(rep))
-        print(f"  {name:<12} {bands}")
-        wrong_sure = [t for t, (conf, ok, asked) in zip(rep.texts, rep.routes) if conf >= 0.99 and not ok and not asked]
-        asked = sum(1 for _, _, a in rep.routes if a)
-        shown = wrong_sure[:5] if (name == "project" or (name == "held out" and opts.show_heldout)
-                                   or (name == "blind3" and opts.show_blind3)
-                                   or (name == "blind4dev" and opts.show_blind4dev)
-                                   or (name == "blind4test" and opts.show_blind4test)) else ""
-        print(f"  {'':<12} wrong routes at confidence >= 0.99: {len(wrong_sure)} {shown}; questions asked: {asked}")
-
-    print("per intent, project set (expected: correct/total, then what it was confused with)")
-    totals = Counter()
-    for (expected, _), n in report.confusion.items():
-        totals[expected] += n
-    for expected in sorted(totals):
-        right = report.confusion[(expected, expected)]
-        wrong = {got: n for (e, got), n in report.confusion.items() if e == expected and got != expected}
-        extra = ", ".join(f"{got} x{n}" for got, n in sorted(wrong.items(), key=lambda kv: -kv[1]))
-        print(f"  {expected:<10} {right:>3}/{totals[expected]:<3} {extra}")
-    if opts.misses:
-        dev = evaluate(router.route, [r for r in rows if r.split == "dev"])
-        for m in dev.intent_misses:
-            print(f"INTENT {m.expected} -> {m.got}: {m.text!r}")
-        for m in dev.arg_misses:
-            print(f"ARGS   {m.text!r}\n       want {m.expected_args}\n       got  {m.got_args}")
+    for name, rep in reports.items():
+        print_calibration(name, rep, show=name == "project" or shown(name, opts))
+    if opts.misses and "project" in reports:
+        dev = evaluate(router.route, [r for r in load_labeled(LABELED) if r.split == "dev"])
+        print_misses(dev)
     return 0
 
 

@@ -1,11 +1,11 @@
-"""The fast router: slash commands, then embedding similarity to exemplars plus light lexical cues."""
+"""The fast router: slash commands, then a learned head over the MiniLM embedding and light lexical cues."""
 
 from __future__ import annotations
 
 import importlib.resources
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import yaml
@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from agent.routing.arguments import Extraction, args_for, extract
 from agent.routing.cues import cue_bonuses, first_step
 from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
+from agent.routing.head import CLARIFY, IntentHead
 from agent.routing.slash import SlashFirst
 from agent.routing.text import fold, strip_quoted, strip_role_markers
 from agent.registry import INTENT_ARGS, SPECS
@@ -21,9 +22,7 @@ from tools.schemas import MAX_OPTIONS, STYLE_PRESETS
 
 DRAFT_CHANGING = ("insert", "undo")
 NEEDS_DRAFT = ("critique", "summarize", "stats", "insert", "undo")  # nothing to offer without a loaded draft
-# Started only when a cue word asks for it: a whole story ladder on resemblance alone turned "say hello" into one.
-CUE_ONLY = ("develop",)
-VAGUE = "vague"  # exemplar class for "names a target, no action": ask instead of guessing
+VAGUE = "vague"  # exemplar class for "names a target, no action": the head learns it as "clarify"
 
 # How each intent reads inside a clarifying question.
 ACTIONS = {s.intent: s.action for s in SPECS}
@@ -31,11 +30,8 @@ ACTIONS = {s.intent: s.action for s in SPECS}
 
 @dataclass(frozen=True)
 class RouterConfig:
-    top_k: int = 2  # an intent's score is the mean of its k best exemplar similarities
     use_cues: bool = True
-    chat_floor: float = 0.32  # below this (after cues) nothing fits: plain chat
-    margin: float = 0.04  # top two tool intents closer than this: ask which one
-    temperature: float = 0.05  # softmax temperature turning scores into a confidence
+    margin: float = 0.1  # top two intents' probabilities closer than this: ask which one
     overruled_cap: float = 0.9  # the most confidence a route gets when cues overrule the embedding's choice
     unheard_cap: float = 0.95  # the most confidence a route gets on resemblance alone, with no cue for it
 
@@ -50,90 +46,53 @@ def load_exemplars() -> dict[str, list[str]]:
 
 
 class Router(SlashFirst):
-    """Routes one message to a RoutingDecision. Holds only the embedder and the exemplar matrix."""
+    """Routes one message to a RoutingDecision. Holds only the embedder and the learned intent head."""
 
-    def __init__(
-        self,
-        embedder: Any,
-        *,
-        exemplars: Mapping[str, Sequence[str]] | None = None,
-        config: RouterConfig = RouterConfig(),
-    ) -> None:
+    def __init__(self, embedder: Any, *, head: IntentHead | None = None, config: RouterConfig = RouterConfig()) -> None:
         self.embedder = embedder
         self.config = config
-        self.exemplars = {k: list(v) for k, v in (exemplars or load_exemplars()).items()}
-        self.labels = sorted(self.exemplars)
-        texts = [u for label in self.labels for u in self.exemplars[label]]
-        owners = [label for label in self.labels for _ in self.exemplars[label]]
-        self._matrix = self._embed(texts)
-        self._owner_idx = {label: np.array([i for i, o in enumerate(owners) if o == label]) for label in self.labels}
-
-    def _embed(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = self.embedder.encode(
-            list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        self.head = head or IntentHead.load()
 
     def _embed_one(self, text: str) -> np.ndarray:
         from tools.embeddings import embed_one
 
         return embed_one(self.embedder, text)
 
-    def scores(self, text: str) -> dict[str, float]:
-        """Embedding score per exemplar class (intents and "vague")."""
-        sims = self._matrix @ self._embed_one(text)
-        k = self.config.top_k
-        return {
-            label: float(np.sort(sims[idx])[-k:].mean()) for label, idx in self._owner_idx.items()
-        }
-
     def _route(self, message: str, cleaned: str, characters: Sequence[str], scene_names: Sequence[str],
                has_draft: bool | None) -> RoutingDecision:
         text = strip_quoted(cleaned)
         if not text.strip():
             return RoutingDecision("chat", {}, 0.0, "fallback")
-        ex = extract(text, characters)
-        if ex.scene_ref is None and scene_names:
-            ex.scene_ref = _named_scene(text, scene_names)
-        # A request in steps ("notes, then a summary") is routed by its first step, in meaning as in words.
-        step = first_step(text)
-        scores = self.scores(step if len(step.split()) >= 2 else text)
-        bonuses = cue_bonuses(fold(text), ex, has_draft) if self.config.use_cues else {}
-        if self.config.use_cues:
-            # An intent started only by its cue is no rival without one: "anything in the library about a
-            # haunted lighthouse" sounds like a story idea, but nobody asked to develop one.
-            scores = {i: s for i, s in scores.items() if i not in CUE_ONLY or i in bonuses}
-        heard = max((i for i in scores if i != VAGUE), key=scores.__getitem__)  # the embedding's own choice
-        for intent, bonus in bonuses.items():
-            scores[intent] = scores.get(intent, 0.0) + bonus
-        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
-        real = [(i, s) for i, s in ranked if i != VAGUE]
-        candidates = [(i, round(s, 4)) for i, s in real[:3]]
-        top, top_score = ranked[0]
-        confidence = _confidence(ranked, self.config.temperature)
-        if top != heard:
+        ex, vector, bonuses = read_message(text, characters, scene_names, has_draft, self._embed_one)
+        if not self.config.use_cues:
+            bonuses = {}
+        out = self.head(vector, bonuses)
+        ranked = sorted(out.probabilities.items(), key=lambda kv: kv[1], reverse=True)
+        real = [(i, p) for i, p in ranked if i != CLARIFY]
+        candidates = [(i, round(p, 4)) for i, p in real[:3]]
+        top, confidence = ranked[0]
+        if top != out.heard:
             # Word cues overruled what the sentence resembles: right more often than not, but not certain.
             confidence = min(confidence, self.config.overruled_cap)
         elif self.config.use_cues and bonuses.get(top, 0.0) <= 0:
             # Resemblance alone, no word asking for it: likely, never certain (0.99 needs both to agree).
             confidence = min(confidence, self.config.unheard_cap)
 
-        if top != VAGUE and top_score < self.config.chat_floor:
-            return RoutingDecision("chat", {}, confidence, "semantic", candidates=candidates)
-        if top == VAGUE:
+        if top == CLARIFY:
             first, second = _two_tools(real)
             return self._ask(first, second, text, ex, confidence, candidates)
-        runner_up, runner_score = real[1]
+        runner_up = real[1][0]
+        close = ranked[0][1] - out.probabilities[runner_up] < self.config.margin
         if self.config.use_cues and top in DRAFT_CHANGING and top not in bonuses:
             # Changing the draft on resemblance alone is too risky: no cue word, ask first.
             return self._ask(top, runner_up if runner_up in TOOL_INTENTS else "chat", text, ex, confidence, candidates)
-        if (top == "chat" and runner_up in TOOL_INTENTS and top_score - runner_score < self.config.margin
+        if (top == "chat" and runner_up in TOOL_INTENTS and close
                 and not (has_draft is False and runner_up in NEEDS_DRAFT)
                 and not (self.config.use_cues and "chat" in bonuses and runner_up not in bonuses)):
             return self._ask(runner_up, "chat", text, ex, confidence, candidates)
         if top not in TOOL_INTENTS:
             return RoutingDecision(top, {}, confidence, "semantic", candidates=candidates)
-        if runner_up in TOOL_INTENTS and top_score - runner_score < self.config.margin and not _settled(top, ex):
+        if runner_up in TOOL_INTENTS and close and not _settled(top, ex):
             if self.config.use_cues and (top in bonuses) != (runner_up in bonuses):
                 # A close call where only one side was asked for in words: the words decide, no question.
                 chosen = top if top in bonuses else runner_up
@@ -151,6 +110,19 @@ class Router(SlashFirst):
     ) -> RoutingDecision:
         question = f"Should I {ACTIONS[first]} or {ACTIONS[second]}?"
         return RoutingDecision(first, args_for(first, text, ex), score, "semantic", clarify=question, candidates=candidates)
+
+
+def read_message(text: str, characters: Sequence[str], scene_names: Sequence[str], has_draft: bool | None,
+                 embed: Callable[[str], np.ndarray]) -> tuple[Extraction, np.ndarray, dict[str, float]]:
+    """What the router reads from a cleaned message: its references, its embedding and its word cues.
+    The head's training rows are read by this same function, so training and routing cannot drift apart."""
+    ex = extract(text, characters)
+    if ex.scene_ref is None and scene_names:
+        ex.scene_ref = _named_scene(text, scene_names)
+    # A request in steps ("notes, then a summary") is routed by its first step, in meaning as in words.
+    step = first_step(text)
+    vector = embed(step if len(step.split()) >= 2 else text)
+    return ex, vector, cue_bonuses(fold(text), ex, has_draft)
 
 
 def read_request(intent: str, message: str, *, characters: Sequence[str] = (),
@@ -180,13 +152,6 @@ def _arguments(intent: str, text: str, ex: Extraction, score: float,
             intent, {}, score, "semantic", clarify=f"I could not use {where}: {problem['msg']}.", candidates=candidates
         )
     return RoutingDecision(intent, args, score, "semantic", candidates=candidates)
-
-
-def _confidence(ranked: list[tuple[str, float]], temperature: float) -> float:
-    """Softmax share of the best class: near 1 when it stands out, near 1/2 when two tie."""
-    scores = np.array([s for _, s in ranked], dtype=np.float64) / temperature
-    weights = np.exp(scores - scores.max())
-    return float(weights[0] / weights.sum())
 
 
 def _two_tools(real: list[tuple[str, float]]) -> tuple[str, str]:
