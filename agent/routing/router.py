@@ -80,6 +80,9 @@ class Router(SlashFirst):
 
         if top == CLARIFY:
             first, second = _two_tools(real)
+            if _missing(first, args_for(first, text, ex), ex):
+                # "restyle scene 3": the likelier tool's own question (which style?) is the shorter one.
+                return self._decide(first, text, ex, confidence, candidates)
             return self._ask(first, second, text, ex, confidence, candidates)
         runner_up = real[1][0]
         close = ranked[0][1] - out.probabilities[runner_up] < self.config.margin
