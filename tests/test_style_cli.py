@@ -30,6 +30,7 @@ def test_style_scene_json(capsys):
     assert restyled.scenes[0].heading.text == "INT. LIGHTHOUSE KITCHEN - MORNING"
     assert restyled.scenes[0].characters == ["DANIEL", "MARGARET"]
     assert out["rewritten"] + out["kept"] == 5
+    assert out["tier"] == "scaffold" and "too small to restyle" in out["note"]  # the plain word reaches --json too
 
 
 def test_style_stdin_example_and_errors(capsys, monkeypatch, tmp_path):

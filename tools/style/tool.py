@@ -10,8 +10,9 @@ from tools.schemas import StyleArgs
 from tools.style.presets import style_or_example
 
 TOOL_NAME = "style_transfer"
-# Said plainly on every scaffold-tier restyle: measured on bench/style.py, the small model's restyles (and the
-# diction layer tried on it) score no higher STRAP J than the unchanged text (see bench/style.py's docstring).
+# Said plainly on every scaffold-tier restyle: measured on bench/style.py, the small model's restyles score no
+# higher STRAP J than the unchanged text, and neither did a diction layer nor a KJV-diction LoRA trained for
+# "shakespearean" (finetune/README.md, "A style adapter on the embedded model").
 SCAFFOLD_NOTE = (
     "This model is too small to restyle (scaffold tier): its rewrites measure no more in the style than your text "
     "as written. For a real restyle plug in a capable model: a served one (--backend openai --base-url URL --model "
@@ -59,7 +60,10 @@ def style_result(result: Any, what: str, scope: Any = None) -> ToolResult:
     if figures:
         lines.append("Measures: " + ", ".join(figures) + ".")
     lines.append(f"\n```fountain\n{result.text.strip()}\n```\nSay 'insert option 1' to put it in the draft.")
-    return ToolResult(tool=TOOL_NAME, summary="\n".join(lines), data={**result.to_dict(), "target": what},
+    data = {**result.to_dict(), "target": what}
+    if result.tier == "scaffold":
+        data["note"] = SCAFFOLD_NOTE  # `scriptroom style --json` readers get the same plain word
+    return ToolResult(tool=TOOL_NAME, summary="\n".join(lines), data=data,
                       options=[Option.of(result.text, prompt=result.prompt, scope=scope)], prompt=result.prompt)
 
 
