@@ -406,6 +406,10 @@ def _extract_count(folded: str, free, take) -> int | None:
     if m:
         take(m)
         return 3
+    m = re.search(r"\b(?:write|rewrite|redo|draft|do|try|take a crack at|pitch) (?:it|this|that|them) (twice|three times)\b", folded)
+    if m:  # "rewrite it twice": two versions
+        take(m)
+        return 2 if m.group(1) == "twice" else 3
     for m in re.finditer(r"(?<![\w#])(" + _NUM + r")(?![\w])", folded):
         if not free(*m.span()):
             continue

@@ -18,7 +18,7 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
     for intent, pattern, bonus in (
         # -- condensing the writer's own draft
         ("summarize", r"\bsumm?ar\w*|\brecap\w*|\btl;?dr\b|\blog ?li?ne?s?\b|\bsynops\w*|\bsinopsis|\bbeat sheet"
-         r"|\bsum (?:it |\w+ )?up\b|\bresum\w*|\bzusammen\w*|\boverview\b|\bgist\b|\bcondense\w*|\bboil\w* .{0,30}down"
+         r"|\bsumm? (?:it |\w+ )?up\b|\bnutshell\b|\bdigest\b|\bwhat(?:'?s| is) the plot\b|\bresum\w*|\bzusammen\w*|\boverview\b|\bgist\b|\bcondense\w*|\bboil\w* .{0,30}down"
          r"|\bbeat by beat\b|\bone line each\b|\bwhat(?:'?s| is| are) (?:act|sc(?:ene)?) \w+ about\b|\bremind me\b(?! (?:how|why|when|where|who|whether|if) )|\bstory so far\b|\brun me through\b|\boutline (?:my|the)\b", 0.25),
         ("summarize", r"\bwhat happens in\b|\bwhat(?:'?s| is) (?:this|my|the) (?:script|draft|story|screenplay) about\b"
          r"|\bwhat .{1,20} is about\b", 0.15),
@@ -35,7 +35,7 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\bclich\w*|\bconvincing\b|\bis (?:sc(?:ene)? ?\d+|act \w+|it|the \w+) (?:\w+ )?working\b|\bbe (?:brutal|harsh|blunt)\b"
          r"|\bhow strong\b|\bweakest\b|\bcoverage\b|\bwould an? \w+ say\b"
          r"|\bout of (?:\d+|five|ten|a hundred)\b|\bstars?\b|\bpass\W{0,3}fail\b|\bthumbs (?:up|down)\b"
-         r"|\byour (?:take|thoughts|read|impression|gut|two cents)\b", 0.25),
+         r"|\byour (?:take|thoughts|read|impression|gut|two cents)\b|\breport card\b|\bthoughts on\b", 0.25),
         # a verdict asked for outright: the thing judged is often a beat, which sounds like writing it
         ("critique", r"\bscor(?:e|ing)\b|\bgrad(?:e|ing)\b|\bverdict\b|\bjudg\w*|\bassess\w*|\bevaluat\w*|\brat(?:e|ing)\b", 0.1),
         # -- retrieving from the library
@@ -46,7 +46,7 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\bwho else has\b|\bhow (?:have|do|did) (?:other )?(?:writers|screenwriters|films|movies|scripts|screenplays)\b"
          r"|\bhow (?:the )?(?:pros|professionals|masters|greats|real writers)\b|\bremind\w* (?:you|me) of\b"
          r"|\b(?:read|study) (?:some )?scenes\b|\bexisting scenes\b|\bwhat'?s out there\b|\bmatch .{1,30} against\b"
-         r"|\banything in the library\b|\b(?:read|study|watch) (?:a few |some |a couple of |a bunch of |\d+ )?(?:\w+ )?scenes\b", 0.2),
+         r"|\banything in the library\b|\binspiration\b|\binspo\b|\bshow me how (?:\w+ ){1,3}(?:handle|handled|do|did|stage|staged|play|played)\b|\b(?:read|study|watch) (?:a few |some |a couple of |a bunch of |\d+ )?(?:\w+ )?scenes\b", 0.2),
         # -- creating new material
         ("generate", r"\bwr?i?te\b|\bwrte\b|\bgenerat?e?\b|\bdraft (?:me|a|an|the|some|\d)\b|\bbrainstorm\b|\bpitch me\b|\bgimme\b"
          r"|\bgive me (?:\w+ )?(?:new|more|ideas|options|alternatives|versions|takes)"
@@ -55,26 +55,30 @@ WORD_CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
          r"|\bneed (?:more|new|an?|another|some) (?:new |fresh |different |other )?(?:scenes?|options?|versions?|takes?|ideas?"
          r"|drafts?|openings?|endings?|alts?|alternatives?|beats?|bits?|cold opens?|climax|midpoint|material)\b"
          r"|\bfrom scratch\b|\bvariations?\b|\bdifferent ways\b|\bwhat could (?:happen|come)\b|\bwhat comes (?:next|after)\b"
-         r"|\bnew material\b|\bways? the\b|\bdone .{1,20} (?:different|other) ways\b|\bfresh\b", 0.15),
+         r"|\bnew material\b|\bways? the\b|\balternates?\b|\btry (?:the \w+ |it |that |this )?again\b|^\W*an? (?:teaser|cold open|opening|ending|climax|midpoint|finale|opener|scene) (?:where|in which|with)\b|\bdone .{1,20} (?:different|other) ways\b|\bfresh\b", 0.15),
         # -- taking an edit back
         ("undo", r"\bundo+\b|\brevert\w*|\btake (?:that|it|this|the \w+) back\b|\bput (?:it|the draft|that) back\b"
          r"|\btake (?:that|it|this|the|my) \w+ back\b|\bprevious version\b|\bruckgangig\b|\broll (?:it |that )?back\b|\brollback\b|\bctrl[ -]?z\b|\bgo back\b|\bstep back\b|\bund+o+\b|\btake (?:that|the|this|my)(?: last)? (?:change|edit|insert\w*) out\b"
          r"|\bpull (?:that|the|this) (?:change|edit|insert\w*) (?:back )?out\b"
          r"|\brestore (?:the|my) (?:draft|script|screenplay|previous)\b|\bthe way it was\b"
          r"|\breverse (?:my|the|that|it)\b|\bhow it was\b"
-         r"|\b(?:scrap|drop|ditch|lose|kill|cancel|remove|bin|nix|toss) (?:that|the|my|this)(?: last| latest)? (?:edit|change|insert\w*)\b", 0.3),
+         r"|\b(?:scrap|drop|ditch|lose|kill|cancel|remove|bin|nix|toss|forget) (?:that|the|my|this)(?: last| latest)? (?:edit|change|insert\w*)\b"
+         r"|\b(?:erase|yank|remove|delete|take|pull|get rid of|scrap|drop|ditch|lose|kill|cancel|toss|nix|bin|forget) (?:out )?"
+         r"(?:what|everything|whatever|the (?:thing|bit|stuff)) (?:you|i|we) (?:just )?(?:added|put|inserted|did|pasted|dropped|slotted)\b"
+         r"|\b(?:old|previous|last|original) (?:draft|version|script) back\b|\bput (?:things|everything|it all) back\b"
+         r"|\b(?:cmd|command|ctrl)[ -]?z\b", 0.3),
         # -- asking about the app itself
         ("help", r"\bhe?lp\b|\bhlep\b|\bhalp\b|\bhepl\b|\bwhat can (?:you|this|it)\b|\bhow does (?:this|it) work\b|\bcommands?\b|\bpuedes hacer\b"
          r"|\bwhat can i\b|\bfeatures\b|\bable to help\b|\bthings you (?:can )?do\b|\bslash\b"
          r"|\b(?:can|could|do) i (?:save|export|download|print|share|rename|delete|back ?up|get back)\b|\bis there a way to\b"
          r"|\bwhere (?:do|can|does) (?:i|it) (?:find|see|save|keep|get)\b"
          r"|\bhow does (?:the |this |that )?(?:\w+ ){0,2}(?:thing|button|feature|tab|command|panel|board) work\b"
-         r"|\bexplain what (?:the )?\w+ does\b|\bwhat does (?:the )?\w+ (?:button|command|tab|feature) do\b", 0.35),
+         r"|\bexplain what (?:the )?\w+ does\b|\bfile (?:types|formats)\b|\bwhat (?:formats|files|kinds? of files?) (?:can|do|does)\b|\bwhat does (?:the )?\w+ (?:button|command|tab|feature) do\b", 0.35),
         # -- restyling: the verb alone, the style still to be asked for
         ("style", r"\brestyl\w*|\bre-style\w*|\bin the style of\b|\bstyle (?:pass|swap|change)\b|\bchange (?:the )?style\b", 0.3),
         # -- putting a chosen option into the draft
         ("insert", r"\binse?rt\w*|\bput (?:it|the|option|that|this|#)\b|\bslot\b|\bpaste\b|\bdrop (?:it|option|the)\b"
-         r"|\buse (?:option|opt|it|that|this|number|the \w+ one|#|\d)\b|\block (?:in|it in)\b|\bgo with\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b"
+         r"|\buse (?:option|opt|it|that|this|number|the \w+ one|#|\d)\b|\block (?:in|it in)\b|\bgo(?:ing)? with\b|\bstick\b|\bi'?ll take\b|\bkeep (?:option|the \w+ one)\b|\bmets\b"
          r"|\badd (?:option|it|the|#)|\baccept\b|\bmerge\b|\bcommit\b|\bgoes (?:in )?(?:after|before|into)\b", 0.25),
     )
 )
@@ -85,11 +89,11 @@ _ANALYSIS = re.compile(
     r"|\bhow (?:long|short) (?:are|is) (?:my|the|each|every|act|sc(?:ene)?)\b|\b(?:longest|shortest) scenes?\b|\bscenes? (?:length|count)s?\b"
     r"|\baverage scene\b|\bpage counts?\b|\bpages? per\b|\bper act\b|\bby act\b|\beach act\b|\bin pages\b"
     r"|\bint(?:erior)?s? ?(?:vs\.?|versus|/|and) ?ext\w*\b|\bday ?(?:vs\.?|versus|/|and) ?night\b|\bpercentage\b|\bratio\b"
-    r"|\bwho (?:has|speaks|talks|says|gets) (?:the )?most\b|\bhow much does \w+ (?:talk|speak)\b|\bspeaks how much\b"
+    r"|\bwho (?:has|speaks|talks|says|gets) (?:the )?(?:most|least|fewest)\b|\bhow much does \w+ (?:talk|speak)\b|\bspeaks how much\b"
     r"|\bin the most scenes\b|\bdivide\w* among\b|\bscreen ?time\b|\bdialogue share\b|\bstat(?:s|istics)\b"
     r"|\bthe numbers\b|\bbreakdown of (?:the|my) (?:script|draft|scenes)\b|\b(?:day|night|int|ext)\w*/\w+ breakdown\b"
     r"|\bwhich locations\b|\blocations? (?:do i|i) use\b|\bdoes \w+ appear\b|\bhow many \w+ scenes\b"
-    r"|\bhow many pages is (?:my|the|this)\b|\bchart\b|\bgraph\b|\bplot (?:of|the|who)\b"
+    r"|\bhow many pages is (?:my|the|this)\b|\bchart\b|\bgraph\b|\bplot (?:of|the|who)\b(?! (?:my|the|this) (?:script|draft|story|screenplay|film|movie)\b)"
     # shares, counts and spreads of the draft, however they are asked for
     r"|\bwho(?:'?s| has| have)? (?:got |gets )?(?:the )?most (?:lines|dialogue|words|scenes|pages|screen ?time)\b"
     r"|\b(?:dialogue|lines|pages|screen ?time) (?:is )?split\b|\bsplit between\b|\bspread (?:across|over|among|between)\b"
@@ -99,6 +103,9 @@ _ANALYSIS = re.compile(
     # which one ranks first or last: "which scene is the shortest?", "what act has the most pages"
     r"|\b(?:longer|shorter|bigger|smaller) than (?:act|scene|sc)\b|\brun(?:ning)? ?time\b|\b(?:location|page|scene|act)[- ]?wise\b"
     r"|\bhw many (?:pages|scenes|lines)\b"
+    r"|\bhow many (?:different |distinct |unique |separate )(?:locations|settings|places|characters|sets|speaking)\b"
+    r"|\bmost (?:used|common|frequent|visited|repeated) (?:setting|location|place|set)s?\b"
+    r"|\bscenes? (?:over|under|longer than|shorter than|above|below|more than|less than) \d+ pages?\b"
     r"|\b(?:which|what) (?:scene|act|location|place|setting|character)s? (?:is|are|was|has|have|gets?) (?:the )?"
     r"(?:longest|shortest|biggest|smallest|most|least|fewest)\b"
 )
@@ -124,11 +131,15 @@ _NEW_STORY = re.compile(
     r"|^\W*develop\s*[:\-]|\b(?:start|begin) (?:a )?new (?:story|project|script|screenplay|film|movie)\b"
     r"|\b(?:turn|make|build|develop) (?:this|that|my|the|an?) (?:idea|premise|concept|logline) into\b"
     r"|\bbuild (?:me |us )?an? (?:movie|film|story|feature|script) (?:out of|from)\b|\bdevelop (?:something|a story|an idea) (?:around|about|from)\b"
-    r"|\bpitch out an? (?:story|movie|film)\b|\bidea for an? (?:feature|film|movie|show|pilot|series|short)\b"
+    r"|\bpitch out an? (?:story|movie|film)\b"
+    r"|\b(?:logline|story|movie|film|script|series|show|feature|premise) (?:idea|concept|premise|pitch)\s*[:\-]|^\W*(?:idea|concept|premise)\s*[:\-]"
+    r"|\bidea\s*(?:->|→|to|into) (?:scenes|a story|an outline|a script|a screenplay)\b|\bnew project\b"
+    r"|\b(?:could|would|can) (?:this|that|it) (?:be|make|work as) an? (?:feature|film|movie|series|show|pilot|story)\b"
+    r"|\b(?:take|turn|make) my idea\b|\bfrom scratch\W+(?:please\W+)?an? (?:[\w-]+ )?(?:movie|film|story|western|thriller|comedy|drama|horror|mystery|romance|heist|musical|sitcom|series|show|pilot)\b|\bidea for an? (?:feature|film|movie|show|pilot|series|short)\b"
 )
 # Things one asks to be written, counted: "three openings", "2 more options".
 _COUNTED_WORK = re.compile(
-    r"\b(?:options?|versions?|openings?|openers?|endings?|scenes?|ideas?|takes?|alternatives?|drafts?|variations?"
+    r"\b(?:options?|versions?|openings?|openers?|endings?|scenes?|ideas?|takes?|alternatives?|alternates?|drafts?|variations?"
     r"|pitches|cold opens?|climax(?:es)?|midpoints?|beats?|escenas?|szenen|fins|finales|anfange|ouvertures?)\b"
 )
 _CREATE = re.compile(
@@ -139,7 +150,7 @@ _CREATE = re.compile(
 _MORE_MATERIAL = re.compile(r"\b(?:more|new|other|fresh|different) (?:scene )?(?:options|versions|takes|ideas|scenes|alts)\b")
 # How to use the app itself: "how do I undo an insert?" is a question, not an undo.
 _HOW_APP = re.compile(
-    r"^\W*(?:so |ok |okay )?(?:how (?:do|can) i|how to)\s+(?:\w+ ){0,2}?(?:undo|insert|search|export|load|upload|attach|import"
+    r"^\W*(?:so |ok |okay )?(?:how (?:do|can) i|how to)\s+(?:\w+ ){0,2}?(?:undo|insert\w*|go back|search|export|load|upload|attach|import"
     r"|save|use|get|open|switch|change the|set|train|fine-?tune|index|add|restyle|choose|pick|discard|fork|branch"
     r"|restore|rename|pin|resolve|log ?in|sign in)\b"
     r"|^\W*(?:so |ok |okay )?(?:(?:can|could|do) i|is there a way to) (?:save|export|download|print|share|rename|delete|back ?up)\b"
@@ -165,7 +176,7 @@ _GENERIC_QUESTION = re.compile(
 _INTO_DRAFT = re.compile(r"\b(?:into|in|to) (?:the|my) (?:draft|script|screenplay)\b|\bgoes in\b|\bin it goes\b")
 # Generic quantity questions are craft chat, not statistics of the draft: "how many pages is a TV pilot".
 _GENERIC_SUBJECT = re.compile(
-    r"\b(?:should|typical\w*|usually|normally|in general)\b"
+    r"\b(?:should|typical\w*|usually|normally|in general|rule of thumb|usual rule|industry standard|in an? spec|spec scripts?)\b"
     r"|\b(?:an?|the average) (?:tv|feature|pilot|movie|film|screenplay|script|sitcom|episode|short)\b"
 )
 # Edit verbs and comparatives that rework a generated option ("make #2 punchier", "tighten option 1").
@@ -184,7 +195,7 @@ _GENERAL_QUESTION = re.compile(
     r"|how long\b|how many\b|how do (?:you|writers|screenwriters|people)\b|who\b|why do (?:writers|people)\b"
     r"|do you\b|are you\b|is it (?:ok|okay|true|bad|good)\b|can you explain\b|explain\b|define\b|tell me about\b"
     r"|is [a-z ]+ worth\b)"
-    r"|\bin general\b|\btheory\b"
+    r"|\bin general\b|\btheory\b|\brule of thumb\b|\busual rule\b|\bin an? spec\b|\bspec scripts?\b|^\W*who (?:wrote|directed)\b"
 )
 # Other people's work: "other writers' takes on a jailbreak" is retrieval, whatever verb of making it has.
 _OTHERS_WORK = re.compile(r"\bother (?:writers?|screenwriters?|scripts?|screenplays?|films?|movies?|shows?)'?s?\b"
@@ -193,7 +204,7 @@ _OTHERS_WORK = re.compile(r"\bother (?:writers?|screenwriters?|scripts?|screenpl
 # in conversation unless the writer also asks for something.
 _SHARING = re.compile(
     r"^\W*(?:(?:ok|okay|so|hi|hey|alright)\W+)?(?:here(?:'?s| is| are| it is)|this is|i'?ve (?:just )?(?:attached|uploaded|added|sent)"
-    r"|i (?:just )?(?:attached|uploaded|sent)|attached)\b.{0,40}?\b(?:draft|script|screenplay|pages|pilot|version|file|rewrite)\b"
+    r"|i (?:just )?(?:attached|uploaded|sent)|(?:just )?(?:attached|uploaded))\b.{0,40}?\b(?:draft|script|screenplay|pages|pilot|version|file|rewrite|pass)\b"
 )
 # Asking to talk something over: "can we talk about the theme for a sec".
 _TALK = re.compile(r"\b(?:talk|chat|discuss|think) (?:about|through|over)\b|\blet'?s discuss\b|\bcan we (?:talk|discuss|chat)\b")

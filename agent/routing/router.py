@@ -70,7 +70,7 @@ class Router(SlashFirst):
         ranked = sorted(out.probabilities.items(), key=lambda kv: kv[1], reverse=True)
         real = [(i, p) for i, p in ranked if i != CLARIFY]
         candidates = [(i, round(p, 4)) for i, p in real[:3]]
-        top, confidence = ranked[0]
+        (top, confidence), top_p = ranked[0], ranked[0][1]
         if top != out.heard:
             # Word cues overruled what the sentence resembles: right more often than not, but not certain.
             confidence = min(confidence, self.config.overruled_cap)
@@ -78,6 +78,10 @@ class Router(SlashFirst):
             # Resemblance alone, no word asking for it: likely, never certain (0.99 needs both to agree).
             confidence = min(confidence, self.config.unheard_cap)
 
+        if top == CLARIFY and bonuses.get(VAGUE, 0.0) <= 0 and bonuses.get(real[0][0], 0.0) > 0:
+            # Short requests full of references sound like a bare target ("sc 27 - can I see 4 alternates"),
+            # but only one naming a target and nothing else is one; a word asked for the likelier intent.
+            (top, top_p), confidence = real[0], min(confidence, self.config.overruled_cap)
         if top == CLARIFY:
             first, second = _two_tools(real)
             if _missing(first, args_for(first, text, ex), ex):
@@ -85,7 +89,7 @@ class Router(SlashFirst):
                 return self._decide(first, text, ex, confidence, candidates)
             return self._ask(first, second, text, ex, confidence, candidates)
         runner_up = real[1][0]
-        close = ranked[0][1] - out.probabilities[runner_up] < self.config.margin
+        close = top_p - out.probabilities[runner_up] < self.config.margin
         if self.config.use_cues and top in DRAFT_CHANGING and top not in bonuses:
             # Changing the draft on resemblance alone is too risky: no cue word, ask first.
             return self._ask(top, runner_up if runner_up in TOOL_INTENTS else "chat", text, ex, confidence, candidates)

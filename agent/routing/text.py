@@ -53,7 +53,7 @@ def clean_free_text(text: str) -> str:
 KEY_WORDS = (
     "critique", "review", "summarize", "summarise", "summary", "synopsis", "insert", "search", "generate",
     "rewrite", "restyle", "brainstorm", "similar", "revert", "examples", "evaluate", "feedback", "library",
-    "continue", "version", "undo",
+    "continue", "version", "versions", "undo",
 )
 # Short key words mended only when two neighbouring letters are swapped ("wirte"): one changed letter would
 # turn "white" or "wrote" into "write".
@@ -77,6 +77,8 @@ def correct_typos(folded: str) -> str:
     """The folded message with slips of the keyboard in the request's key words put right."""
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
+        if word in KEY_WORDS:
+            return word
         for key in KEY_WORDS:
             # Short words only by a swap ("unod"): one changed letter turns too many into others.
             if (len(key) >= 6 or len(word) == len(key)) and one_slip(word, key):
