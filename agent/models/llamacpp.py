@@ -339,23 +339,38 @@ class LlamaEngine(Engine):
 
     def _token_filter(self, token_filter: Any, prompt_len: int) -> Any:
         """A logits processor that asks ``token_filter`` about the likeliest FILTER_TOP tokens at each step and
-        takes out the ones it refuses; a filter with ``must_end(text)`` can also leave only sentence ends. Only
-        the head is asked: a Python check of all 49k tokens would cost more than the step, and min-p/top-k sample
-        from far fewer than FILTER_TOP anyway."""
+        takes out the ones it refuses; a filter with ``must_end(text)`` can also leave only sentence ends, and one
+        with ``bias(text, pieces) -> {index: amount}`` adds to those tokens' logits (a soft penalty, not a
+        refusal). Only the head is asked: a Python check of all 49k tokens would cost more than the step, and
+        min-p/top-k sample from far fewer than FILTER_TOP anyway. The reply's text is kept from step to step
+        (each step decodes only the new token): decoding the whole reply at every step grew with its length."""
         if token_filter is None:
             return None
+        import codecs
+
         import numpy as np
         from llama_cpp import LogitsProcessorList
 
         pieces = self._pieces()
         must_end = getattr(token_filter, "must_end", None)
+        bias = getattr(token_filter, "bias", None)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="ignore")
+        state = {"seen": prompt_len, "text": ""}
 
         def drop(input_ids: Any, scores: Any) -> Any:
-            text = self.llama.detokenize(list(input_ids[prompt_len:])).decode("utf-8", errors="ignore")
+            new = input_ids[state["seen"]:]
+            if len(new):
+                state["text"] += decoder.decode(self.llama.detokenize([int(t) for t in new]))
+                state["seen"] = len(input_ids)
+            text = state["text"]
             if must_end is not None and must_end(text):
                 scores[~self._sentence_ends()] = -np.inf  # the whole vocabulary, not only the head
             top = np.argpartition(scores, -FILTER_TOP)[-FILTER_TOP:]
-            refused = token_filter(text, [pieces[i] for i in top])
+            heads = [pieces[i] for i in top]
+            refused = token_filter(text, heads)
+            if bias is not None:
+                for i, amount in bias(text, heads).items():
+                    scores[top[i]] += amount
             if len(refused):
                 scores[top[list(refused)]] = -np.inf
             return scores

@@ -51,7 +51,8 @@ class GenerationParams:
     json_schema: dict[str, Any] | str | None = None
     # Decode-time rejection (llama.cpp only): given the reply so far and the likeliest next tokens' text, the
     # indexes of those tokens that must not come next (what a grammar cannot say, e.g. tools/generator/guard.py).
-    # A filter with a ``must_end(text) -> bool`` method can also say that only a sentence end (.?!) may come next.
+    # A filter with a ``must_end(text) -> bool`` method can also say that only a sentence end (.?!) may come next,
+    # and one with ``bias(text, pieces) -> {index: amount}`` adds to those tokens' logits (a soft penalty).
     token_filter: Callable[[str, Sequence[str]], Sequence[int]] | None = None
 
     @property
