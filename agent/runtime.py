@@ -111,7 +111,12 @@ class Runtime:
 
     def warm(self, report: Callable[[str], None] = log.info) -> None:
         """Index the starter scenes now (once per data directory; `make run` has usually done it), not on a
-        writer's first request. ``report`` gets a line when it starts and one when it is done."""
+        writer's first request. ``report`` gets a line when it starts and one when it is done. The railed
+        generator's word list (0.5-1 s to read) is loaded here too, not inside the first scene request."""
+        if self.agent.tools and self.agent.info.writing_tier == "scaffold" and self.agent.info.supports_grammar:
+            from tools.generator.guard import english_words
+
+            english_words()
         if self.agent.tools and self.scene_library().needs_starter():
             report("Indexing the starter scene library in the background…")
             start = time.perf_counter()
