@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.generator.guard import LineGuard, english_words, scene_words, trigrams
+from tools.generator.guard import LineGuard, english_words, scene_words, trigrams, word_pairs
 
 SO_FAR = "Fog on the jetty.\nNORA: You came back.\nSAM: (quietly) Only for the boat.\nNORA: "
 
@@ -55,6 +55,24 @@ def test_a_word_trigram_is_not_used_twice_in_a_scene_nor_again_after_an_earlier_
     assert refused(earlier, SO_FAR + "Take the", [" lamp.", " lamp", " light."]) == [" lamp."]
 
 
+def test_a_word_pair_used_before_is_made_less_likely_not_refused():
+    """distinct-2 counts word pairs across a request's options, cues included: the pair said again most is a
+    cue and its speech's first word ("NORA: I"). Those pieces lose logit; none is refused."""
+    guard = LineGuard(("NORA", "SAM"), avoid_pairs=frozenset(word_pairs("NORA\nI know the way.")))
+    pieces = [" I", "I", "You", " know", ".", " Then", " the"]
+    penalty = -guard.pair_penalty
+    assert guard.pair_penalty > 0
+    # After NORA's cue: "I" (an earlier option's pair) and "You" (this scene's "NORA: You came back.").
+    assert guard.bias(SO_FAR, pieces) == {0: penalty, 1: penalty, 2: penalty}
+    assert guard.bias(SO_FAR + "I", pieces) == {3: penalty}  # "i know"; the space only ends "I"
+    assert guard.bias(SO_FAR + "Not for", [".", " the", " a"]) == {1: penalty}  # "for the": SAM's line
+    # A piece extending a word makes the pair ("the boat"); one that only ends it changes nothing.
+    assert guard.bias(SO_FAR + "Not for the bo", ["at", "at.", "ats", "x"]) == {0: penalty, 1: penalty}
+    assert guard.bias(SO_FAR + "Not for the boat", [".", " now"]) == {}
+    assert guard(SO_FAR, pieces) == []  # soft: nothing refused
+    assert LineGuard(("NORA", "SAM"), pair_penalty=0).bias(SO_FAR, pieces) == {}
+
+
 def test_the_sentence_can_always_end_so_llama_cpp_is_never_left_without_a_token():
     """At a sentence's last word the grammar allows only [.?!]; refusing them all made llama.cpp abort
     ("Unexpected empty grammar stack") on the bench. The guard then lets the ends through."""
@@ -94,10 +112,14 @@ def test_railed_generation_hands_the_guard_to_the_engine_with_the_grammar():
     from tools.generator import SceneGenerator
 
     model = ScriptedChatModel.from_replies([RAILED_ANSWER])
-    SceneGenerator(model, info=LLAMA).generate({"count": 1, "characters": ["NORA", "SAM"]}, lighthouse())
+    SceneGenerator(model, info=LLAMA).generate({"count": 2, "characters": ["NORA", "SAM"]}, lighthouse())
     guard = model.received_kwargs[0]["token_filter"]
     assert isinstance(guard, LineGuard) and guard.cast == ("NORA", "SAM")
     assert "nora" in guard.known and "lighthouse" in guard.known  # the cast and the draft's own words
+    # The second option is told what the first said: its trigrams (refused) and word pairs, cues included.
+    second = model.received_kwargs[1]["token_filter"]
+    assert not guard.avoid_pairs and {("nora", "you"), ("came", "back")} <= second.avoid_pairs
+    assert ("for", "the", "boat") in second.avoid
 
 
 @pytest.mark.slow
@@ -130,3 +152,35 @@ def test_llama_cpp_never_samples_a_token_the_filter_refuses(llama_engine):
     ended = "".join(llama_engine.stream(messages, GenerationParams(max_new_tokens=1, temperature=0,
                                                                    token_filter=Ends())))
     assert ended and set(ended) <= set(".?!") | {" ", "\n"}, ended
+
+    class Lower:
+        """Lowers (does not refuse) the greedy first token: the engine adds the bias to the logit."""
+
+        def __call__(self, text, pieces):
+            return []
+
+        def bias(self, text, pieces):
+            return {i: -50.0 for i, p in enumerate(pieces) if not text and plain.startswith(p) and p.strip()}
+
+    lowered = "".join(llama_engine.stream(messages, GenerationParams(max_new_tokens=12, temperature=0,
+                                                                     token_filter=Lower())))
+    assert lowered and not lowered.startswith(plain[:3]), (plain, lowered)
+
+
+def test_the_apps_warm_up_reads_the_word_list_before_the_first_railed_request(tmp_path):
+    """Reading pyspellchecker's list took 0.5-1 s inside the writer's first scene request; the app's background
+    warm-up (Runtime.warm) now reads it, on the scaffold tier under a grammar."""
+    from agent.loop import Agent
+    from agent.runtime import Runtime
+    from agent.settings import Settings
+    from tests.test_generator_tiers import LLAMA
+
+    class Library:
+        def needs_starter(self):
+            return False
+
+    english_words.cache_clear()
+    runtime = Runtime(settings=Settings(home=tmp_path), library=Library(),
+                      agent=Agent(chat_model=None, info=LLAMA, tools={"generate_scenes": object()}))
+    runtime.warm(report=lambda line: None)
+    assert english_words.cache_info().currsize == 1

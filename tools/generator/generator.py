@@ -26,7 +26,7 @@ from tools.generator import prompting
 from tools.generator.examples import builtin_example, exchange_from_plain, exchange_from_scene
 from tools.generator.free import check_free
 from tools.generator.grounding import Grounding, build_grounding
-from tools.generator.guard import LineGuard, scene_words, trigrams
+from tools.generator.guard import LineGuard, scene_words, trigrams, word_pairs
 from tools.generator.rails import scene_grammar, unlicensed_words, words_of
 from tools.generator.repair import assemble, read_scene, repair
 from screenplay.places import is_place
@@ -313,10 +313,10 @@ class SceneGenerator:
                               seconds=time.perf_counter() - started)
         yield ToolStep(StepKind.DONE, len(chosen), result.summary, result=result)
 
-    def _write(self, idx: int, job: _Job, said: frozenset[tuple[str, str, str]] = frozenset()) -> Iterator[ToolStep]:
+    def _write(self, idx: int, job: _Job, said: _Said | None = None) -> Iterator[ToolStep]:
         """Write one candidate, regenerating (with a stricter prompt on the scaffold tier) when the text is not a
-        usable scene. A generator: yields progress events and returns the Candidate. ``said``: the word trigrams
-        of the candidates written before it, which a railed scene may not repeat."""
+        usable scene. A generator: yields progress events and returns the Candidate. ``said``: what the
+        candidates written before it said, which a railed scene avoids saying again."""
         plan = job.scaffold
         started = time.perf_counter()
         first_prompt = ""
@@ -403,7 +403,7 @@ class SceneGenerator:
         return [SystemMessage(content=system), HumanMessage(content=user)], f"{system}\n\n{user}"
 
     def _stream_model(self, messages: list[Any], temperature: float, limit: int, job: _Job,
-                      said: frozenset[tuple[str, str, str]] = frozenset()) -> Iterator[str]:
+                      said: _Said | None = None) -> Iterator[str]:
         kwargs: dict[str, Any] = {"temperature": temperature}
         if self.info is not None:
             # The model says which keyword limits a reply: local engines count new tokens, servers max_tokens.
@@ -414,7 +414,9 @@ class SceneGenerator:
         if grammar is not None:
             kwargs["grammar"] = grammar  # the grammar ends the scene; stop sequences have nothing left to do
             # What the grammar cannot forbid (a line said before, a lower-case non-word) is refused token by token.
-            kwargs["token_filter"] = LineGuard(job.scaffold.characters, job.licensed | _cast_words(job), avoid=said)
+            said = said or _Said()
+            kwargs["token_filter"] = LineGuard(job.scaffold.characters, job.licensed | _cast_words(job),
+                                               avoid=said.trigrams, avoid_pairs=said.pairs)
         elif self.info is None or self.info.supports_stop:
             kwargs["stop"] = FREE_STOP if job.free else STOP
         try:
@@ -536,13 +538,23 @@ def _script_text(script: Any) -> str:
     return "\n".join(s.heading.text + "\n" + "\n".join(el.text for el in s.elements) for s in script.scenes)
 
 
-def _said(candidates: list[Candidate]) -> frozenset[tuple[str, str, str]]:
-    """Word trigrams of the scenes written so far (action and speeches; headings and cues are the program's)."""
-    out: set[tuple[str, str, str]] = set()
+@dataclass(frozen=True)
+class _Said:
+    """What the request's earlier options said, for a railed scene to avoid: word trigrams (refused; headings and
+    cues are the program's) and word pairs, cues included (made less likely)."""
+
+    trigrams: frozenset[tuple[str, str, str]] = frozenset()
+    pairs: frozenset[tuple[str, str]] = frozenset()
+
+
+def _said(candidates: list[Candidate]) -> _Said:
+    grams: set[tuple[str, str, str]] = set()
+    pairs: set[tuple[str, str]] = set()
     for c in candidates:
         lines = [x for x in _body(c.fountain).splitlines() if x.strip() and x.strip() != x.strip().upper()]
-        out.update(trigrams(scene_words("\n".join(lines))))
-    return frozenset(out)
+        grams.update(trigrams(scene_words("\n".join(lines))))
+        pairs |= word_pairs(_body(c.fountain))
+    return _Said(frozenset(grams), frozenset(pairs))
 
 
 def _cast_words(job: _Job) -> frozenset[str]:

@@ -10,6 +10,10 @@ GenerationParams.token_filter), and the sampler then picks among the rest, still
 - a token that would finish a lower-case word that is not English ("ia"), or start one that no English word
   begins with; capitalised words are names or sentence starts, and the grammar already keeps them letters-only.
 
+Softer, through ``bias``: a token that makes a word pair already used in the scene or in an earlier option of the
+request (cues included: "NORA: I" is the pair most often said again) has its logit lowered, not removed. The
+options then share fewer pairs (the bench's distinct-2) while a common pair the sentence needs can still come.
+
 The word list is pyspellchecker's English dictionary (MIT), with short entries held to common ones: it carries
 rare abbreviations and foreign two-letter words ("ia", "th") that a scene should not. Words of the draft, the
 brief and the cast are always allowed.
@@ -34,6 +38,8 @@ _MIN_COUNT_SHORT = 1000
 _ONE_LETTER = frozenset({"a", "i"})
 _ENDS = ".?!"
 _LETTERS = re.compile(r"[A-Za-z']+")
+# Logit taken off a token that makes a word pair used before (before temperature): tuned on bench/generation.py.
+PAIR_PENALTY = 2.0
 _TRAILING_WORD = re.compile(r"[A-Za-z']+$")
 
 
@@ -57,6 +63,12 @@ def trigrams(words: list[str]) -> list[tuple[str, str, str]]:
     return list(zip(words, words[1:], words[2:]))
 
 
+def word_pairs(text: str) -> set[tuple[str, str]]:
+    """Consecutive word pairs of a scene, cues and parentheticals included (lower case, as distinct-2 counts)."""
+    words = re.findall(r"[a-z']+", text.lower())
+    return set(zip(words, words[1:]))
+
+
 def _speech_key(text: str) -> str:
     # The repair's own comparison (tools/generator/repair.py _add_speech): whitespace collapsed, case ignored.
     return " ".join(text.split()).lower()
@@ -73,8 +85,12 @@ class LineGuard:
     # Word trigrams the scene may not use again: the request's earlier options' (so the options differ); the
     # scene's own are added as it is written (so it does not loop).
     avoid: frozenset[tuple[str, str, str]] = frozenset()
+    # Word pairs the earlier options used (cues included), which ``bias`` makes less likely to come again.
+    avoid_pairs: frozenset[tuple[str, str]] = frozenset()
+    pair_penalty: float = PAIR_PENALTY
     dropped: dict[str, int] = field(default_factory=lambda: {"repeat": 0, "nonword": 0, "trigram": 0})
     _done: tuple[str, tuple[set[str], list[str], set[tuple[str, str, str]]]] | None = field(default=None, repr=False)
+    _paired: tuple[str, tuple[set[tuple[str, str]], str | None]] | None = field(default=None, repr=False)
 
     def __call__(self, text: str, pieces: Sequence[str]) -> list[int]:
         """Indexes of ``pieces`` (candidate next tokens' text) that must not follow ``text``."""
@@ -101,6 +117,46 @@ class LineGuard:
         if len(_LETTERS.findall(re.split(r"[.?!:)]", line)[-1])) >= MAX_SENTENCE_WORDS:
             return self._leave_a_way_out(pieces, drop)
         return drop
+
+    def bias(self, text: str, pieces: Sequence[str]) -> dict[int, float]:
+        """Logit changes for ``pieces``: each word pair a piece would make that the scene or an earlier option
+        has already used costs ``pair_penalty``. Only the word a piece starts or extends is judged: a piece that
+        only ends a word (a space, a mark) changes no pair, since the word was chosen by the letters before."""
+        if not self.pair_penalty:
+            return {}
+        done, _, line = text.rpartition("\n")
+        used, last = self._pairs(done)
+        words = [w.lower() for w in _LETTERS.findall(line)]
+        partial = ""
+        if text[-1:].isalpha() or text[-1:] == "'":
+            partial, words = _LETTERS.findall(line)[-1], words[:-1]
+        line_pairs = set(zip(([last] if last else []) + words, words))
+        before = words[-1] if words else last
+        out: dict[int, float] = {}
+        for i, piece in enumerate(pieces):
+            if not any(c.isalpha() for c in piece):
+                continue
+            prev, hits = before, 0
+            for k, m in enumerate(_LETTERS.finditer(partial + piece)):
+                word = m.group(0)
+                if len(word) > 1 and word.isupper():  # a cue the grammar spells out: the pair after it counts
+                    prev = word.lower()
+                    continue
+                word = word.lower()
+                extends = k > 0 or not partial or piece[0].isalpha() or piece[0] == "'"
+                if extends and prev is not None and ((prev, word) in used or (prev, word) in line_pairs):
+                    hits += 1
+                prev = word
+            if hits:
+                out[i] = -self.pair_penalty * hits
+        return out
+
+    def _pairs(self, done: str) -> tuple[set[tuple[str, str]], str | None]:
+        """(pairs to avoid, last word) after the finished lines, kept until the next line break."""
+        if self._paired is None or self._paired[0] != done:
+            words = re.findall(r"[a-z']+", done.lower())
+            self._paired = (done, (set(self.avoid_pairs) | set(zip(words, words[1:])), words[-1] if words else None))
+        return self._paired[1]
 
     def must_end(self, text: str) -> bool:
         """Only a sentence end may come next: the sentence has its last word and that word is whole. The grammar
