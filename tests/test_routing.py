@@ -20,8 +20,9 @@ LABELED = Path(__file__).resolve().parent / "data" / "router_utterances.jsonl"
 # "tune" splits were tuned against; "blind" and "blind2" (issue 21: written before the cues changed)
 # were held out until session 5 tuned by class on their misses; "blind3" (session 5) was written and scored
 # before that tuning, then (after its independent score was recorded) tuned on by class too. "blind4dev" and
-# "blind4test" (session 6) were written apart from the cues and exemplars; no threshold test reads them (bench
-# only), so a tuned-set threshold never counts them and their first score stays independent.
+# "blind4test" (session 6) were written apart from the cues and exemplars. blind4dev was scored when it landed,
+# then tuned on by class, and has its own threshold test below; no test reads blind4test (bench only), so its
+# score stays independent. The intent head (agent/routing/head.npz) trains on none of blind4.
 TUNED = ("eval", "tune")
 HELD_OUT = ("blind", "blind2")
 UNTOUCHED = ("blind3",)
@@ -95,9 +96,19 @@ def test_blind3_holds_its_measured_level(router):
     """blind3, written before session 5's tuning: 0.761 intent / 0.676 arguments before it, 0.793 / 0.721
     (2 wrong routes at confidence >= 0.99) after it, measured before its misses were read: that is the
     independent figure. Its misses were then tuned on by class (0.957 / 0.922, none wrong at >= 0.99), so this
-    threshold guards against regressions and is no longer an independent measure."""
+    threshold guards against regressions and is no longer an independent measure. Since session 6 the intent head
+    is trained on it too (0.989 / 0.955); fitted without it, the head scores 0.952 intent on it."""
     rows = load_labeled(INDEPENDENT)
-    _meets(router, [r for r in rows if r.split in UNTOUCHED], 0.94, 0.90)
+    _meets(router, [r for r in rows if r.split in UNTOUCHED], 0.97, 0.94)
+
+
+def test_blind4dev_holds_its_tuned_level(router):
+    """blind4dev (session 6, written by an engineer who had not read the router): 0.717 intent / 0.652 arguments
+    with 2 wrong routes at confidence >= 0.99 when it landed; the intent head alone, not trained on it, 0.724 /
+    0.652 with none; then tuned on by class (cues and arguments, never its rows as training data): 0.980 / 0.972.
+    blind4test, its other half, is the lead's measurement: no test reads it."""
+    rows = load_labeled(INDEPENDENT)
+    _meets(router, [r for r in rows if r.split == "blind4dev"], 0.96, 0.95)
 
 
 def test_story_ideas_without_a_draft_go_to_development_not_the_summarizer(router):

@@ -117,6 +117,18 @@ def test_characters_match_case_insensitively_and_by_surname():
         ("similar", "find scenes like the diner scene", {"scene_ref": "diner"}),
         ("generate", "give me three openings for act two", {"count": 3, "beat": "opening", "act": 2}),
         ("generate", "write a scene where the dam breaks, then critique it", {"brief": "the dam breaks"}),
+        # session 6's argument classes, in new words
+        ("insert", "slot option 2 in front of scene 9", {"option": 2, "before_scene": 9}),
+        ("revise", "option 2, not so noir", {"option": 2, "mode": "edit", "instruction": "not so noir"}),
+        ("revise", "something more along the lines of #1", {"option": 1, "mode": "more_like"}),
+        ("revise", "#2 - write on from where it stops", {"option": 2, "mode": "continue"}),
+        ("similar", "any thrillers that have a chase on a rooftop", {"genre": "thriller", "query": "a chase on a rooftop"}),
+        ("similar", "films that had a proposal at a funeral", {"query": "a proposal at a funeral"}),
+        ("similar", "examples of a standoff where nobody speaks", {"query": "a standoff where nobody speaks"}),
+        ("similar", "scenes like the barn scene in my script", {"scene_ref": "barn"}),
+        ("similar", "library scenes with a blackout at a wedding, top 6", {"k": 6, "query": "a blackout at a wedding"}),
+        ("summarize", "go through each scene and say what happens", {"level": "scenes"}),
+        ("generate", "redo it twice, scene 4", {"count": 2, "scene": 4}),
     ],
 )
 def test_args_for_intent(intent, text, expected):

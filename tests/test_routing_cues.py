@@ -58,6 +58,23 @@ def _top_cue(text: str, characters=()) -> str:
     ("how do I write a good twist?", "chat"),
     ("how do I restyle a scene?", "help"),
     ("how do I undo that?", "help"),
+    # session 6's classes (blind4dev's misses, in new words)
+    ("delete whatever you just pasted", "undo"),  # removing what was just added
+    ("bring the previous draft back", "undo"),
+    ("ctrl z", "undo"),
+    ("premise idea: a lighthouse keeper who collects lost voices", "develop"),  # an idea offered with a label
+    ("would this work as a feature? a choir of retired spies", "develop"),
+    ("who talks the least in act 2?", "stats"),
+    ("how many distinct locations are there", "stats"),
+    ("are there scenes longer than 4 pages", "stats"),
+    ("what's the usual rule for page count in a spec script", "chat"),  # a convention, not this draft
+    ("give me act 3 in a nutshell", "summarize"),
+    ("I could use some inspiration: a funeral at sea", "similar"),
+    ("what have other people written about a first date in a hospital", "similar"),
+    ("let's try the standoff again", "generate"),
+    ("I'm going with the second one", "insert"),
+    ("write up a report card for act one", "critique"),
+    ("which file formats does it open?", "help"),
 ])
 def test_cues_hear_the_class_of_request(text, intent):
     assert _top_cue(text, ["JUNE", "RAFI"]) == intent

@@ -75,7 +75,7 @@ LEVEL_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "page": ("one page", "one-page", "1 page", "1-page", "single page", "a page"),
     "beats": ("beat sheet", "beats", "beat by beat", "beat-by-beat"),
-    "scenes": ("scene by scene", "scene-by-scene", "scene list", "list of scenes", "every scene", "all the scenes", "all scenes", "list the scenes"),
+    "scenes": ("scene by scene", "scene-by-scene", "scene list", "list of scenes", "every scene", "all the scenes", "all scenes", "list the scenes", "each scene"),
     "synopsis": ("synopsis", "synopse", "sinopsis"),
 }
 
@@ -158,6 +158,7 @@ def _find_first(folded: str, synonyms: dict[str, tuple[str, ...]]) -> tuple[str,
 
 
 def find_style(folded: str) -> str | None:
+    folded = re.sub(r"\b(?:less|not so|not as|too|tone down the|tone down|fewer|no more)\s+[\w-]+", " ", folded)
     hit = _find_first(folded.replace("-", " "), STYLE_SYNONYMS) or _find_first(folded, STYLE_SYNONYMS)
     return hit[0] if hit else None
 
@@ -206,6 +207,9 @@ def find_genre(folded: str) -> str | None:
         if re.search(r"(?<![\w])" + re.escape(g) + r"s?\s+(?:scenes?|films?|movies?|examples?)", folded) or re.search(
             r"(?:from|in) (?:a |an )?" + re.escape(g) + r"s?\b", folded
         ):
+            return "romance" if g == "romantic" else g
+        plural = g[:-1] + "ies" if g.endswith("y") else g + "s"
+        if re.search(r"(?<![\w])" + re.escape(plural) + r"\s+(?:with|that|where|handle[sd]?|do|did|about|featuring)\b", folded):
             return "romance" if g == "romantic" else g
     return None
 
@@ -272,7 +276,7 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     # Insertion points first: "after scene 14" is not a reference to scene 14.
     for word, attr in (
         (r"(?:after|follows?|following|apres|despues de|nach)", "after_scene"),
-        (r"(?:before|avant|antes de|vor)", "before_scene"),
+        (r"(?:before|in front of|ahead of|avant|antes de|vor)", "before_scene"),
     ):
         m = re.search(word + r"\s+(?:(?:the|la|le|l'|der)\s+)?" + _SCENE_WORD + r"\s*#?\s*(" + _NUM + r")\b", folded)
         if m:
@@ -362,6 +366,10 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     m = re.search(r":|\bwhere\b|\babout\b|\bwith\b|\blike (?:a|an|the|my|this|that)\b|\binvolving\b|\bfeaturing\b|\bin which\b", folded)
     limit = m.start() if m else len(folded)
     ex.count = _extract_count(folded[:limit], free, take)
+    top = re.search(r"(?:,\s*|\b)top (\d{1,2})\b", folded)
+    if ex.count is None and top:  # "scenes with a hostage on a bus, top 8": how many to list, said last
+        take(top)
+        ex.count = int(top.group(1))
     return ex
 
 
@@ -466,11 +474,11 @@ def extract_brief(message: str, ex: Extraction) -> str:
 
 
 _QUERY_STRONG = re.compile(
-    r"(?::|\b(?:did|does|do)\b(?=\s+(?:an?|the|some)\s+(?!scenes?\b))|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
+    r"(?::|\bexamples? of\b|\breferences? (?:of|for)\b|\bthat (?:had|have|has)\b|\b(?:did|does|do)\b(?=\s+(?:an?|the|some)\s+(?!scenes?\b))|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
 )
 _QUERY_WEAK = re.compile(r"(?:\bfor\b|\bof\b)")
 _QUERY_NOISE = re.compile(
-    r"\b(?:scenes?|escenas?|szenen?|in the library|from the library|in my library|in the library\?|plz|please|pls)\b",
+    r"\b(?:scenes?|escenas?|szenen?|in my (?:draft|script|screenplay)|in the library|from the library|in my library|in the library\?|plz|please|pls)\b",
     re.I,
 )
 _STOPWORDS = {
@@ -491,7 +499,7 @@ def extract_query(message: str, ex: Extraction) -> str:
     if ex.genre:
         rest = re.sub(r"\b" + re.escape(ex.genre) + r"\b", " ", rest, flags=re.I)
     rest = _QUERY_NOISE.sub(" ", rest)
-    rest = clean_free_text(rest)
+    rest = re.sub(r"^\W*(?:about|on|of)\s+", "", clean_free_text(rest), flags=re.I)  # "written about a ..."
     words = re.findall(r"[\w'-]+|[?!.,]", rest.lower())
     if not words or all(w in _STOPWORDS for w in words):
         return ""
@@ -502,7 +510,7 @@ def extract_query(message: str, ex: Extraction) -> str:
 # new versions of that scene with the verb as its brief.
 SCENE_EDIT = re.compile(
     r"^\W*(?:(?:can|could|would) you |please |pls |let'?s )?(punch up|cut down|speed up|slow down"
-    r"|(?:tighten|trim|shorten|streamline|lengthen|expand|sharpen|polish|fix|clean)(?: up)?)\b"
+    r"|(?:tighten|trim|shorten|streamline|lengthen|expand|sharpen|polish|fix|clean|declutter|simplify)(?: up)?)\b"
 )
 
 
@@ -573,11 +581,12 @@ def args_for(intent: str, message: str, ex: Extraction) -> dict[str, Any]:
 _MORE_LIKE = re.compile(
     r"\bmore (?:like|of|options like|versions like|in (?:that|this|the same) (?:vein|style|spirit)|along those lines)\b"
     r"|\bsimilar to\b|\bin the (?:style|vein|spirit) of (?:option|opcion|the \w+ one|#|number|that one|it)|\bvariations? (?:on|of)\b|\bmas como\b|\bplus comme\b"
-    r"|\bmore like\b|\bsame vibe\b|\banother like\b|\briff\w* on\b"
+    r"|\bmore like\b|\bsame vibe\b|\bmore along the lines of\b|\bin the same vein as\b|\banother like\b|\briff\w* on\b"
 )
 _CONTINUE = re.compile(
     r"\bcontinu\w*|\bkeep (?:going|writing)\b|\bcarry on\b|\bwhat happens (?:next|after)\b|\bextend\w*"
     r"|\bgo on\b|\bnext page\b|\bcarry (?:it |this |that )?forward\b|\bkeep writing\b|\bfrom here\b|\bweiter\w*|\bsigue\b|\bpick up where\b|\bwrite (?:the )?next\b"
+    r"|\bwrite on\b|\bwhat comes next\b"
 )
 
 

@@ -199,7 +199,8 @@ _GENERAL_QUESTION = re.compile(
 )
 # Other people's work: "other writers' takes on a jailbreak" is retrieval, whatever verb of making it has.
 _OTHERS_WORK = re.compile(r"\bother (?:writers?|screenwriters?|scripts?|screenplays?|films?|movies?|shows?)'?s?\b"
-                          r"|\b(?:the )?(?:pros|professionals|masters|greats|real writers)\b|\bwho(?:'?s| has) (?:written|done|shot|staged)\b")
+                          r"|\b(?:the )?(?:pros|professionals|masters|greats|real writers)\b|\bwho(?:'?s| has) (?:written|done|shot|staged)\b"
+                          r"|\b(?:others|other people|anyone else) (?:have |has )?(?:written|done|shot|staged|made)\b")
 # Handing over a draft: "here's my draft" (the attach message already said what was loaded); acknowledged
 # in conversation unless the writer also asks for something.
 _SHARING = re.compile(
@@ -230,7 +231,7 @@ def _bare_target(folded: str, ex: Extraction) -> bool:
         for i in range(s, min(e, len(chars))):
             chars[i] = " "
     rest = re.findall(r"[a-z']+", "".join(chars))
-    filler = {"what", "about", "do", "something", "with", "and", "the", "so", "ok", "okay", "hmm", "um", "now",
+    filler = {"what", "about", "do", "something", "with", "and", "or", "the", "so", "ok", "okay", "hmm", "um", "now",
               "again", "please", "pls", "one", "that", "this", "then", "stuff", "to", "go", "let's", "lets"}
     return all(w in filler for w in rest)
 
