@@ -54,6 +54,12 @@ def test_upload_three_openings_pick_and_export(app_url):
         assert scene.heading.text and scene.characters
     tool_steps = [m for m in history if (m.get("metadata") or {}).get("title")]
     assert tool_steps and "generate_scenes" in tool_steps[0]["metadata"]["title"]
+    # The chat names each option in a line; the options row (above) has them in full.
+    content = history[-1]["content"]
+    answer = "".join(p.get("text", "") for p in content) if isinstance(content, list) else str(content)
+    assert "```" not in answer and not any(text.strip() in answer for text in options)
+    for i, text in enumerate(options, 1):
+        assert f"Option {i}: {fountain.parse(text).scenes[0].heading.text} — " in answer, answer
 
     chosen = fountain.parse(options[1]).scenes[0].heading.text
     history, options, preview = client.predict(2, history, api_name="/pick")

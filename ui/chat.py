@@ -11,6 +11,7 @@ from agent.errors import RoomError
 from agent.events import Event, EventKind, OptionReady
 from agent.session import Session
 from ui.figures import chart_messages
+from ui.options import options_answer
 
 
 class ChatHandlers:
@@ -66,6 +67,7 @@ class ChatHandlers:
         answer: gr.ChatMessage | None = None
         shown: list[str] | None = None  # options written so far this turn, read from OptionReady events
         charts: list[gr.ChatMessage] = []  # shown under the answer once the turn ends
+        offered: list[str] = []  # the options the tool's result brought: the options row shows them in full
         for event in self.room.run(session, message):
             if event.kind is EventKind.TOKEN:
                 if answer is None:
@@ -90,12 +92,14 @@ class ChatHandlers:
             elif event.kind is EventKind.TOOL_OUTPUT:
                 _mark_done(history, seconds=event.data.get("seconds"))
                 charts = chart_messages(event.data)
+                offered = list(event.data.get("options") or [])
             elif event.kind in (EventKind.ANSWER, EventKind.CLARIFY):
+                text = options_answer(event.text, offered) if offered else event.text
                 if answer is None:
-                    answer = gr.ChatMessage(role="assistant", content=event.text)
+                    answer = gr.ChatMessage(role="assistant", content=text)
                     history.append(answer)
                 else:
-                    answer.content = event.text
+                    answer.content = text
             elif event.kind is EventKind.ERROR:
                 _mark_done(history)
                 history.append(gr.ChatMessage(role="assistant", content=f"⚠️ {event.text}"))
