@@ -141,3 +141,16 @@ def test_checks_are_quiet_on_professional_scripts(name, analyzer):
         print(f"  [{f.severity}] {f.check} {f.where()}: {f.message}")
     assert len(loud) / a.stats.pages <= 0.15
     assert not [f for f in found if f.severity == "error"]
+
+
+def test_the_critic_takes_for_places_what_the_bible_and_the_generator_do(analyzer):
+    """One check (screenplay.places.is_place): a card room and the Black Swan are places, a POV, a montage and a
+    "back to" are not, and the path back to town is somewhere."""
+    from screenplay.places import is_place
+    from tools.critic.story import places
+
+    headings = ["INT. CARD ROOM - NIGHT", "EXT. BLACK SWAN BAR - NIGHT", "EXT. PATH BACK TO TOWN - DAY",
+                "INT. SNIPER SCOPE POV - DAY", "EXT. MONTAGE - DAY", "INT. BACK TO SCENE - DAY"]
+    script = parse("\n\n".join(f"{h}\n\nRain on the glass.\n\nMARA\nStill here." for h in headings))
+    a = analyze(script, analyzer)
+    assert places(a) == [i for i, s in enumerate(a.stats.scenes) if is_place(s.location)] == [0, 1, 2]

@@ -12,13 +12,12 @@ from string import capwords
 
 from screenplay.lead import leads as lead_names
 from screenplay.model import ElementType, Script
+from screenplay.places import is_place
 from tools.critic.analytics import Analytics
 from tools.critic.notes import Note
 
 _ARTICLES = ("a", "an", "the")
 _POSSESSIVES = ("his", "her", "their", "its", "our", "my", "your")
-# A heading that is a shot or a card, not a place ("SNIPER SCOPE POV", "OPENING TITLES", "MONTAGE").
-_NOT_A_PLACE_RE = re.compile(r"\b(POV|TITLES?|CARD|MONTAGE|SERIES OF SHOTS|INSERT|CREDITS|BLACK|FLASH)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def leads(a: Analytics) -> list[str]:
 
 def places(a: Analytics) -> list[int]:
     """Indices of scenes whose heading is a real place (INT./EXT.), not a shot, a title card or a montage."""
-    return [i for i, s in enumerate(a.stats.scenes) if s.int_ext != "OTHER" and not _NOT_A_PLACE_RE.search(s.location)]
+    return [i for i, s in enumerate(a.stats.scenes) if s.int_ext != "OTHER" and is_place(s.location)]
 
 
 def _place_name(location: str) -> str:
@@ -115,7 +114,7 @@ def story_notes(script: Script, a: Analytics, indices: list[int]) -> tuple[list[
         else:
             weaknesses.append(Note(f"The lead, {name}, is off screen in {len(off)} of {len(indices)} scenes; "
                                    "keep the story in their hands", [labels[i] for i in off]))
-    shots = [i for i in indices if a.stats.scenes[i].int_ext == "OTHER" or _NOT_A_PLACE_RE.search(a.stats.scenes[i].location)]
+    shots = [i for i in indices if a.stats.scenes[i].int_ext == "OTHER" or not is_place(a.stats.scenes[i].location)]
     if shots:
         names = ", ".join(a.stats.scenes[i].heading for i in shots[:3])
         weaknesses.append(Note(f"Headings that are shots or cards rather than places ({names}); a reader counts "
