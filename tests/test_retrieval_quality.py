@@ -25,10 +25,11 @@ FEATURE = Path(__file__).resolve().parents[1].parent / "shared" / "realscripts" 
 PROJECT_QUERIES = sorted(DATA.glob("retrieval_queries_*.jsonl"))
 PARAPHRASED = DATA / "retrieval_paraphrased.jsonl"
 HELDOUT = DATA / "retrieval_heldout.jsonl"
-# Measured 0.929 / 0.806 (starter + feature script) and 0.929 / 0.814 (+ Shakespeare); before the per-source
-# repeat penalty both were 0.857 recall, which these fail. One held-out query is 0.036 of recall.
-HELDOUT_RECALL, HELDOUT_MRR = 0.89, 0.78
-SHAKESPEARE_RECALL, SHAKESPEARE_MRR = 0.89, 0.78
+# Measured 0.929 / 0.835 (starter + feature script) and 0.893 / 0.835 (+ Shakespeare) with the action rows;
+# without them MRR was 0.806 and 0.814, and before the per-source repeat penalty recall was 0.857: both fail.
+# One held-out query is 0.036 of recall.
+HELDOUT_RECALL, HELDOUT_MRR = 0.89, 0.82
+SHAKESPEARE_RECALL, SHAKESPEARE_MRR = 0.89, 0.82
 
 
 def test_score_counts_what_it_should():

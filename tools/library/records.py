@@ -11,9 +11,9 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Iterable, Mapping
 
-from screenplay.model import ElementType, Scene
+from screenplay.model import ElementType, Scene, normalize_character
 
 # Bump when the embedded text changes shape: ids change, so re-indexing re-embeds everything once.
 TEXT_FORMAT_VERSION = 2
@@ -49,6 +49,7 @@ class SceneRecord:
     text: str  # the scene as plain text (what a hit shows)
     header: str  # repeated at the top of every embedded chunk
     body: tuple[str, ...]  # embedded lines: action, "NAME: dialogue"
+    action: tuple[str, ...] = ()  # the action lines alone (tools/library/store.py's second vector)
     metadata: dict[str, str | int] = field(default_factory=dict)
 
 
@@ -70,6 +71,57 @@ def _body_lines(scene: Scene) -> list[str]:
             speaker = ""
             lines.append(text)
     return lines
+
+
+def record_header(meta: Mapping[str, Any]) -> str:
+    """The header every embedded text of a scene starts with, from its stored metadata: title, heading,
+    tags, speakers (so a stored scene's header can be rebuilt without its source)."""
+    heading = str(meta.get("heading", ""))
+    shown = [k for k in ("genre", "tone", "beat", "setting") if meta.get(k)]
+    if str(meta.get("setting", "")).upper() == heading.upper():  # a setting that repeats the heading adds nothing
+        shown.remove("setting")
+    tag_line = ". ".join(f"{k.capitalize()}: {meta[k]}" for k in shown)
+    # The title the writer gave a scene or script is a strong summary: it leads the header when known.
+    lines = ([str(meta["title"])] if meta.get("title") else []) + [heading]
+    if tag_line:
+        lines.append(tag_line + ".")
+    if meta.get("characters"):
+        lines.append(f"Characters: {meta['characters']}.")
+    return "\n".join(lines)
+
+
+def action_text(header: str, action: Iterable[str]) -> str:
+    """A scene's second embedded text: its header and its action lines, dialogue left out. A writer recalls a
+    scene by what happens in it and where; a talky scene's windows are mostly its dialogue."""
+    return header + "\n" + " ".join(action)
+
+
+def action_lines_from_text(text: str, meta: Mapping[str, Any]) -> list[str]:
+    """The action lines of a scene known only by its stored plain text (a library indexed before action texts
+    existed): a line naming a speaker is a cue, the line after it (and after a parenthetical) is dialogue,
+    transitions are dropped. Exact for screenplay dialogue; a speech of several lines (verse) leaks its later
+    lines, which re-indexing the source corrects."""
+    speakers = {name.strip() for name in str(meta.get("characters", "")).split(", ") if name.strip()}
+    action: list[str] = []
+    state = "action"  # or "cue" (dialogue comes next) or "spoken" (a parenthetical may bring more dialogue)
+    for raw in text.split("\n")[1:]:  # the first line is the heading
+        line = plain(raw)
+        if not line:
+            continue
+        shouting = line.upper() == line and any(c.isalpha() for c in line)
+        parenthetical = line.startswith("(") and line.endswith(")")
+        if shouting and normalize_character(line) in speakers:
+            state = "cue"
+        elif state == "cue":
+            state = "cue" if parenthetical else "spoken"
+        elif state == "spoken" and parenthetical:
+            state = "cue"
+        elif shouting and line.endswith(":"):  # CUT TO:
+            state = "action"
+        else:
+            state = "action"
+            action.append(line)
+    return action
 
 
 def scene_record(
@@ -99,17 +151,7 @@ def scene_record(
         meta["page"] = int(scene.page)
     meta.update(tags)
 
-    shown = [k for k in ("genre", "tone", "beat", "setting") if tags.get(k)]
-    if tags.get("setting", "").upper() == heading.text.upper():  # a setting that repeats the heading adds nothing
-        shown.remove("setting")
-    tag_line = ". ".join(f"{k.capitalize()}: {tags[k]}" for k in shown)
-    # The title the writer gave a scene or script is a strong summary: it leads the header when known.
-    header_lines = ([tags["title"]] if tags.get("title") else []) + [heading.text]
-    if tag_line:
-        header_lines.append(tag_line + ".")
-    if characters:
-        header_lines.append("Characters: " + ", ".join(characters) + ".")
-    header = "\n".join(header_lines)
+    header = record_header(meta)
     body = tuple(_body_lines(scene))
     text = scene.text
 
@@ -124,6 +166,8 @@ def scene_record(
         text=text,
         header=header,
         body=body,
+        action=tuple(t for el in scene.elements
+                     if el.type in (ElementType.ACTION, ElementType.CENTERED) and (t := plain(el.text))),
         metadata=meta,
     )
 

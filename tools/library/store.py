@@ -1,7 +1,9 @@
 """SceneLibrary: a small class around one Chroma collection of scenes, local folder or shared server.
 
 Each scene is stored as one or more chunks (ids ``<scene hash>-<n>``); chunk 0's document is the whole
-scene, later chunks keep the window of text they embed. A search scores a scene by its best chunk.
+scene, later chunks keep the window of text they embed. A second collection, ``<name>-actions``, holds one
+row per scene (id: the scene hash): its header and action lines without the dialogue. A search scores a scene
+by its best chunk mixed with that row (ACTION_WEIGHT).
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ import numpy as np
 from screenplay.errors import ScriptImportError
 from screenplay.model import Scene
 from tools.library.embedder import TextEmbedder, as_text_embedder
-from tools.library.errors import LibraryError
+from tools.library.errors import LibraryError, LibraryLockedError
 from tools.library.filters import build_where
 from tools.library.lexical import LexicalIndex, blend
 from tools.library.lock import WriterLock
 from tools.library.mmr import mmr_select, spread_sources
-from tools.library.records import TEXT_FORMAT_VERSION, SceneRecord, chunk_texts, scene_record
+from tools.library.records import (
+    TEXT_FORMAT_VERSION, SceneRecord, action_lines_from_text, action_text, chunk_texts, record_header, scene_record,
+)
 from tools.library.sources import find_sources, load_script, script_records
 from screenplay.record import Record
 
@@ -44,6 +48,14 @@ SOURCE_REPEAT_PENALTY = 0.05
 # Windows embedded per Shakespeare scene: a long scene has up to 76, and embedding all 7,600 of the corpus took
 # hours on a busy 2-core machine. The opening window (place, speakers, how it starts) stands for the scene.
 SHAKESPEARE_CHUNKS = 1
+# The library's layout (the scenes collection's metadata "layout"). 3: every scene also has its action row in
+# the "<collection>-actions" collection. An older library is upgraded on open (upgrade(), nothing re-read from
+# the sources but the bundled ones).
+LAYOUT = 3
+ACTIONS_SUFFIX = "-actions"
+# A scene's dense score is (1 - ACTION_WEIGHT) x its best chunk + ACTION_WEIGHT x its action row. Chosen on the
+# project, paraphrased and first held-out queries (bench/retrieval.py); the second held-out set only reports it.
+ACTION_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,24 @@ def _chunk_id(scene_id: str, n: int) -> str:
     return f"{scene_id}-{n}"
 
 
+def _bundled_action_texts(sources: set[str]) -> dict[str, str]:
+    """Scene id -> action text, exact, for the bundled scenes among ``sources`` (their files ship with
+    Scriptroom; a stored scene's plain text cannot tell a speech's later lines from action)."""
+    records: list[SceneRecord] = []
+    if any(s.startswith("starter/") for s in sources):
+        records += [r for f in find_sources([STARTER_DIR]) for r in script_records(load_script(f.path), f.source)]
+    if any(s.startswith("shakespeare/") for s in sources):
+        try:
+            from screenplay.formats import fountain
+            from tools.library.shakespeare import shakespeare_plays
+
+            records += [r for play in shakespeare_plays()
+                        for r in script_records(fountain.parse(play.fountain), play.source)]
+        except (ImportError, LibraryError):  # the package is gone: those scenes fall back on their stored text
+            pass
+    return {r.scene_id: action_text(r.header, r.action) for r in records}
+
+
 def _spread(chunks: list[str], most: int | None) -> list[str]:
     """At most ``most`` of ``chunks``, evenly spaced, first and last included."""
     if most is None or len(chunks) <= most:
@@ -126,9 +156,11 @@ class SceneLibrary:
         self.batch_size = batch_size
         self._ef = ScriptroomEmbeddingFunction(self.embedder)
         self._collection: Any = None
+        self._action_collection: Any = None
         self._lexical = LexicalIndex()
         self._writes = 0  # this process's writes: the lexical index is rebuilt after any of them
         self._starter_lock = threading.Lock()  # the app's warm-up and a first search index the starter once
+        self._upgrade_lock = threading.Lock()
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if is_url(location):
             url = urlparse(str(location))
@@ -184,7 +216,7 @@ class SceneLibrary:
                 self.collection_name,
                 embedding_function=self._ef,
                 configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedder": self.embedder.name, "text_format": TEXT_FORMAT_VERSION},
+                metadata={"embedder": self.embedder.name, "text_format": TEXT_FORMAT_VERSION, "layout": LAYOUT},
             )
         except ValueError as exc:  # Chroma refuses a collection made with another embedding function
             raise LibraryError(
@@ -199,6 +231,24 @@ class SceneLibrary:
             )
         self._collection = col
         return col
+
+    def _actions(self, create: bool) -> Any:
+        """The collection of action rows (None when there is none and ``create`` is False)."""
+        if self._action_collection is None:
+            from chromadb.errors import NotFoundError
+
+            name = self.collection_name + ACTIONS_SUFFIX
+            try:
+                self._action_collection = self._client.get_collection(name, embedding_function=self._ef)
+            except NotFoundError:
+                if not create:
+                    return None
+                self._acquire()
+                self._action_collection = self._client.get_or_create_collection(
+                    name, embedding_function=self._ef, configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"embedder": self.embedder.name},
+                )
+        return self._action_collection
 
     def _acquire(self) -> None:
         if self._lock is not None:
@@ -252,35 +302,55 @@ class SceneLibrary:
         """Embed and store scenes not already present; ``on_commit`` hears each batch once it is durable.
         ``max_chunks`` caps the windows embedded per scene (None: every window)."""
         col = self._writable()
+        actions = self._actions(create=True)
         report = IndexReport(scenes=len(records), sources=len({r.source for r in records}))
         for start in range(0, len(records), self.batch_size):
             batch = list(records[start : start + self.batch_size])
             chunks = self._chunks(batch, max_chunks)
             wanted = [_chunk_id(r.scene_id, i) for r, cs in zip(batch, chunks) for i in range(len(cs))]
             present = set(col.get(ids=wanted, include=[])["ids"])
+            have_action = set(actions.get(ids=[r.scene_id for r in batch], include=[])["ids"])
             ids: list[str] = []
             texts: list[str] = []
             documents: list[str] = []
             metadatas: list[dict[str, Any]] = []
+            action_rows: list[SceneRecord] = []
             for record, cs in zip(batch, chunks):
-                if all(_chunk_id(record.scene_id, i) in present for i in range(len(cs))):
+                stored = all(_chunk_id(record.scene_id, i) in present for i in range(len(cs)))
+                if stored and record.scene_id in have_action:
                     report.unchanged += 1
                     continue
                 report.added += 1
+                if record.scene_id not in have_action:
+                    action_rows.append(record)
+                if stored:  # stored before action rows existed: only that row is embedded
+                    continue
                 for i, text in enumerate(cs):
                     ids.append(_chunk_id(record.scene_id, i))
                     texts.append(text)
                     documents.append(record.text if i == 0 else text)
                     metadatas.append({**record.metadata, "scene_id": record.scene_id, "chunk": i, "n_chunks": len(cs)})
-            if ids:
-                vectors = self.embedder.embed(texts)
+            action_texts = [action_text(r.header, r.action) for r in action_rows]
+            if ids or action_texts:
+                vectors = self.embedder.embed(texts + action_texts)
                 # upsert, not add: a scene half-stored by a killed run is completed, never duplicated.
-                col.upsert(ids=ids, embeddings=vectors, documents=documents, metadatas=metadatas)
+                if ids:
+                    col.upsert(ids=ids, embeddings=vectors[: len(ids)], documents=documents, metadatas=metadatas)
+                if action_rows:
+                    self._store_actions([r.scene_id for r in action_rows], action_texts, vectors[len(ids):],
+                                        [r.metadata for r in action_rows])
                 self._writes += 1
                 report.chunks_added += len(ids)
             if on_commit is not None:
                 on_commit(batch)
         return report
+
+    def _store_actions(self, scene_ids: list[str], texts: list[str], vectors: np.ndarray,
+                       metadatas: Sequence[Mapping[str, Any]]) -> None:
+        self._actions(create=True).upsert(
+            ids=scene_ids, embeddings=vectors, documents=texts,
+            metadatas=[{**meta, "scene_id": sid} for sid, meta in zip(scene_ids, metadatas)],
+        )
 
     def remove_stale(self, records: Sequence[SceneRecord]) -> int:
         """Drop scenes of these records' sources that are not among the records (the source changed)."""
@@ -301,6 +371,10 @@ class SceneLibrary:
             self._writable()
             for start in range(0, len(stale_ids), _PAGE):
                 col.delete(ids=stale_ids[start : start + _PAGE])
+            actions = self._actions(create=False)
+            stale = sorted(stale_scenes)
+            for start in range(0, len(stale) if actions is not None else 0, _PAGE):
+                actions.delete(ids=stale[start : start + _PAGE])
             self._writes += 1
         return len(stale_scenes)
 
@@ -375,16 +449,70 @@ class SceneLibrary:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def needs_starter(self) -> bool:
+    def _has_starter(self) -> bool:
         col = self._get_collection(create=False)
-        return not (col is not None and (col.metadata or {}).get("starter_indexed"))
+        return col is not None and bool((col.metadata or {}).get("starter_indexed"))
+
+    def needs_starter(self) -> bool:
+        """True when the library has work to do before its first search: the starter scenes to index (it never
+        held them) or an older layout to upgrade. ensure_starter does both."""
+        return not self._has_starter() or self.needs_upgrade()
 
     def ensure_starter(self, **kwargs: Any) -> IndexReport | None:
-        """A library that never held the starter scenes gets them (once: removing them later sticks)."""
-        if not self.needs_starter():
-            return None
+        """An older library is upgraded (upgrade()); then a library that never held the starter scenes gets them
+        (once: removing them later sticks). ``kwargs`` (on_start, on_commit) hear the progress of each."""
+        report = self.upgrade(**kwargs) if self.needs_upgrade() else None
+        if self._has_starter():
+            return report
         with self._starter_lock:
-            return self.index_starter(**kwargs) if self.needs_starter() else None
+            return report if self._has_starter() else self.index_starter(**kwargs)
+
+    def needs_upgrade(self) -> bool:
+        """True for a library stored in a layout older than LAYOUT (made before scenes had action rows)."""
+        col = self._get_collection(create=False)
+        return col is not None and int((col.metadata or {}).get("layout", 2)) < LAYOUT
+
+    def upgrade(
+        self,
+        on_start: Callable[[int], None] | None = None,
+        on_commit: Callable[[list[str]], None] | None = None,
+    ) -> IndexReport:
+        """Bring an older library to LAYOUT: each stored scene gains its action row. Nothing stored changes and
+        no source is needed: the text comes from the stored scene (bundled starter and Shakespeare scenes are
+        re-read exactly). A killed run resumes where it stopped. ``on_start`` hears the number of scenes,
+        ``on_commit`` each stored batch (of scene ids)."""
+        t0 = time.perf_counter()
+        report = IndexReport()
+        with self._upgrade_lock:
+            if not self.needs_upgrade():
+                return report
+            col = self._writable()
+            actions = self._actions(create=True)
+            firsts = [meta for _, meta in self._all_metadata({"chunk": 0})]
+            scene_ids = [str(meta["scene_id"]) for meta in firsts]
+            bundled = _bundled_action_texts({str(meta.get("source", "")) for meta in firsts})
+            report.scenes = len(scene_ids)
+            if on_start is not None:
+                on_start(len(scene_ids))
+            for start in range(0, len(scene_ids), self.batch_size):
+                batch = scene_ids[start : start + self.batch_size]
+                have = set(actions.get(ids=batch, include=[])["ids"])
+                todo = [sid for sid in batch if sid not in have]
+                report.unchanged += len(batch) - len(todo)
+                if todo:
+                    got = col.get(ids=[_chunk_id(sid, 0) for sid in todo], include=["documents", "metadatas"])
+                    metas = [dict(m) for m in got["metadatas"]]
+                    sids = [str(m["scene_id"]) for m in metas]
+                    texts = [bundled.get(sid) or action_text(record_header(m), action_lines_from_text(doc or "", m))
+                             for sid, doc, m in zip(sids, got["documents"], metas)]
+                    self._store_actions(sids, texts, self.embedder.embed(texts), metas)
+                    self._writes += 1
+                    report.added += len(sids)
+                if on_commit is not None:
+                    on_commit(batch)
+            col.modify(metadata={**(col.metadata or {}), "layout": LAYOUT})
+        report.seconds = time.perf_counter() - t0
+        return report
 
     def remove(self, source: str) -> int:
         """Remove a source, or every source under a folder ("starter/noir"); returns scenes removed."""
@@ -396,8 +524,10 @@ class SceneLibrary:
             raise LibraryError(f"no source {source!r} in the library; sources include: {sample}")
         col = self._writable()
         removed = sum(known[s] for s in matches)
+        actions = self._actions(create=False)
         for start in range(0, len(matches), 100):
-            col.delete(where={"source": {"$in": matches[start : start + 100]}})
+            for c in (col, actions) if actions is not None else (col,):
+                c.delete(where={"source": {"$in": matches[start : start + 100]}})
         self._writes += 1
         return removed
 
@@ -446,6 +576,11 @@ class SceneLibrary:
         chroma_where = build_where(filters)
         if self.starter:
             self.ensure_starter()
+        elif self.needs_upgrade():
+            try:
+                self.upgrade()
+            except LibraryLockedError:  # another process is writing: this search scores scenes by their chunks
+                pass  # alone, and a later one upgrades
         col = self._get_collection(create=False)
         total = col.count() if col is not None else 0
         if total == 0:
@@ -467,6 +602,7 @@ class SceneLibrary:
                 break
             n = min(total, n * 3)  # chunks of the same scene crowded the window: widen it
 
+        self._mix_actions(query_vectors, best)
         ranked = sorted(best.values(), key=lambda c: -c["score"])
         if hybrid:
             ranked = self._blended(col, query, ranked, total)
@@ -477,6 +613,20 @@ class SceneLibrary:
             )
             ranked = [ranked[i] for i in order]
         return self._hits(col, ranked[:k])
+
+    def _mix_actions(self, query_vectors: np.ndarray, found: dict[str, dict[str, Any]]) -> None:
+        """Each candidate's score becomes its best chunk's mixed with its action row's similarity (one fetch of
+        the candidates' action rows; a scene without one keeps its chunk score)."""
+        actions = self._actions(create=False)
+        if actions is None or not found:
+            return
+        got = actions.get(ids=list(found), include=["embeddings"])
+        if not len(got["ids"]):
+            return
+        sims = (np.asarray(got["embeddings"], dtype=np.float32) @ np.asarray(query_vectors, dtype=np.float32).T)
+        for sid, sim in zip(got["ids"], sims.max(axis=1)):
+            c = found[sid]
+            c["score"] = (1.0 - ACTION_WEIGHT) * c["score"] + ACTION_WEIGHT * float(sim)
 
     def _blended(self, col: Any, query: str | Scene, dense: list[dict[str, Any]], total: int) -> list[dict[str, Any]]:
         """The dense candidates reordered by their blend with BM25.
