@@ -167,8 +167,8 @@ def run_search(args: argparse.Namespace) -> int:
     def run() -> int:
         where = parse_filter_args(args.where)
         with _open(args) as lib:
-            if lib.needs_starter():  # a fresh library starts with the starter scenes
-                _index_with_progress("starter scenes (first search)", lib.ensure_starter)
+            if lib.needs_starter():  # a fresh library starts with the starter scenes; an older one is upgraded
+                _index_with_progress("library (first search)", lib.ensure_starter)
             hits = lib.search(args.query, k=args.k, where=where, mmr=args.mmr, mmr_lambda=args.mmr_lambda)
         text = "\n".join(_hit_text(i, h) for i, h in enumerate(hits, 1)) or "no scenes matched"
         emit({"query": args.query, "where": where, "mmr": args.mmr, "hits": [h.to_dict() for h in hits]},
