@@ -25,11 +25,15 @@ FEATURE = Path(__file__).resolve().parents[1].parent / "shared" / "realscripts" 
 PROJECT_QUERIES = sorted(DATA.glob("retrieval_queries_*.jsonl"))
 PARAPHRASED = DATA / "retrieval_paraphrased.jsonl"
 HELDOUT = DATA / "retrieval_heldout.jsonl"
+# Written in session 6 before any search change (other scenes than every other set), never tuned on.
+HELDOUT2 = DATA / "retrieval_heldout2.jsonl"
 # Measured 0.929 / 0.835 (starter + feature script) and 0.893 / 0.835 (+ Shakespeare) with the action rows;
 # without them MRR was 0.806 and 0.814, and before the per-source repeat penalty recall was 0.857: both fail.
 # One held-out query is 0.036 of recall.
 HELDOUT_RECALL, HELDOUT_MRR = 0.89, 0.82
 SHAKESPEARE_RECALL, SHAKESPEARE_MRR = 0.89, 0.82
+# Starter + feature script: measured 1.000 / 0.926; one query is 0.036 of recall.
+HELDOUT2_RECALL, HELDOUT2_MRR = 0.96, 0.89
 
 
 def test_score_counts_what_it_should():
@@ -40,7 +44,7 @@ def test_score_counts_what_it_should():
 
 def test_labelled_queries_name_starter_scenes():
     starter = {p.relative_to(STARTER_DIR).as_posix() for p in STARTER_DIR.rglob("*.fountain")}
-    for paths, least in ((PROJECT_QUERIES, 40), ([PARAPHRASED], 40), ([HELDOUT], 24)):
+    for paths, least in ((PROJECT_QUERIES, 40), ([PARAPHRASED], 40), ([HELDOUT], 24), ([HELDOUT2], 24)):
         queries = load_queries(paths)
         assert len(queries) >= least
         unknown = sorted({r for q in queries for r in q["relevant"]} - starter)
@@ -89,6 +93,17 @@ def test_heldout_paraphrases_among_distractors(library):
     result = evaluate(library, load_queries([HELDOUT]))
     print("\n" + _report("held out", library, result))
     assert result.recall >= HELDOUT_RECALL and result.mrr >= HELDOUT_MRR, _report("held out", library, result)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("one_thread")
+@pytest.mark.skipif(not FEATURE.exists(), reason="needs ../shared/realscripts for the distractor script")
+def test_second_heldout_set_among_distractors(library):
+    """The set nobody tuned on (its first score, on the code before the action rows, was 0.964 / 0.940 with
+    Shakespeare too); a guard, not a target: its misses are not to be tuned on."""
+    result = evaluate(library, load_queries([HELDOUT2]))
+    print("\n" + _report("second held-out set", library, result))
+    assert result.recall >= HELDOUT2_RECALL and result.mrr >= HELDOUT2_MRR, _report("held out 2", library, result)
 
 
 # Last in the file: it adds Shakespeare's scenes to the module's library (one window each: about 780 to embed).

@@ -501,7 +501,7 @@ class SceneLibrary:
                 report.unchanged += len(batch) - len(todo)
                 if todo:
                     got = col.get(ids=[_chunk_id(sid, 0) for sid in todo], include=["documents", "metadatas"])
-                    metas = [dict(m) for m in got["metadatas"]]
+                    metas = [{k: v for k, v in m.items() if k not in ("chunk", "n_chunks")} for m in got["metadatas"]]
                     sids = [str(m["scene_id"]) for m in metas]
                     texts = [bundled.get(sid) or action_text(record_header(m), action_lines_from_text(doc or "", m))
                              for sid, doc, m in zip(sids, got["documents"], metas)]
