@@ -212,13 +212,14 @@ def build_app(runtime: Runtime, room: WritersRoom | None = None) -> gr.Blocks:
         # while the request runs, and the writer may start typing there.
         send = box.submit(lambda: gr.update(interactive=False), None, box, api_name=False).then(
             room.send_files, [box, chatbot, session], panel_outputs, api_name=False
-        ).then(room.draft_panel, [session], draft_outputs, api_name=False).then(
+        ).then(room.draft_panel, [session], draft_outputs, api_name=False, show_progress="hidden").then(
             room.send_text, [box, chatbot, session], panel_outputs, api_name=False
         )
         done = send.then(lambda: gr.update(value=None, interactive=True), None, box, api_name=False)
         done.then(None, js=FOCUS_BOX_JS)
+        # Quietly: a "processing" veil over the editor at every turn's end would cover what the writer types.
         done.then(refresh_panels, [session], [logline, tone, characters, locations], api_name=False
-                  ).then(room.draft_panel, [session], draft_outputs, api_name=False)
+                  ).then(room.draft_panel, [session], draft_outputs, api_name=False, show_progress="hidden")
         # The same in one call for API clients (`/send`): files and message together.
         gr.Button(visible=False).click(room.send, [box, chatbot, session], panel_outputs, api_name="send").then(
             room.draft_panel, [session], draft_outputs, api_name=False)
