@@ -65,3 +65,21 @@ def test_pending_keeps_drop_what_a_newer_state_of_the_conversation_restores_and_
     assert pending.next() == [1, 2, 3, 4]
     pending.done([1, 2, 3, 4], kept=True)
     assert pending.next() is None and pending.idle.is_set() and not pending.running
+
+
+def test_the_model_is_freed_after_a_keep_and_even_when_an_abandoned_stream_holds_the_engine():
+    from agent.models.keeping import PendingKeeps, RequestLock, close_when_free
+
+    class Native:
+        closed = 0
+
+        def close(self):
+            self.closed += 1
+
+    native, lock, pending = Native(), RequestLock(), PendingKeeps()
+    pending.add([1, 2])
+    close_when_free(native, lock, pending)
+    assert native.closed == 1 and pending.closed and not pending.ids and not lock.locked()
+    lock.acquire()  # a stream that was never finished
+    close_when_free(native, lock, PendingKeeps(), timeout=0.1)
+    assert native.closed == 2  # no hang at exit

@@ -28,14 +28,18 @@ class RequestLock:
         self.released_at = 0.0
 
     def __enter__(self) -> "RequestLock":
+        self.acquire()
+        return self
+
+    def acquire(self, timeout: float = -1) -> bool:
+        """Take the lock as a request does (a running keep stops); False when ``timeout`` passed first."""
         with self._count:
             self.waiting += 1
         try:
-            self._lock.acquire()
+            return self._lock.acquire(timeout=timeout)
         finally:
             with self._count:
                 self.waiting -= 1
-        return self
 
     def __exit__(self, *exc: Any) -> None:
         self.release()
@@ -110,11 +114,17 @@ def _event(value: bool) -> threading.Event:
     return event
 
 
-def close_when_free(llama: Any, lock: RequestLock, pending: PendingKeeps) -> None:
-    """Free the native model once no keep uses it (taking the lock as a request does stops a running keep)."""
+def close_when_free(llama: Any, lock: RequestLock, pending: PendingKeeps, timeout: float = 10.0) -> None:
+    """Free the native model once no keep uses it (taking the lock as a request does stops a running keep). A
+    stream abandoned mid-reply can hold the lock for good: after ``timeout`` the model is freed all the same, as
+    it was before keeps ran in the background, rather than hang the exit."""
     pending.close()
-    with lock:
+    taken = lock.acquire(timeout=timeout)
+    try:
         llama.close()
+    finally:
+        if taken:
+            lock.release()
 
 
 def _shared(a: Any, b: Any) -> int:
