@@ -23,6 +23,8 @@ LABELED = Path(__file__).resolve().parent / "data" / "router_utterances.jsonl"
 # "blind4test" (session 6) were written apart from the cues and exemplars. blind4dev was scored when it landed,
 # then tuned on by class, and has its own threshold test below; no test reads blind4test (bench only), so its
 # score stays independent. The intent head (agent/routing/head.npz) trains on blind4dev, never on blind4test.
+# "blind5" (session 6, written after the router was frozen) is the lead's final measurement: no test scores it
+# and the head never trains on it (its training splits are an explicit list).
 TUNED = ("eval", "tune")
 HELD_OUT = ("blind", "blind2")
 UNTOUCHED = ("blind3",)
