@@ -74,7 +74,7 @@ class PendingKeeps:
         """Queue ``ids``; True when a worker thread must be started."""
         with self.mutex:
             # An earlier state of the same conversation is of no more use: this one restores all it would.
-            self.ids = [old for old in self.ids if _shared(old, ids) < len(old)][-(KEEP_PENDING - 1):] + [ids]
+            self.ids = [old for old in self.ids if shared_prefix(old, ids) < len(old)][-(KEEP_PENDING - 1):] + [ids]
             self.idle.clear()
             if self.running or self.closed:
                 return False
@@ -127,7 +127,8 @@ def close_when_free(llama: Any, lock: RequestLock, pending: PendingKeeps, timeou
             lock.release()
 
 
-def _shared(a: Any, b: Any) -> int:
+def shared_prefix(a: Any, b: Any) -> int:
+    """How many leading items two token sequences share."""
     n = 0
     for x, y in zip(a, b):
         if x != y:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
 from agent.models.errors import ModelUnavailableError
-from agent.models.keeping import PendingKeeps, RequestLock, close_when_free
+from agent.models.keeping import PendingKeeps, RequestLock, close_when_free, shared_prefix
 from agent.models.params import Engine, GenerationParams
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class KeptStates:
         """(key, state, tokens it shares with ``tokens``) of the kept state sharing the longest prefix."""
         found = None
         for key, state in self.states.items():
-            shared = _shared(key, tokens)
+            shared = shared_prefix(key, tokens)
             if shared and (found is None or shared > found[2]):
                 found = (key, state, shared)
         if found is not None:
@@ -105,7 +105,7 @@ class KeptStates:
 
     def put(self, tokens: list[int], state: Any) -> None:
         key = tuple(tokens)
-        for old in [k for k in self.states if _shared(k, key) == len(k)]:
+        for old in [k for k in self.states if shared_prefix(k, key) == len(k)]:
             del self.states[old]  # a prefix of this one: everything it could restore, this one restores
         self.states[key] = state
         while len(self.states) > 1 and sum(len(v) for v in self.states.values()) > self.capacity_bytes:
@@ -113,15 +113,6 @@ class KeptStates:
 
     def clear(self) -> None:
         self.states.clear()
-
-
-def _shared(a: Any, b: Any) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 @dataclass(kw_only=True)
@@ -276,7 +267,7 @@ class LlamaEngine(Engine):
             return True
         self._restore(ids)
         llama = self.llama
-        done = min(_shared(llama.input_ids[: llama.n_tokens].tolist(), ids), len(ids) - 1)
+        done = min(shared_prefix(llama.input_ids[: llama.n_tokens].tolist(), ids), len(ids) - 1)
         llama.n_tokens = done  # eval() drops the cells past this first
         llama_cpp.llama_set_n_threads(llama.ctx, self.threads, self.batch_threads or prefill_threads(self.threads))
         # llama.cpp asks this between the graph's nodes, so a request stops the keep within a millisecond or so.
@@ -324,7 +315,7 @@ class LlamaEngine(Engine):
         import llama_cpp
 
         found = self.kept.best(tokens)
-        cached = _shared(self.llama.input_ids[: self.llama.n_tokens].tolist(), tokens)
+        cached = shared_prefix(self.llama.input_ids[: self.llama.n_tokens].tolist(), tokens)
         if found is None or found[2] < cached + MIN_RESTORE_GAIN:
             return
         _, state, shared = found
