@@ -54,8 +54,9 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium not installed: the browser test will skip"; }
 
+# --durations: the slowest tests, so a CI log shows where the 20-minute budget goes.
 test: install browser
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider --durations=15
 
 bench: install
 	for b in bench/*.py; do $(PY) $$b || exit 1; done
