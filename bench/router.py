@@ -13,6 +13,8 @@ with --show-blind4test (reading them spends the set).
 ran the router on it while writing, and split in two halves stratified by intent.
 "blind5" (211 utterances) was written in session 6 after the router was frozen, by an engineer who read no routing
 code, scored once by the lead: its aggregate only, its misses printed only with --show-blind5.
+"blind6" (215 utterances) was written in session 6 while the router was being changed, by an engineer who read no
+routing code, scored once by the lead: its aggregate and calibration only, its misses printed only with --show-blind6.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ HELD_OUT = ("blind", "blind2", "blind3")  # held out when written, then tuned on
 FRESH = ("blind4dev",)  # session 6, written apart from the cues: tuned on, then trained on; misses with --show-blind4dev
 SEALED = ("blind4test",)  # session 6: the lead's final measurement; misses only with --show-blind4test
 FINAL = ("blind5",)  # session 6, after the freeze: the final router's independent figure; misses with --show-blind5
+FINAL6 = ("blind6",)  # session 6, written apart from the router change: scored once by the lead; --show-blind6
 BANDS = ((0.99, 1.01), (0.9, 0.99), (0.7, 0.9), (0.0, 0.7))
 
 
@@ -83,7 +86,8 @@ def print_calibration(name: str, report: Report, show: bool) -> None:
 def shown(split: str, opts: argparse.Namespace) -> bool:
     """Whether a split's misses may be printed in this run."""
     return (split in TUNED or (split in HELD_OUT and opts.show_heldout) or (split in FRESH and opts.show_blind4dev)
-            or (split in SEALED and opts.show_blind4test) or (split in FINAL and opts.show_blind5))
+            or (split in SEALED and opts.show_blind4test) or (split in FINAL and opts.show_blind5)
+            or (split in FINAL6 and opts.show_blind6))
 
 
 def leave_out(embedder, splits: list[str], config: RouterConfig) -> None:
@@ -113,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also list blind4test's misses (the lead's final run only: reading them spends the set)")
     parser.add_argument("--show-blind5", action="store_true",
                         help="also list blind5's misses (the lead's final run only: reading them spends the set)")
+    parser.add_argument("--show-blind6", action="store_true",
+                        help="also list blind6's misses (the lead's run only: reading them spends the set)")
     parser.add_argument("--only", default="", help="score only these independent splits (comma-separated), quickly")
     parser.add_argument("--leave-out", default="", help="refit the head without each of these splits and score it")
     opts = parser.parse_args(argv)
@@ -129,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(3):
         router.route("warm up the embedder")
     independent = load_labeled(INDEPENDENT)
-    order = TUNED + HELD_OUT + FRESH + SEALED + FINAL
+    order = TUNED + HELD_OUT + FRESH + SEALED + FINAL + FINAL6
     present = sorted({r.split for r in independent}, key=lambda s: (order + (s,)).index(s))
     if opts.only:
         present = [s for s in opts.only.split(",") if s]
