@@ -198,3 +198,17 @@ def test_scaffold_restyle_says_plainly_the_model_cannot_and_how_to_plug_one_in(l
     assert "too small to restyle" in said and "SCRIPTROOM_WRITING=free" in said and "--backend openai" in said
     free = style_result(_styler(CapableModel()).transfer(_scenes(lighthouse, 1), resolve("noir")), "scene 2").summary
     assert "too small" not in free and "5 of 5 lines restyled" in free
+
+
+def test_a_restyle_that_changed_nothing_offers_no_option(lighthouse):
+    """The walk on the real 135M: '0 of 6 lines restyled' still offered the writer's own scene to insert."""
+    from agent.models.fake import ScriptedChatModel
+    from tools.style import style_result
+
+    nothing = StyleTransfer(ScriptedChatModel.from_replies([""]), retries=0).transfer(_scenes(lighthouse, 1),
+                                                                                        resolve("noir"))
+    said = style_result(nothing, "scene 2")
+    assert nothing.rewritten == 0 and said.options == [] and "insert option 1" not in said.summary
+    assert "Nothing passed the checks" in said.summary
+    restyled = style_result(_styler(CapableModel()).transfer(_scenes(lighthouse, 1), resolve("noir")), "scene 2")
+    assert len(restyled.options) == 1 and "insert option 1" in restyled.summary

@@ -59,12 +59,16 @@ def style_result(result: Any, what: str, scope: Any = None) -> ToolResult:
         lines.append(SCAFFOLD_NOTE)
     if figures:
         lines.append("Measures: " + ", ".join(figures) + ".")
-    lines.append(f"\n```fountain\n{result.text.strip()}\n```\nSay 'insert option 1' to put it in the draft.")
+    # A restyle that changed nothing is no option: offering the writer's own text back to insert would only
+    # duplicate it.
+    options = []
+    if result.rewritten:
+        lines.append(f"\n```fountain\n{result.text.strip()}\n```\nSay 'insert option 1' to put it in the draft.")
+        options = [Option.of(result.text, prompt=result.prompt, scope=scope)]
     data = {**result.to_dict(), "target": what}
     if result.tier == "scaffold":
         data["note"] = SCAFFOLD_NOTE  # `scriptroom style --json` readers get the same plain word
-    return ToolResult(tool=TOOL_NAME, summary="\n".join(lines), data=data,
-                      options=[Option.of(result.text, prompt=result.prompt, scope=scope)], prompt=result.prompt)
+    return ToolResult(tool=TOOL_NAME, summary="\n".join(lines), data=data, options=options, prompt=result.prompt)
 
 
 def make_style_tool(styler: Any):
