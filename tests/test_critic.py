@@ -70,7 +70,8 @@ def test_full_critique_with_model_notes_scores_themes_and_plots(tmp_path, draft)
     assert notes["verdict"] == "Consider" and notes["verdict_source"] == "model"
     assert notes["logline"]["text"].startswith("A baker")
     model_weak = notes["weaknesses"][0]
-    assert model_weak["source"] == "model" and model_weak["scenes"]  # tied to the scenes the evidence names
+    # It names no one, so it cites nothing: the evidence's scenes are the program's, not the note's.
+    assert model_weak["source"] == "model" and model_weak["scenes"] == []
     assert all(Path(p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in d["plots"].values())
     assert len(d["plots"]) == 4
     assert "Consider" in result.summary and "sc. " in result.summary
@@ -225,3 +226,20 @@ def test_cli_critique_writes_pdf_and_json(tmp_path, monkeypatch, capsys):
     assert {c["check"] for c in data["data"]["checks"]} >= {"lone_parenthetical", "parenthetical_overuse"}
     assert cli.main.main(["critique", str(DATA / "mixed-1.fountain"), "--no-llm", "--no-scores", "--scene", "40"]) == 2
     assert "no scene 40" in capsys.readouterr().err
+
+
+def test_scaffold_notes_are_held_to_the_draft(tmp_path, draft):
+    """The walk on the real 135M: 'DANE is extremely ruthless (sc. 7, 4, 3)' of a draft with no Dane, cited with
+    the scene scorer's best scenes. A stranger's note is dropped; a cast member's cites the scenes they are in."""
+    cast = sorted({c for s in draft.scenes for c in s.characters})
+    who = cast[0].split()[0].capitalize()
+    reply = (f"LOGLINE: A baker and her brother fight over the shop.\nSTRENGTH: Dane is extremely ruthless.\n"
+             f"WEAKNESS: {who} says too little in the middle scenes.\nVERDICT: Consider")
+    c, _ = critic(tmp_path, replies=(reply,))
+    notes = c.critique(draft, pdf=False).data["notes"]
+    texts = [n["text"] for n in notes["strengths"] + notes["weaknesses"]]
+    assert not any("Dane" in t for t in texts)
+    assert any("Dane" in d["text"] and "not in the draft" in d["reason"] for d in notes["dropped"])
+    mine = next(n for n in notes["weaknesses"] if n["text"].startswith(who))
+    on_screen = [str(i + 1) for i, s in enumerate(draft.scenes) if any(who.upper() in c.split() for c in s.characters)]
+    assert mine["scenes"] == on_screen[:4]

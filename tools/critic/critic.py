@@ -19,6 +19,7 @@ from tools.critic.analytics import Analytics, analyze
 from tools.critic.checks import run_checks
 from tools.critic.findings import Finding
 from tools.critic.free_notes import scene_list, write_free_coverage
+from tools.critic.held import HeldNotes
 from tools.critic.notes import Coverage, Evidence, opening_lines, write_coverage
 from tools.critic.scene_scorer import SceneScorer, scene_text
 from tools.critic.sentiment import make_analyzer
@@ -138,7 +139,8 @@ class Critic:
         if model is not None and self.writing_tier == "free":
             coverage = write_free_coverage(evidence, model, script, focus)
         else:
-            coverage = write_coverage(evidence, model, focus)
+            held = HeldNotes.of(script, a.labels, a.stats.pages, a.stats.scenes) if model is not None else None
+            coverage = write_coverage(evidence, model, focus, held)
         lap("notes")
 
         say("report")

@@ -15,14 +15,11 @@ from screenplay.model import Script
 from tools.critic.notes import (Coverage, Evidence, Note, _ask, _fallback_logline, _premise, evidence_strengths,
                                 evidence_text, evidence_verdict, evidence_weaknesses, parse_reply)
 from tools.critic.prompting import defuse, quote, render
-from tools.summarizer.faithful import ScriptFacts, bad_refs, unknown_names
-from tools.summarizer.facts import plain, sentences
+from tools.critic.held import judge
+from tools.summarizer.faithful import ScriptFacts
+from tools.summarizer.facts import plain
 
 _NOTE_RE = re.compile(r"^[\s*#>-]*(STRENGTH|WEAKNESS)S?\s*(?:\(([^)]*)\))?[\s*]*:[\s*]*(.+?)\s*$", re.I | re.M)
-_REF_RE = re.compile(r"\d+[A-Z]?")
-# Words of the reader's trade a note may capitalise without naming anyone.
-_TRADE_WORDS = frozenset({"act", "one", "two", "three", "four", "i", "ii", "iii", "iv", "pov", "int", "ext",
-                          "v.o", "o.s", "cont'd", "sc", "scene", "scenes", "page", "pages", "the", "a", "an"})
 MAX_LISTED_SCENES = 80
 
 
@@ -48,25 +45,6 @@ def scene_list(script: Script, labels: list[str], pages: list[int], indices: lis
         action = next((plain(e.text) for e in scene.elements if e.type.value == "action" and e.text.strip()), "")
         lines.append(f"sc. {labels[i]} (p. {pages[i]}) {plain(scene.heading.text)} | {who} | {action[:160]}")
     return quote("SCENES", "\n".join(lines))
-
-
-def judge(text: str, cited: str | None, labels: set[str], facts: ScriptFacts) -> tuple[list[str], str | None]:
-    """(the scenes a note cites, why it must be dropped or None); `cited` None: a line that cites no scene."""
-    scenes = _REF_RE.findall(cited or "")
-    if cited is not None and not scenes:
-        return [], "cites no scene"
-    missing = [s for s in scenes if s.upper() not in labels]
-    if missing:
-        return scenes, f"cites scene {', '.join(missing)}, which the draft does not have"
-    for kind, ref in (r for sent in sentences(text) for r in bad_refs(sent, facts)):
-        return scenes, f"mentions {ref}, which the draft does not have"
-    strangers = [w for sent in sentences(text) for w in unknown_names(sent, facts)
-                 if w.lower().strip(".") not in _TRADE_WORDS]
-    if strangers:
-        return scenes, f"names {', '.join(dict.fromkeys(strangers))}, who is not in the draft"
-    if text.rstrip()[-1:] not in ".!?\"'”)":
-        return scenes, "was cut off mid-sentence"
-    return scenes, None
 
 
 def write_free_coverage(ev: Evidence, model: Any, script: Script, focus: str | None = None) -> Coverage:

@@ -214,22 +214,33 @@ def _ask(model: Any, system: str, user: str) -> str:
     return content if isinstance(content, str) else " ".join(str(c) for c in content)
 
 
-def write_coverage(ev: Evidence, model: Any | None, focus: str | None = None) -> Coverage:
-    """Coverage for the evidence; with `model` None (or an unusable reply) every field is evidence-made."""
+def write_coverage(ev: Evidence, model: Any | None, focus: str | None = None,
+                   held: Any | None = None) -> Coverage:
+    """Coverage for the evidence; with `model` None (or an unusable reply) every field is evidence-made.
+
+    `held` (tools.critic.held.HeldNotes) holds the small model's lines to the draft: a strength or weakness cites
+    the scenes of the draft's people it names, and one naming a stranger or a scene the draft lacks is dropped
+    with its reason (135M wrote "DANE is extremely ruthless" of a draft with no Dane, shown citing the scorer's
+    best scenes)."""
     strengths, weaknesses = evidence_strengths(ev), evidence_weaknesses(ev)
     fields: dict[str, str] = {}
     prompt = raw = None
+    dropped: list[dict[str, str]] = []
     if model is not None:
         system, user = build_prompt(ev, focus)
         prompt = f"[system]\n{system}\n\n[user]\n{user}"
         raw = _ask(model, system, user)
         fields = parse_reply(raw)
-    if "STRENGTH" in fields:
-        best = strengths[0].scenes if strengths and strengths[0].scenes else []
-        strengths.insert(0, Note(fields["STRENGTH"], best, "model"))
-    if "WEAKNESS" in fields:
-        worst = weaknesses[0].scenes if weaknesses else []
-        weaknesses.insert(0, Note(fields["WEAKNESS"], worst, "model"))
+    for key, notes in (("STRENGTH", strengths), ("WEAKNESS", weaknesses)):
+        if key not in fields:
+            continue
+        scenes, why = held.cast_note(fields[key]) if held is not None else ([], "cites no scene")
+        if why:
+            dropped.append({"text": f"{key}: {fields[key]}", "reason": why})
+        else:
+            notes.insert(0, Note(fields[key], scenes, "model"))
+    if "LOGLINE" in fields and held is not None and (why := held.judge(fields["LOGLINE"])):
+        dropped.append({"text": "LOGLINE: " + fields.pop("LOGLINE"), "reason": why})
     if "LOGLINE" in fields:
         logline = Note(fields["LOGLINE"], [], "model")
     elif ev.bible_logline:
@@ -241,7 +252,8 @@ def write_coverage(ev: Evidence, model: Any | None, focus: str | None = None) ->
     if "VERDICT" in fields:
         verdict, source = fields["VERDICT"], "model"
         reason = f"the reader's call; the evidence says: {reason}"
-    return Coverage(logline, _premise(ev), strengths, weaknesses, verdict, source, reason, prompt, raw)
+    return Coverage(logline, _premise(ev), strengths, weaknesses, verdict, source, reason, prompt, raw,
+                    dropped=dropped)
 
 
 def opening_lines(texts: Sequence[str], max_chars: int = 600) -> str:
