@@ -112,10 +112,14 @@ def main() -> int:
     parser.add_argument("--skip-start", action="store_true", help="skip the app-start row")
     parser.add_argument("--engine", default="auto", choices=("auto", "llama.cpp", "transformers"))
     parser.add_argument("--chat-only", action="store_true", help="stop after the chat questions")
+    parser.add_argument("--read", type=float, default=0.0, metavar="S",
+                        help="seconds a writer reads each answer before the next message (default 0: sent at once, "
+                             "the worst case for the chat prefix kept in the background after a turn)")
     args = parser.parse_args()
     draft = args.draft or (REALSCRIPT if REALSCRIPT.is_file() else SAMPLE)
 
-    print(f"draft: {draft.name}; load average at the start: {os.getloadavg()[0]:.1f} (1 min)")
+    print(f"draft: {draft.name}; load average at the start: {os.getloadavg()[0]:.1f} (1 min); "
+          f"{args.read:g} s of reading before each message")
     print(f"{'request':66} {'first s':>7} {'answer s':>8} {'end s':>6}  {'ran':16} answer")
     rows = Rows()
     if not args.skip_start:
@@ -137,6 +141,7 @@ def main() -> int:
     for label, message in REQUESTS[: 7 if args.chat_only else None]:
         if (label, message) == CHAT:
             before_chat = dataclasses.replace(session, history=list(session.history))
+        time.sleep(args.read)
         rows.append((label, *timed(runtime, session, message)))
     if before_chat is not None and runtime.agent.info.engine == "llama.cpp":
         engine = runtime.agent.chat_model.engine
