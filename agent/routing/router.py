@@ -73,7 +73,8 @@ class Router(SlashFirst):
         ranked = sorted(out.probabilities.items(), key=lambda kv: kv[1], reverse=True)
         real = [(i, p) for i, p in ranked if i != CLARIFY]
         candidates = [(i, round(p, 4)) for i, p in real[:3]]
-        (top, confidence), top_p = ranked[0], ranked[0][1]
+        top, top_p = ranked[0]
+        confidence = top_p  # capped below; top_p stays the head's own figure
         if top != out.heard:
             # Word cues overruled what the sentence resembles: right more often than not, but not certain.
             confidence = min(confidence, self.config.overruled_cap)
