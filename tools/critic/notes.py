@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from string import capwords
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from tools.critic.analytics import Analytics
 from tools.critic.findings import Finding
 from tools.critic.prompting import defuse, quote, render
 from tools.critic.themes import Theme
 from screenplay.record import Record
+
+if TYPE_CHECKING:
+    from tools.critic.held import HeldNotes
 
 VERDICTS = ("Recommend", "Consider", "Pass")
 _FIELD_RE = re.compile(r"^[\s*#>-]*(LOGLINE|STRENGTH|WEAKNESS|VERDICT)S?[\s*]*:[\s*]*(.+?)\s*$", re.I | re.M)
@@ -215,7 +218,7 @@ def _ask(model: Any, system: str, user: str) -> str:
 
 
 def write_coverage(ev: Evidence, model: Any | None, focus: str | None = None,
-                   held: Any | None = None) -> Coverage:
+                   held: HeldNotes | None = None) -> Coverage:
     """Coverage for the evidence; with `model` None (or an unusable reply) every field is evidence-made.
 
     `held` (tools.critic.held.HeldNotes) holds the small model's lines to the draft: a strength or weakness cites
