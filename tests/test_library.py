@@ -335,3 +335,37 @@ def test_spread_sources_lets_a_second_source_in_before_a_third_scene_of_the_firs
     assert spread_sources(scores, sources, 3, 0.05) == [0, 1, 3]
     assert spread_sources(scores, sources, 3, 0.0) == [0, 1, 2]  # no penalty: score order
     assert spread_sources(scores, sources, 10, 0.05) == [0, 1, 3, 2]  # nothing is dropped
+
+
+def test_a_crowded_neighbourhood_is_dense_and_a_row_is_not_its_own_neighbour():
+    import numpy as np
+
+    from tools.library.hubs import densities
+
+    rng = np.random.default_rng(1)
+    centre = rng.standard_normal(16)
+    crowd = centre + 0.1 * rng.standard_normal((12, 16))  # one source's near-alike scenes
+    loners = rng.standard_normal((6, 16))
+    vectors = np.vstack([crowd, loners]).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact = densities(vectors, k=3)
+    assert exact[:12].min() > 0.9 > exact[12:].max()  # a row's own 1.0 would lift the loners too
+    sims = vectors @ vectors.T
+    np.fill_diagonal(sims, -np.inf)
+    assert exact[12] == pytest.approx(np.sort(sims[12])[-3:].mean(), abs=1e-6)
+    sampled = densities(vectors, k=3, reference=10)  # neighbours among a fixed sample of 10 rows
+    assert sampled[:12].mean() > sampled[12:].mean() and len(sampled) == len(vectors)
+
+
+def test_bm25_counts_only_what_stands_above_its_floor():
+    from tools.library.lexical import LexicalHit, blend
+
+    dense = {"a": 0.30, "b": 0.31}
+    flat = [LexicalHit(s, 5.0 - 0.1 * i) for i, s in enumerate("abcdefghijkl")]  # common words: a flat ranking
+    assert list(blend(dense, flat, weight=0.12, floor_rank=10)) == ["b", "a"]  # BM25's winner "a" does not overturn
+    assert blend(dense, flat, weight=0.12, floor_rank=10)["a"] == pytest.approx(0.30 + 0.12 * 1.0 / 5.0)
+    standout = [LexicalHit("a", 12.0)] + flat[1:]  # a rare word only "a" shares; the floor is still 4.0
+    assert blend(dense, standout, weight=0.12, floor_rank=10)["a"] == pytest.approx(0.30 + 0.12 * (12.0 - 4.0) / 12.0)
+    few = [LexicalHit("a", 3.0)]  # fewer scenes than the floor's rank share a word: the floor is 0
+    assert blend(dense, few, weight=0.12, floor_rank=10)["a"] == pytest.approx(0.42)
+    assert list(blend(dense, [], weight=0.12).items()) == [("b", 0.31), ("a", 0.30)]

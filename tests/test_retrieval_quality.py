@@ -27,13 +27,16 @@ PARAPHRASED = DATA / "retrieval_paraphrased.jsonl"
 HELDOUT = DATA / "retrieval_heldout.jsonl"
 # Written in session 6 before any search change (other scenes than every other set), never tuned on.
 HELDOUT2 = DATA / "retrieval_heldout2.jsonl"
-# Measured 0.929 / 0.835 (starter + feature script) and 0.893 / 0.835 (+ Shakespeare) with the action rows;
-# without them MRR was 0.806 and 0.814, and before the per-source repeat penalty recall was 0.857: both fail.
-# One held-out query is 0.036 of recall.
-HELDOUT_RECALL, HELDOUT_MRR = 0.89, 0.82
-SHAKESPEARE_RECALL, SHAKESPEARE_MRR = 0.89, 0.82
-# Starter + feature script: measured 1.000 / 0.926; one query is 0.036 of recall.
-HELDOUT2_RECALL, HELDOUT2_MRR = 0.96, 0.89
+# Session 8 (hub discount, BM25 above its floor, action weight 0.4), measured on the cached libraries:
+# starter + feature script: project 0.913 / 0.842, paraphrased 0.946 / 0.873, held out 0.929 / 0.854,
+# held out 2 1.000 / 0.935; + Shakespeare: held out 0.964 / 0.848. The code before (session 6) scored
+# project MRR 0.754, held out MRR 0.835 and, with Shakespeare, held out 0.893 / 0.835: each fails a floor below.
+# One held-out query is 0.036 of recall; one project or paraphrased query 0.022.
+PROJECT_RECALL, PROJECT_MRR = 0.89, 0.82
+PARAPHRASED_RECALL, PARAPHRASED_MRR = 0.93, 0.85
+HELDOUT_RECALL, HELDOUT_MRR = 0.92, 0.84
+SHAKESPEARE_RECALL, SHAKESPEARE_MRR = 0.96, 0.84
+HELDOUT2_RECALL, HELDOUT2_MRR = 0.96, 0.90
 
 
 def test_score_counts_what_it_should():
@@ -66,7 +69,7 @@ def library(tmp_path_factory, minilm):
 def test_project_queries(library):
     result = evaluate(library, load_queries(PROJECT_QUERIES))
     print(f"\nproject queries, {library.stats().scenes} scenes: {result.line()}\n" + "\n".join(result.misses))
-    assert result.recall >= 0.85 and result.mrr >= 0.75, result.line() + "\n" + "\n".join(result.misses)
+    assert result.recall >= PROJECT_RECALL and result.mrr >= PROJECT_MRR, result.line() + "\n" + "\n".join(result.misses)
 
 
 @pytest.mark.slow
@@ -78,7 +81,7 @@ def test_paraphrased_queries_among_distractors_hybrid_beats_dense(library):
     dense = evaluate(library, queries, hybrid=False)
     print(f"\nparaphrased, {library.stats().scenes} scenes: hybrid {hybrid.line()}; dense {dense.line()}\n"
           + "\n".join(hybrid.misses))
-    assert hybrid.recall >= 0.93 and hybrid.mrr >= 0.83, hybrid.line() + "\n" + "\n".join(hybrid.misses)
+    assert hybrid.recall >= PARAPHRASED_RECALL and hybrid.mrr >= PARAPHRASED_MRR, hybrid.line() + "\n" + "\n".join(hybrid.misses)
     assert hybrid.mrr > dense.mrr + 0.03
 
 

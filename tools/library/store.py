@@ -3,7 +3,8 @@
 Each scene is stored as one or more chunks (ids ``<scene hash>-<n>``); chunk 0's document is the whole
 scene, later chunks keep the window of text they embed. A second collection, ``<name>-actions``, holds one
 row per scene (id: the scene hash): its header and action lines without the dialogue. A search scores a scene
-by its best chunk mixed with that row (ACTION_WEIGHT).
+by its best chunk mixed with that row (ACTION_WEIGHT); the hybrid ranking then discounts hub scenes
+(tools/library/hubs.py) and adds BM25 (tools/library/lexical.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from screenplay.model import Scene
 from tools.library.embedder import TextEmbedder, as_text_embedder
 from tools.library.errors import LibraryError, LibraryLockedError
 from tools.library.filters import build_where
-from tools.library.lexical import LexicalIndex, blend
+from tools.library.hubs import HubIndex
+from tools.library.lexical import LEXICAL_FLOOR_RANK, LexicalIndex, blend
 from tools.library.lock import WriterLock
 from tools.library.mmr import mmr_select, spread_sources
 from tools.library.records import (
@@ -54,8 +56,9 @@ SHAKESPEARE_CHUNKS = 1
 LAYOUT = 3
 ACTIONS_SUFFIX = "-actions"
 # A scene's dense score is (1 - ACTION_WEIGHT) x its best chunk + ACTION_WEIGHT x its action row. Chosen on the
-# project, paraphrased and first held-out queries (bench/retrieval.py); the second held-out set only reports it.
-ACTION_WEIGHT = 0.3
+# project, paraphrased and first held-out queries (bench/retrieval.py): 0.3 in session 6; 0.4 with the hub
+# discount and the lexical floor (cross-validated with them); the second held-out set only reports it.
+ACTION_WEIGHT = 0.4
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class SceneLibrary:
         self._collection: Any = None
         self._action_collection: Any = None
         self._lexical = LexicalIndex()
+        self._hubs = HubIndex()
         self._writes = 0  # this process's writes: the lexical index is rebuilt after any of them
         self._starter_lock = threading.Lock()  # the app's warm-up and a first search index the starter once
         self._upgrade_lock = threading.Lock()
@@ -561,8 +565,9 @@ class SceneLibrary:
 
         ``where`` filters on metadata ({"genre": "noir", "n_characters": {"$gte": 3}}); ``mmr`` trades
         some relevance for variety (``mmr_lambda`` 1 = relevance only, 0 = variety only). ``hybrid``
-        blends the MiniLM similarity with a BM25 score of the scenes' words (tools/library/lexical.py) and
-        lets a source's further scenes pay SOURCE_REPEAT_PENALTY each; False ranks by MiniLM alone. A hit's
+        discounts hub scenes (tools/library/hubs.py), blends the MiniLM similarity with a BM25 score of the
+        scenes' words (tools/library/lexical.py) and lets a source's further scenes pay SOURCE_REPEAT_PENALTY
+        each; False ranks by MiniLM alone. A hit's
         ``score`` is its cosine similarity either way.
         """
         if k < 1:
@@ -629,21 +634,36 @@ class SceneLibrary:
             c["score"] = (1.0 - ACTION_WEIGHT) * c["score"] + ACTION_WEIGHT * float(sim)
 
     def _blended(self, col: Any, query: str | Scene, dense: list[dict[str, Any]], total: int) -> list[dict[str, Any]]:
-        """The dense candidates reordered by their blend with BM25.
+        """The dense candidates, less their hub discount (tools/library/hubs.py), reordered by their blend with
+        BM25.
 
         BM25 reranks what MiniLM found rather than adding scenes of its own: on the labelled queries that
         scored the same (a scene BM25 alone finds is rarely one MiniLM ranks nowhere) and it saves fetching
         and scoring more chunks on every search.
         """
         self._lexical.ensure((total, self._writes), lambda: self._scene_texts(col))
+        actions = self._actions(create=False)
+        if actions is not None:
+            self._hubs.ensure((total, self._writes), lambda: self._action_vectors(actions))
         text = query if isinstance(query, str) else scene_record(query, source="query", scene_number=0).text
-        lexical = {h.scene_id: h.score for h in self._lexical.top(text, len(dense) * 4)}
+        lexical = self._lexical.top(text, max(len(dense) * 4, LEXICAL_FLOOR_RANK + 1))
         known = {c["scene_id"]: c for c in dense}
-        blended = blend({sid: c["score"] for sid, c in known.items()}, lexical)
+        discount = self._hubs.penalty if actions is not None else (lambda sid: 0.0)
+        blended = blend({sid: c["score"] - discount(sid) for sid, c in known.items()}, lexical)
         ranked = [known[sid] for sid in blended]
         order = spread_sources(list(blended.values()), [str(c["meta"].get("source", "")) for c in ranked],
                                len(ranked), SOURCE_REPEAT_PENALTY)
         return [ranked[i] for i in order]
+
+    @staticmethod
+    def _action_vectors(actions: Any) -> Iterable[tuple[str, np.ndarray]]:
+        offset = 0
+        while True:
+            got = actions.get(include=["embeddings"], limit=_PAGE, offset=offset)
+            yield from zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32))
+            if len(got["ids"]) < _PAGE:
+                return
+            offset += _PAGE
 
     def _scene_texts(self, col: Any) -> Iterable[tuple[str, str]]:
         """(scene id, words BM25 indexes) for every scene: its full text plus title and tags."""
