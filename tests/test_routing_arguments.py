@@ -200,3 +200,45 @@ def test_scene_names_match_locations_as_whole_words():
 def test_instruction_drops_politeness_and_the_option_reference():
     text = "could you punch up the dialogue in option 2"
     assert args_for("revise", text, extract(text)) == {"option": 2, "mode": "edit", "instruction": "punch up the dialogue"}
+
+
+@pytest.mark.parametrize(
+    "intent, text, expected",
+    [
+        # revise modes by class: verbs of going on, of kinship, and an edit whose verb has its own object
+        ("revise", "#3 ends too early, keep it moving", {"option": 3, "mode": "continue"}),
+        ("revise", "take option 1 further", {"option": 1, "mode": "continue"}),
+        ("revise", "two more pages of opt 4", {"option": 4, "mode": "continue"}),
+        ("revise", "contiue option 2", {"option": 2, "mode": "continue"}),
+        ("revise", "cousins of option 2, please", {"option": 2, "mode": "more_like"}),
+        ("revise", "same mood as #1 but fresh", {"option": 1, "mode": "more_like"}),
+        ("revise", "option 3 - make Ada the liar", {"option": 3, "mode": "edit", "instruction": "make Ada the liar"}),
+        ("revise", "give option 1 a colder ending", {"option": 1, "mode": "edit", "instruction": "a colder ending"}),
+        ("revise", "#2 looks good, but lose the cat", {"option": 2, "mode": "edit", "instruction": "lose the cat"}),
+        ("revise", "option 2 but the one who dies is Ada", {"option": 2, "mode": "edit",
+                                                          "instruction": "the one who dies is Ada"}),
+        # look-ups phrased as what others made; a count inside the description is no k
+        ("similar", "how do the classics stage a robbery in a museum", {"query": "a robbery in a museum"}),
+        ("similar", "has a show ever done a wedding on a boat?", {"query": "a wedding on a boat"}),
+        ("similar", "anyone written a great scene where a thief gets caught", {"query": "a thief gets caught"}),
+        ("similar", "search the library for three sisters at a funeral", {"query": "three sisters at a funeral"}),
+        ("similar", "dig up two examples of a break-in", {"k": 2, "query": "a break-in"}),
+        ("similar", "scenes that resemble the bowling one", {"scene_ref": "bowling"}),
+        # statistics topics, summary sizes, scene names said first, placements
+        ("stats", "ratio of interior to exterior scenes", {"topic": "settings"}),
+        ("stats", "who gets the lion's share of lines", {"topic": "characters"}),
+        ("stats", "count of acts and scenes", {"topic": "overview"}),
+        ("summarize", "squeeze the draft into one line", {"level": "logline"}),
+        ("summarize", "a short paragraph about my script", {"level": "synopsis"}),
+        ("critique", "greenhouse scene - is it working?", {"scene_ref": "greenhouse"}),
+        ("generate", "redo the pier scene four different ways", {"count": 4, "scene_ref": "pier"}),
+        ("generate", "write a new one, I don't like that one", {}),
+        ("generate", "an alternative take on scene 5", {"count": 1, "scene": 5}),
+        ("generate", "a midpoint, something with a flood", {"beat": "midpoint", "brief": "something with a flood"}),
+        ("generate", "what could happen between the motel scene and the trial?", {}),
+        ("insert", "drop option 3 between 10 and 11", {"option": 3, "after_scene": 10}),
+        ("insert", "use #1 after the 9th scene", {"option": 1, "after_scene": 9}),
+    ],
+)
+def test_argument_classes_session8(intent, text, expected):
+    assert args_for(intent, text, extract(text)) == expected

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from agent.routing.text import clean_free_text, fold
+from agent.routing.text import clean_free_text, correct_typos, fold
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -62,9 +62,10 @@ BEAT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "inciting-incident": ("inciting", "catalyst"),
     "first-turn": ("plot point 1", "plot point one", "first plot point", "break into two", "first turn"),
     "midpoint": ("midpoint", "midpoints", "mid-point", "mid point"),
-    "all-is-lost": ("all is lost", "all-is-lost", "dark night of the soul", "lowest point"),
+    "all-is-lost": ("all is lost", "all-is-lost", "dark night of the soul", "lowest point", "low point", "rock bottom",
+                    "darkest moment"),
     "climax": ("climax", "climaxes", "showdown", "showdowns"),
-    "opening": ("opening", "openings", "opener", "openers", "beginning", "ouverture", "debut", "anfang", "apertura"),
+    "opening": ("opening", "openings", "opener", "openers", "beginning", "new start", "fresh start", "ouverture", "debut", "anfang", "apertura"),
     "ending": ("ending", "endings", "the end", "fins", "fin", "finale", "final", "finales", "resolution", "ende"),
 }
 
@@ -73,17 +74,17 @@ LEVEL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "logline", "log line", "one sentence", "a sentence", "single sentence", "one-liner",
         "one liner", "une phrase", "una frase", "einem satz", "elevator pitch",
     ),
-    "page": ("one page", "one-page", "1 page", "1-page", "single page", "a page"),
+    "page": ("one page", "one-page", "1 page", "1-page", "single page", "a page", "one-pager", "one pager"),
     "beats": ("beat sheet", "beats", "beat by beat", "beat-by-beat"),
     "scenes": ("scene by scene", "scene-by-scene", "scene list", "list of scenes", "every scene", "all the scenes", "all scenes", "list the scenes", "each scene"),
     "synopsis": ("synopsis", "synopse", "sinopsis"),
 }
 
 FOCUS_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "dialogue": ("dialogue", "dialog", "lines", "banter"),
+    "dialogue": ("dialogue", "dialog", "lines", "banter", "talk like", "speak like", "sound like", "voices"),
     "pacing": ("pacing", "pace", "drag", "too slow", "rushed", "too long"),
     "structure": ("structure", "structural", "act break", "plot hole"),
-    "character": ("character", "arc", "motivation", "protagonist", "antagonist", "villain"),
+    "character": ("character", "arc", "motivation", "protagonist", "antagonist", "villain", "journey"),
     "stakes": ("stakes",),
     "conflict": ("conflict",),
     "tone": ("tone", "tonal"),
@@ -127,6 +128,8 @@ class Extraction:
     placement: bool = False  # "after the funeral scene": where new material goes, no scene number
     topic: str | None = None  # what a statistics question is about (tools.schemas.STATS_TOPICS)
     characters: list[str] = field(default_factory=list)
+    count_span: tuple[int, int] | None = None
+    option_span: tuple[int, int] | None = None  # where the count was said: a similar search's k, or part of its query
     # Character spans of references that were consumed, so free text can leave them out.
     spans: list[tuple[int, int]] = field(default_factory=list)
 
@@ -143,7 +146,8 @@ def parse_number(token: str) -> int | None:
         return NUMBER_WORDS[token]
     if token in ORDINALS:
         return ORDINALS[token]
-    return None
+    m = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th)", token)  # "the 14th scene"
+    return int(m.group(1)) if m else None
 
 
 def _find_first(folded: str, synonyms: dict[str, tuple[str, ...]]) -> tuple[str, int] | None:
@@ -174,7 +178,21 @@ def find_beat(folded: str) -> str | None:
     return best[1] if best else None
 
 
+# A length named as the size of the summary ("down to one line", "a paragraph summary"), not as a unit of
+# writing ("one line of dialogue", "the first paragraph of option 2").
+_SIZED_LEVEL = (
+    ("scenes", r"\bone (?:line|sentence) (?:each|per|for (?:each|every|a))\b"),
+    ("logline", r"\b(?:to|in|into|as|with) (?:just )?(?:one|a single) line\b(?! of)|\bone[- ]line (?:summary|pitch|version)\b"),
+    ("synopsis", r"\bparagraph (?:summary|synopsis|recap|describing|on|about|of (?:my|the|this) (?:script|draft|story"
+                 r"|screenplay|film|movie))\b|\b(?:summ\w*|recap\w*|describ\w*|sum \w+ up) .{0,40}\b(?:in|as) (?:a|one) "
+                 r"(?:short |single )?paragraph\b|\b(?:a|one) (?:short |single )?paragraph (?:summ\w*|describing|about)\b"),
+)
+
+
 def find_level(folded: str) -> str | None:
+    for key, pattern in _SIZED_LEVEL:
+        if re.search(pattern, folded):
+            return key
     for key in ("logline", "page", "beats", "scenes", "synopsis"):
         for w in LEVEL_SYNONYMS[key]:
             if re.search(r"(?<![\w])" + re.escape(w) + r"(?![\w])", folded):
@@ -219,7 +237,7 @@ def find_genre(folded: str) -> str | None:
 TOPIC_WORDS: tuple[tuple[str, str], ...] = (
     ("settings", r"\bint(?:erior)?s?\b|\bext(?:erior)?s?\b|\bday\b|\bnights?\b|\blocations?\b|\bsettings?\b"
                  r"|\binside\b|\boutside\b|\bindoors?\b|\boutdoors?\b"),
-    ("characters", r"\bcharacters?\b|\bwho(?:'?s| is)? (?:has|speaks|talks|says|gets|in|got|appears)\b|\bspeak\w*|\btalk\w*|\blines\b"
+    ("characters", r"\bcharacters?\b|\bwho(?:'?s| is)? (?:has|speaks|talks|says|gets|in|got|appears)\b|^\W*who\b|\bspeak\w*|\btalk\w*|\blines\b"
                    r"|\bappear\w*|\bscreen ?time\b|\bdivide\w* among\b|\bcast\b|\bdialogue share\b"),
     ("acts", r"\bacts?\b"),
     ("scenes", r"\bscenes?\b|\bsc\b"),
@@ -228,7 +246,9 @@ TOPIC_WORDS: tuple[tuple[str, str], ...] = (
 
 def find_topic(folded: str, characters: Sequence[str] = ()) -> str:
     """Which statistics a question asks for (an overview when nothing narrower is named)."""
-    if re.search(r"\bdialogue (?:to|vs\.?|versus) action\b|\bratio\b", folded):
+    # Dialogue against action, or two units at once ("total pages and scenes"): the whole overview.
+    if re.search(r"\bdialogue (?:to|vs\.?|versus|and) action\b|\baction (?:to|vs\.?|versus|and) dialogue\b"
+                 r"|\b(?:pages?|scenes?|acts?) (?:and|&|\+) (?:pages?|scenes?|acts?)\b", folded):
         return "overview"
     for topic, pattern in TOPIC_WORDS:
         if re.search(pattern, folded):
@@ -259,6 +279,12 @@ def find_characters(message: str, characters: Sequence[str]) -> list[str]:
     return [name for _, name in sorted(hits)]
 
 
+# Verbs and request words that can open a message before "scene": "rewrite scene, ..." names no scene.
+_VERBS_BEFORE_SCENE = {
+    "write", "rewrite", "redo", "draft", "find", "search", "summarize", "summarise", "critique", "review", "fix",
+    "tighten", "new", "a", "an", "any", "some", "more", "same", "whole", "this", "that", "next", "each", "one",
+    "give", "gimme", "need", "want", "another", "fresh", "better", "different", "similar", "trim", "cut", "add",
+}
 _NAMES_OPTION = re.compile(r"\b" + _OPTION_WORD + r"\b|(?<![\w])#\s*\d|\b" + _ORD + r" (?:one|option|version|alternative)\b")
 _NAMED_SCENE = re.compile(r"(?:the|my|that|your)\s+((?:[a-z'\-]+\s+){0,2}?[a-z'\-]+)\s+scene\b")
 
@@ -278,8 +304,9 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
         (r"(?:after|follows?|following|apres|despues de|nach)", "after_scene"),
         (r"(?:before|in front of|ahead of|avant|antes de|vor)", "before_scene"),
     ):
-        m = re.search(word + r"\s+(?:(?:the|la|le|l'|der)\s+)?" + _SCENE_WORD + r"\s*#?\s*(" + _NUM + r")\b", folded)
-        if m:
+        m = re.search(word + r"\s+(?:(?:the|la|le|l'|der)\s+)?" + _SCENE_WORD + r"\s*#?\s*(" + _NUM + r")\b", folded) \
+            or re.search(word + r"\s+(?:the\s+)?(" + _ORD + r"|\d{1,3}(?:st|nd|rd|th))\s+scene\b", folded)  # "after the 14th scene"
+        if m and parse_number(m.group(1)) not in (None, -1):
             setattr(ex, attr, parse_number(m.group(1)))
             take(m)
         else:
@@ -298,7 +325,15 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     if m and ex.after_scene is None:
         ex.after_scene = parse_number(m.group(1))
         take(m)
-    m = re.search(r"\bbetween (?:scenes? )?\d{1,3}\s*(?:and|&|-)\s*\d{1,3}\b", folded)
+    m = re.search(r"\bbetween (?:scenes? )?(\d{1,3})\s*(?:and|&|-)\s*\d{1,3}\b", folded)
+    if m and free(*m.span()):
+        if ex.after_scene is None and ex.before_scene is None and _NAMES_OPTION.search(folded):
+            ex.after_scene = int(m.group(1))  # "put the first one between 7 and 8": an option goes after 7
+        ex.placement = True
+        take(m)
+    # "between the pawn shop scene and ...", "once scene 19 ends": where new material goes, not a scene to work on
+    m = re.search(r"\bbetween (?:the|my|that) (?:[a-z'\-]+\s+){1,3}?scene\b", folded) or re.search(
+        r"\b" + _SCENE_WORD + r"\s*#?\s*" + _NUM + r"\s+(?:ends|is over|finishes|wraps(?: up)?|closes)\b", folded)
     if m and free(*m.span()):
         ex.placement = True
         take(m)
@@ -318,6 +353,8 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
             take(m)
 
     for m in re.finditer(r"(?<![\w])" + _SCENE_WORD + r"\s*#?\s*(" + _NUM + r")\b", folded):
+        if re.match(r"\s+(?:different |other |new |more )?(?:ways|times)\b", folded[m.end():]):
+            continue  # "rewrite the bakery scene three different ways": a count after a named scene
         if free(*m.span()):
             ex.scene = parse_number(m.group(1))
             take(m)
@@ -346,8 +383,24 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
             take(m)
             break
     if ex.scene_ref is None and ex.scene is None:
-        m = re.search(r"\bthe scene (?:at|in|on) the ([a-z'\-]+)", folded)
+        # "the scene at the car wash": a second word only where the name plainly ends after it
+        m = re.search(r"\bthe scene (?:at|in|on) the ([a-z'\-]+)(?: ([a-z'\-]+)(?=\s*(?:$|[,.?!:;]|(?:where|when|with|and"
+                      r"|in|on|at|of|for|to|from|is|was|pls|please)\b)))?", folded)
         if m:
+            second = m.group(2) if m.group(2) and m.group(2) not in _NOT_SCENE_NAMES else None
+            ex.scene_ref = m.group(1) + (" " + second if second else "")
+            take(m)
+    if ex.scene_ref is None and ex.scene is None:
+        # A scene named first, as a heading: "ferry scene, sum it up", "lumber mill scene: rain, shadows"
+        m = re.match(r"\W*((?:[a-z'\-]+\s+)?[a-z'\-]+)\s+scene\s*(?:[,:;\-\u2013\u2014]|\s(?:needs|is|feels|was|pls|please)\b)", folded)
+        if m and free(*m.span()) and not any(w in _NOT_SCENE_NAMES or w in _VERBS_BEFORE_SCENE for w in m.group(1).split()) \
+                and find_beat(m.group(1)) is None:
+            ex.scene_ref = message[m.start(1) : m.end(1)].lower()
+            take(m)
+    if ex.scene_ref is None and ex.scene is None:
+        # "scenes like the rooftop one": a scene of the draft named by what it resembles
+        m = re.search(r"\b(?:like|resembl\w*|similar to|as) (?:the|my) ([a-z'\-]+(?: [a-z'\-]+)?) one\b", folded)
+        if m and free(*m.span()) and not any(w in _NOT_SCENE_NAMES or w in ORDINALS for w in m.group(1).split()):
             ex.scene_ref = m.group(1)
             take(m)
 
@@ -365,11 +418,14 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     folded = _first_step(folded)
     m = re.search(r":|\bwhere\b|\babout\b|\bwith\b|\blike (?:a|an|the|my|this|that)\b|\binvolving\b|\bfeaturing\b|\bin which\b", folded)
     limit = m.start() if m else len(folded)
+    taken = len(ex.spans)
     ex.count = _extract_count(folded[:limit], free, take)
     top = re.search(r"(?:,\s*|\b)top (\d{1,2})\b", folded)
     if ex.count is None and top:  # "scenes with a hostage on a bus, top 8": how many to list, said last
         take(top)
         ex.count = int(top.group(1))
+    if ex.count is not None and len(ex.spans) > taken:
+        ex.count_span = ex.spans[-1]
     return ex
 
 
@@ -388,6 +444,7 @@ def _extract_option(message: str, folded: str, ex: Extraction, free, take) -> No
             n = parse_number(m.group(1))
             if n is not None and n > 0:
                 ex.option = n
+                ex.option_span = m.span()
                 take(m)
                 return
 
@@ -405,7 +462,8 @@ def _extract_count(folded: str, free, take) -> int | None:
     if m:
         take(m)
         return 2
-    another = re.search(r"\b(?:another|one more) (?:\w+ )?(?:version|take|option|alt|alternative|pass|draft)s?\b", folded)
+    another = re.search(r"\b(?:another|one more|an? (?:alternate|alternative|different|other)) (?:\w+ )?"
+                        r"(?:version|take|option|alt|alternative|alternate|pass|draft)s?\b", folded)
     m = re.search(r"(?<![\w])x\s?(\d{1,2})\b|\b(\d{1,2})\s?x(?![\w])", folded)
     if m:
         take(m)
@@ -429,6 +487,10 @@ def _extract_count(folded: str, free, take) -> int | None:
         after = folded[m.end() : m.end() + 40]
         if re.match(r"\s*(?:sentence|page|line|word|minute|hour|day|year|phrase|frase|satz)", after):
             continue
+        # "the current one", "a new one": a pronoun, not a count
+        if m.group(1) == "one" and re.search(r"\b(?:the|this|that|current|old|new|last|other|each|every|which|any|no|an?"
+                                             r"|same|only|my|your|better|right|wrong)\s+$", folded[: m.start()]):
+            continue
         n = parse_number(m.group(1))
         take(m)
         return n
@@ -437,15 +499,28 @@ def _extract_count(folded: str, free, take) -> int | None:
 
 # --- Free-text arguments ---------------------------------------------------------------------
 
-_BRIEF_MARKER = re.compile(r"(?:\bwhere\b|\bin which\b|\babout\b|\bin which\b|:|\s[—–]\s|\bdonde\b|\bou\b|\bwo\b)")
+# What should happen follows "where", "about", a colon or a dash, or a trailing clause that describes
+# ("a cold open, something with a body in a freezer"; "2 takes, one funny one bleak").
+_BRIEF_MARKER = re.compile(r"(?:\bwhere\b|\bin which\b|\babout\b|:|\s[—–]\s|\bdonde\b|\bou\b|\bwo\b"
+                           r"|,\s*(?=(?:something|someone|somewhere)\b|one \w+,? (?:and )?one\b))")
 _STEP_BREAK = re.compile(r"(?:,?\s*(?:and )?then\b|,?\s*and after that\b|;\s)", re.I)
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:but|pero|mais|aber|so that|so|with|and|to be|to|please|just|a bit|,)\s+)+", re.I
+    r"^(?:(?:but|pero|mais|aber|so that|so|with|and|to be|to|please|just|a bit|again|also|now|ok|okay|,)\s+)+", re.I
 )
+# A verb whose object is the option itself ("give option 2 a funnier ending") is no part of the change; one
+# said after the option has its own object ("option 2 but make Rudy the villain") and stays.
+_OPTION_VERBS = r"(?:rewrite|revise|redo|rework|edit|tweak|change|adjust|make|give)"
+_VERB_THEN_OPTION = re.compile(r"^\W*(?:(?:can|could|would) you\s+|please\s+|pls\s+|let'?s\s+)*" + _OPTION_VERBS + r"\s+$")
 _LEADING_VERBS = re.compile(
-    r"^(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:rewrite|revise|redo|rework|edit|tweak|change|adjust|make"
-    r"|needs?(?: to be)?|should be|could be|can be|can it be|give it|give)\s+",
+    r"^(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:needs?(?: to be)?|should be|could be|can be|can it be"
+    r"|(?:make|give) (?:it|this|that|them))\s+",
     re.I,
+)
+_LEADING_OPTION_VERB = re.compile(r"^(?:(?:can|could|would) you\s+|please\s+|pls\s+)*" + _OPTION_VERBS + r"\s+", re.I)
+# A verdict on the option before the change asked for: "option 2 is close - age the characters up".
+_VERDICT_FIRST = re.compile(
+    r"^(?:is|was|looks|feels|reads|'s)\s+(?:\w+\s+){0,2}?(?:close|there|good|great|fine|ok|okay|decent|solid|nice|bad"
+    r"|right|promising|strong|almost|nearly)\s*(?:[,;:.\-\u2013\u2014]|\bbut\b)\s*", re.I
 )
 _TRAILING_PREP = re.compile(r"\s+(?:in|on|of|for|from|to)$", re.I)
 
@@ -473,14 +548,44 @@ def extract_brief(message: str, ex: Extraction) -> str:
     return clean_free_text(_first_step(rest))
 
 
+# Who else made such a scene (other writers, the classics, a film): the verb after them starts the query.
+_OTHERS = (r"(?:(?:the|other|some|great|famous|classic|real|published|good|any|a)\s+)*(?:pros?|professionals?|writers?"
+           r"|screenwriters?|films?|movies?|scripts?|screenplays?|classics|greats|masters|filmmakers|directors|authors"
+           r"|people|folks|others|any(?:one|body)|some(?:one|body)|shows?)\b")
+# Verbs of making a scene, followed by what was made: "how pros write a breakup in a car", "has a film done a ...".
+_MAKING = (r"\b(?:writes?|wrote|write|shoots?|shot|stage[sd]?|film(?:s|ed)?|do|does|did|done|handle[sd]?|tackle[sd]?"
+           r"|approach(?:es|ed)?|play(?:s|ed)?|depict(?:s|ed)?|portray(?:s|ed)?|pull(?:s|ed)? off|nail(?:s|ed)?|build|built"
+           r"|dramati[sz]e[sd]?)\b(?=\s+(?:an?|the|some|two|three|four)\s+(?!scenes?\b))(?!\s+" + _OTHERS + ")")
 _QUERY_STRONG = re.compile(
-    r"(?::|\bexamples? of\b|\breferences? (?:of|for)\b|\bthat (?:had|have|has)\b|\b(?:did|does|do)\b(?=\s+(?:an?|the|some)\s+(?!scenes?\b))|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
+    r"(?::|\bexamples? of\b|\breferences? (?:of|for)\b|\brefs? (?:of|for)\b|\bthat (?:had|have|has)\b|" + _MAKING + r"|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
 )
 _QUERY_WEAK = re.compile(r"(?:\bfor\b|\bof\b)")
 _QUERY_NOISE = re.compile(
-    r"\b(?:scenes?|escenas?|szenen?|in my (?:draft|script|screenplay)|in the library|from the library|in my library|in the library\?|plz|please|pls)\b",
+    r"\b(?:scenes?|escenas?|szenen?|in my (?:draft|script|screenplay)|in the library|from the library|in my library|in the library\?|plz|please|pls)\b"
+    r"|\b(?:what'?s|what is|stuff|anything) (?:in|out there in) the library\b",
     re.I,
 )
+# "a scene where ...", "a good deathbed confession": the frame and the praise are not what is looked for.
+_QUERY_FRAME = re.compile(
+    r"^\s*(?:(?:an?|the|some|any)\s+)?(?:good\s+|great\s+)?(?:scenes?|moments?|sequences?|bits?)\s+"
+    r"(?:where|in which|with|that (?:has|had|have)|about|of|involving|featuring)\s+", re.I
+)
+_QUERY_PRAISE = re.compile(
+    r"^(\s*(?:an?|the|some)\s+)(?:really\s+)?(?:good|great|classic|famous|memorable|iconic|strong|well-written|effective"
+    r"|solid|killer|proper)\s+", re.I
+)
+# What a count names when it is how many to find: "5 scenes", "a few examples", "three library scenes".
+_FOUND = re.compile(r"\s+(?:[\w'-]+\s+){0,2}?(?:scenes?|examples?|refs?|references?|ones|results?|matches|clips|comps"
+                    r"|hits|picks|samples|excerpts)\b")
+
+
+def count_is_k(message: str, ex: Extraction) -> bool:
+    """Whether the count says how many scenes to find, not who is in them ("two brothers splitting ...")."""
+    if ex.count is None or ex.count_span is None:
+        return ex.count is not None
+    folded = fold(message)
+    start, end = ex.count_span
+    return folded[start:end].lstrip(", ").startswith("top") or bool(_FOUND.match(folded, end))
 _STOPWORDS = {
     "a", "an", "the", "to", "in", "my", "la", "el", "le", "of", "for", "me", "some", "any", "that",
     "this", "is", "are", "there", "one", "ones", "like", "similar", "famous", "other", "more", "else",
@@ -494,12 +599,15 @@ def extract_query(message: str, ex: Extraction) -> str:
     m = _QUERY_STRONG.search(folded) or _QUERY_WEAK.search(folded)
     if not m:
         return ""
-    rest = _cut_spans(message, ex.spans, m.end())
+    spans = ex.spans if count_is_k(message, ex) else [s for s in ex.spans if s != ex.count_span]
+    rest = _cut_spans(message, spans, m.end())
+    rest = _QUERY_FRAME.sub("", rest)
     rest = _first_step(rest).split("?")[0]  # "... at an airport? show me": the question is the query
     if ex.genre:
         rest = re.sub(r"\b" + re.escape(ex.genre) + r"\b", " ", rest, flags=re.I)
     rest = _QUERY_NOISE.sub(" ", rest)
     rest = re.sub(r"^\W*(?:about|on|of)\s+", "", clean_free_text(rest), flags=re.I)  # "written about a ..."
+    rest = _QUERY_PRAISE.sub(r"\1", _QUERY_FRAME.sub("", rest)).strip()
     words = re.findall(r"[\w'-]+|[?!.,]", rest.lower())
     if not words or all(w in _STOPWORDS for w in words):
         return ""
@@ -510,6 +618,7 @@ def extract_query(message: str, ex: Extraction) -> str:
 # new versions of that scene with the verb as its brief.
 SCENE_EDIT = re.compile(
     r"^\W*(?:(?:can|could|would) you |please |pls |let'?s )?(punch up|cut down|speed up|slow down"
+    r"|pare down|beef up|liven up|spice up|juice up|flesh out|compress|condense"
     r"|(?:tighten|trim|shorten|streamline|lengthen|expand|sharpen|polish|fix|clean|declutter|simplify)(?: up)?)\b"
 )
 
@@ -526,14 +635,19 @@ def extract_instruction(message: str, ex: Extraction) -> str:
     """For revise/edit: what to change ("darker", "less dialogue")."""
     folded = fold(message)
     m = re.search(r"\bmake (?:it|this|that|them)\s+(.+)", folded)
+    # "Polly is the one who lies": a number word inside the change is no reference to cut.
     spans = [(s - len(p.group(0)) if (p := re.search(r"\s(?:in|of|to|for|from)\s*$", folded[:s])) else s, e)
-             for s, e in ex.spans]  # "cut the dialogue in option 1" -> "cut the dialogue"
+             for s, e in ex.spans if (s, e) != ex.count_span]  # "cut the dialogue in option 1" -> "cut the dialogue"
     text = message[m.start(1) :] if m else _cut_spans(message, spans)
     text = _first_step(text)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?")
+    verb_first = ex.option_span is not None and _VERB_THEN_OPTION.match(folded[: ex.option_span[0]])
     for _ in range(3):
         text = re.sub(r"^(?:(?:can|could|would) you|please|pls|kindly)\s+", "", text, flags=re.I)
+        text = _VERDICT_FIRST.sub("", text).strip(" ,")
         text = _LEADING_VERBS.sub("", text).strip(" ,")
+        if verb_first or ex.option_span is None:
+            text = _LEADING_OPTION_VERB.sub("", text).strip(" ,")
         text = _LEADING_FILLER.sub("", text).strip(" ,")
     text = _TRAILING_PREP.sub("", text)
     return clean_free_text(text)
@@ -564,6 +678,8 @@ def args_for(intent: str, message: str, ex: Extraction) -> dict[str, Any]:
             args[key] = value
 
     for name, attr in _FIELDS.get(intent, ()):
+        if (name, intent) == ("k", "similar") and not count_is_k(message, ex):
+            continue
         put(name, getattr(ex, attr))
     if intent == "generate":
         put("brief", extract_brief(message, ex) or scene_edit(message, ex))
@@ -582,15 +698,26 @@ _MORE_LIKE = re.compile(
     r"\bmore (?:like|of|options like|versions like|in (?:that|this|the same) (?:vein|style|spirit)|along those lines)\b"
     r"|\bsimilar to\b|\bin the (?:style|vein|spirit) of (?:option|opcion|the \w+ one|#|number|that one|it)|\bvariations? (?:on|of)\b|\bmas como\b|\bplus comme\b"
     r"|\bmore like\b|\bsame vibe\b|\bmore along the lines of\b|\bin the same vein as\b|\banother like\b|\briff\w* on\b"
+    # kinship: the same quality as it, cut from its cloth, its siblings
+    r"|\bsame (?:[\w-]+ )?(?:as|like)\b|\bcut from the same\b|\balong (?:those|these|the same|similar) lines\b"
+    r"|\bin (?:that|this|the same|its|their) (?:vein|spirit|key|mou?ld|style|register|tone|flavou?r|mood)\b"
+    r"|\b(?:siblings?|cousins?|relatives?|variants?|spin-?offs?|clones?|offshoots?|descendants?) (?:of|on|to|for)\b"
+    r"|\bspin (?:off|out)\b"
 )
 _CONTINUE = re.compile(
     r"\bcontinu\w*|\bkeep (?:going|writing)\b|\bcarry on\b|\bwhat happens (?:next|after)\b|\bextend\w*"
     r"|\bgo on\b|\bnext page\b|\bcarry (?:it |this |that )?forward\b|\bkeep writing\b|\bfrom here\b|\bweiter\w*|\bsigue\b|\bpick up where\b|\bwrite (?:the )?next\b"
     r"|\bwrite on\b|\bwhat comes next\b"
+    # going on from where it stops: keep it rolling, push it forward, finish it, more pages, it stops too soon
+    r"|\bkeep (?:it |this |that |them )?(?:going|rolling|running|moving|on)\b|\bcarry (?:it |this |that |them )?on\b"
+    r"|\bpush\w* (?:[\w#']+ ){0,3}?(?:forward|further|on|onward)\b|\btake (?:it|this|that|them|[\w#]+ \d) (?:further|forward|onward)\b"
+    r"|\b(?:stops?|ends?|cuts? off|finish(?:es)?) (?:too )?(?:soon|early|short|abruptly)\b|\bfinish\b(?! (?:on|with)\b)|\bcomplete (?:it|the|option|opt|#)"
+    r"|\bmore pages?\b|\banother page\b|\bnext (?:page|beat|scene|bit)\b|\bleaves? off\b|\bwhere it (?:stops|ends|left off)\b"
 )
 
 
 def revise_mode(folded: str) -> str:
+    folded = correct_typos(folded)  # "contine #4"
     if _CONTINUE.search(folded):
         return "continue"
     if _MORE_LIKE.search(folded):
