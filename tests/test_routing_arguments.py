@@ -242,3 +242,38 @@ def test_instruction_drops_politeness_and_the_option_reference():
 )
 def test_argument_classes_session8(intent, text, expected):
     assert args_for(intent, text, extract(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "intent, text, expected",
+    [
+        # briefs: a purpose clause, a trailing "with", "one where", a describing sentence after a short request
+        ("generate", "redo scene 8 twice so that the dog survives", {"count": 2, "scene": 8, "brief": "the dog survives"}),
+        ("generate", "a new climax, with the bridge on fire", {"beat": "climax", "brief": "the bridge on fire"}),
+        ("generate", "endings x2, one where she stays", {"count": 2, "beat": "ending", "brief": "one where she stays"}),
+        ("generate", "3 alts for sc 4 pls. the cop shows up early", {"count": 3, "scene": 4, "brief": "the cop shows up early"}),
+        ("generate", "I hate scene 4. Write two versions", {"count": 2, "scene": 4}),
+        ("generate", "The pacing sags in act two, like a tent. Give me three new scenes for it", {"count": 3, "act": 2}),
+        ("generate", "openings for the western one", {"beat": "opening"}),
+        # a character named by the role in their name
+        ("generate", "a scene where Pip visits her uncle", {"characters": ["PIP", "UNCLE BARNABY"],
+                                                           "brief": "Pip visits her uncle"}),
+        # look-ups in shorthand; the draft a scene belongs to is no query
+        ("similar", "examples w a kid hiding in a closet", {"query": "a kid hiding in a closet"}),
+        ("similar", "anything like scene 4 of my heist draft", {"scene": 4}),
+        ("similar", "four bits from other films that echo scene 2", {"k": 4, "scene": 2}),
+        ("similar", "how do westerns stage a bank job", {"genre": "western", "query": "a bank job"}),
+        ("revise", "similar feel to #2, a couple more", {"option": 2, "mode": "more_like"}),
+        ("revise", "more takes on option 1", {"option": 1, "mode": "more_like"}),
+        ("revise", "in #3 swap the ending for a phone call", {"option": 3, "mode": "edit",
+                                                             "instruction": "swap the ending for a phone call"}),
+        ("summarize", "shrink my draft to a paragraph", {"level": "synopsis"}),
+        ("summarize", "each scene as a one-liner", {"level": "scenes"}),
+        ("stats", "acts, scenes, pages: the works", {"topic": "overview"}),
+        ("critique", "grade the bus scene 1 to 10", {"scene_ref": "bus"}),
+        ("critique", "is scene 2 muddled?", {"scene": 2, "focus": "clarity"}),
+    ],
+)
+def test_argument_classes_session8_second_round(intent, text, expected):
+    ex = extract(text, ["PIP", "UNCLE BARNABY"])
+    assert args_for(intent, text, ex) == expected

@@ -84,11 +84,13 @@ FOCUS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "dialogue": ("dialogue", "dialog", "lines", "banter", "talk like", "speak like", "sound like", "voices"),
     "pacing": ("pacing", "pace", "drag", "too slow", "rushed", "too long"),
     "structure": ("structure", "structural", "act break", "plot hole"),
-    "character": ("character", "arc", "motivation", "protagonist", "antagonist", "villain", "journey"),
+    "character": ("character", "arc", "motivation", "protagonist", "antagonist", "villain", "journey", "turn against",
+                  "change of heart", "transformation"),
     "stakes": ("stakes",),
     "conflict": ("conflict",),
     "tone": ("tone", "tonal"),
-    "clarity": ("clarity", "confusing", "unclear", "hard to follow"),
+    "clarity": ("clarity", "confusing", "unclear", "hard to follow", "murky", "muddled", "muddy", "fogg", "is it clear",
+                "clear enough", "easy to follow"),
     "formatting": ("format",),
     "theme": ("theme", "thematic"),
 }
@@ -162,6 +164,8 @@ def _find_first(folded: str, synonyms: dict[str, tuple[str, ...]]) -> tuple[str,
 
 
 def find_style(folded: str) -> str | None:
+    # "for the horror one", "my western draft": a project named by its genre, not a style asked for
+    folded = re.sub(r"\b(?:the|my|this|that) [\w-]+ (?:one|draft|script|project|piece)\b", " ", folded)
     folded = re.sub(r"\b(?:less|not so|not as|too|tone down the|tone down|fewer|no more)\s+[\w-]+", " ", folded)
     hit = _find_first(folded.replace("-", " "), STYLE_SYNONYMS) or _find_first(folded, STYLE_SYNONYMS)
     return hit[0] if hit else None
@@ -181,11 +185,13 @@ def find_beat(folded: str) -> str | None:
 # A length named as the size of the summary ("down to one line", "a paragraph summary"), not as a unit of
 # writing ("one line of dialogue", "the first paragraph of option 2").
 _SIZED_LEVEL = (
-    ("scenes", r"\bone (?:line|sentence) (?:each|per|for (?:each|every|a))\b"),
+    ("scenes", r"\bone (?:line|sentence) (?:each|per|for (?:each|every|a))\b"
+               r"|\b(?:every|each|all(?: the| my)?) scenes?\b.{0,25}\b(?:one[- ]?liner|one line|a line|a sentence)\b"),
     ("logline", r"\b(?:to|in|into|as|with) (?:just )?(?:one|a single) line\b(?! of)|\bone[- ]line (?:summary|pitch|version)\b"),
     ("synopsis", r"\bparagraph (?:summary|synopsis|recap|describing|on|about|of (?:my|the|this) (?:script|draft|story"
                  r"|screenplay|film|movie))\b|\b(?:summ\w*|recap\w*|describ\w*|sum \w+ up) .{0,40}\b(?:in|as) (?:a|one) "
-                 r"(?:short |single )?paragraph\b|\b(?:a|one) (?:short |single )?paragraph (?:summ\w*|describing|about)\b"),
+                 r"(?:short |single )?paragraph\b|\b(?:a|one) (?:short |single )?paragraph (?:summ\w*|describing|about)\b"
+                 r"|\b(?:into|to) (?:a|one) (?:short |single |quick )?paragraph\b(?! of)"),
 )
 
 
@@ -227,7 +233,8 @@ def find_genre(folded: str) -> str | None:
         ):
             return "romance" if g == "romantic" else g
         plural = g[:-1] + "ies" if g.endswith("y") else g + "s"
-        if re.search(r"(?<![\w])" + re.escape(plural) + r"\s+(?:with|that|where|handle[sd]?|do|did|about|featuring)\b", folded):
+        if re.search(r"(?<![\w])" + re.escape(plural) + r"\s+(?:with|w/?|that|where|handle[sd]?|do|did|about|featuring"
+                     r"|play|stage|shoot|write|treat|approach|tackle|deal)\b", folded):
             return "romance" if g == "romantic" else g
     return None
 
@@ -248,7 +255,7 @@ def find_topic(folded: str, characters: Sequence[str] = ()) -> str:
     """Which statistics a question asks for (an overview when nothing narrower is named)."""
     # Dialogue against action, or two units at once ("total pages and scenes"): the whole overview.
     if re.search(r"\bdialogue (?:to|vs\.?|versus|and) action\b|\baction (?:to|vs\.?|versus|and) dialogue\b"
-                 r"|\b(?:pages?|scenes?|acts?) (?:and|&|\+) (?:pages?|scenes?|acts?)\b", folded):
+                 r"|\b(?:pages?|scenes?|acts?)\s*(?:and|&|\+|,) (?:pages?|scenes?|acts?)(?![\w-])|\b(?:the lot|the works|all of it)\b", folded):
         return "overview"
     for topic, pattern in TOPIC_WORDS:
         if re.search(pattern, folded):
@@ -258,21 +265,34 @@ def find_topic(folded: str, characters: Sequence[str] = ()) -> str:
     return "overview"
 
 
+_TITLES = {"dr", "mr", "mrs", "ms", "miss", "sir", "lady", "the"}
+# Roles and kin that open a character's name (AUNT HESKETH, CANON WEATHERALL): the writer may use either word alone.
+_ROLES = {
+    "detective", "officer", "captain", "agent", "aunt", "uncle", "sister", "brother", "mother", "father", "grandma",
+    "grandpa", "granny", "cousin", "sheriff", "deputy", "professor", "prof", "coach", "judge", "colonel", "sergeant",
+    "corporal", "lieutenant", "general", "major", "doctor", "nurse", "king", "queen", "prince", "princess", "lord",
+    "canon", "reverend", "pastor", "bishop", "madame", "madam", "mister", "auntie", "nana", "inspector", "chief",
+}
+
+
 def find_characters(message: str, characters: Sequence[str]) -> list[str]:
     """The draft's characters named in the message, in order of mention, spelled as in the draft."""
     folded = fold(message)
-    titles = {"dr", "mr", "mrs", "ms", "miss", "detective", "officer", "captain", "agent", "sir", "lady", "the"}
     hits: list[tuple[int, str]] = []
     for name in characters:
         name = name.strip()
         if not name:
             continue
-        forms = [fold(name)]
-        tokens = [t for t in re.split(r"\s+", fold(name)) if len(t) >= 3 and t.strip(".") not in titles]
-        if len(tokens) < len(fold(name).split()):
-            forms += tokens  # "Ruiz" names DETECTIVE RUIZ
+        forms = [re.escape(fold(name))]
+        words = fold(name).split()
+        tokens = [t for t in words if len(t) >= 3 and t.strip(".") not in _TITLES | _ROLES]
+        if len(tokens) < len(words):
+            forms += [re.escape(t) for t in tokens]  # "Ruiz" names DETECTIVE RUIZ
+        if len(words) > 1 and words[0].strip(".") in _ROLES:
+            # "her aunt", "the Canon": a character named by the role in their name
+            forms.append(r"(?:the|her|his|my|their|your|our) " + re.escape(words[0].strip(".")))
         positions = [
-            m.start() for f in forms for m in re.finditer(r"(?<![\w])" + re.escape(f) + r"(?![\w])", folded)
+            m.start() for f in forms for m in re.finditer(r"(?<![\w])" + f + r"(?![\w])", folded)
         ]
         if positions:
             hits.append((min(positions), name))
@@ -293,8 +313,8 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     folded = fold(message)
     ex = Extraction()
 
-    def take(m: re.Match[str]) -> None:
-        ex.spans.append(m.span())
+    def take(m: re.Match[str] | tuple[int, int]) -> None:
+        ex.spans.append(m if isinstance(m, tuple) else m.span())
 
     def free(start: int, end: int) -> bool:
         return all(e <= start or s >= end for s, e in ex.spans)
@@ -353,7 +373,9 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
             take(m)
 
     for m in re.finditer(r"(?<![\w])" + _SCENE_WORD + r"\s*#?\s*(" + _NUM + r")\b", folded):
-        if re.match(r"\s+(?:different |other |new |more )?(?:ways|times)\b", folded[m.end():]):
+        if re.match(r"\s+(?:different |other |new |more )?(?:ways|times)\b", folded[m.end():]) or (
+                parse_number(m.group(1)) in (0, 1) and re.match(r"\s*(?:to|/|out of)\s*(?:5|10|100|five|ten)\b", folded[m.end():])):
+            # "rate the rope-walk scene 1 to 10": a scale after a named scene
             continue  # "rewrite the bakery scene three different ways": a count after a named scene
         if free(*m.span()):
             ex.scene = parse_number(m.group(1))
@@ -416,10 +438,18 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     # A number inside the description ("...: two strangers in an elevator") is not how many to make,
     # nor is one in a later step ("..., then I'll pick one").
     folded = _first_step(folded)
+    # "N versions", "three directions": a number before the work it counts, said anywhere, however long the
+    # context before it ("The finale lands with a thud. Give me two alternative endings where ...").
+    counted = re.search(r"(?<![\w#])(" + _NUM + r")\s+(?:[\w-]+\s+)?(?:versions|options|takes|alts|alternatives|alternates"
+                        r"|directions|ideas|pitches|drafts|endings|openings|openers|scenes|climaxes|midpoints|beats|cold opens"
+                        r"|ways|variations)\b", folded)
     m = re.search(r":|\bwhere\b|\babout\b|\bwith\b|\blike (?:a|an|the|my|this|that)\b|\binvolving\b|\bfeaturing\b|\bin which\b", folded)
     limit = m.start() if m else len(folded)
     taken = len(ex.spans)
     ex.count = _extract_count(folded[:limit], free, take)
+    if ex.count is None and counted and free(*counted.span(1)) and parse_number(counted.group(1)):
+        ex.spans.append(counted.span(1))
+        ex.count = parse_number(counted.group(1))
     top = re.search(r"(?:,\s*|\b)top (\d{1,2})\b", folded)
     if ex.count is None and top:  # "scenes with a hostage on a bus, top 8": how many to list, said last
         take(top)
@@ -472,11 +502,12 @@ def _extract_count(folded: str, free, take) -> int | None:
     if m:
         take(m)
         return 3
-    m = re.search(r"\b(?:write|rewrite|redo|draft|do|try|take a crack at|pitch) (?:it|this|that|them) (twice|three times)\b", folded)
-    if m:  # "rewrite it twice": two versions
-        take(m)
+    m = re.search(r"\b(?:write|rewrite|redo|redraft|draft|do|try|take a crack at|pitch)\b[^.?!:]{0,30}?\b(twice|three times|thrice)\b",
+                  folded)
+    if m:  # "rewrite it twice", "redo scene 8 twice": two versions
+        take(m.span(1))
         return 2 if m.group(1) == "twice" else 3
-    for m in re.finditer(r"(?<![\w#])(" + _NUM + r")(?![\w])", folded):
+    for m in re.finditer(r"(?<![\w#])(" + _NUM + r")(?![\w]|-\w)", folded):  # "a two-hander" counts nothing
         if not free(*m.span()):
             continue
         # A scale is not a count: "out of 10", "from 1 to 10", "7/10".
@@ -489,7 +520,7 @@ def _extract_count(folded: str, free, take) -> int | None:
             continue
         # "the current one", "a new one": a pronoun, not a count
         if m.group(1) == "one" and re.search(r"\b(?:the|this|that|current|old|new|last|other|each|every|which|any|no|an?"
-                                             r"|same|only|my|your|better|right|wrong)\s+$", folded[: m.start()]):
+                                             r"|same|only|my|your|better|right|wrong)\s+(?:[\w'-]+\s+)?$", folded[: m.start()]):
             continue
         n = parse_number(m.group(1))
         take(m)
@@ -501,8 +532,19 @@ def _extract_count(folded: str, free, take) -> int | None:
 
 # What should happen follows "where", "about", a colon or a dash, or a trailing clause that describes
 # ("a cold open, something with a body in a freezer"; "2 takes, one funny one bleak").
-_BRIEF_MARKER = re.compile(r"(?:\bwhere\b|\bin which\b|\babout\b|:|\s[—–]\s|\bdonde\b|\bou\b|\bwo\b"
+_BRIEF_MARKER = re.compile(r"(?:\b(?=one (?:where|in which)\b)|\bwhere\b|\bin which\b|\babout\b|:|\s[—–]\s|\bdonde\b|\bou\b|\bwo\b"
+                           r"|\bso that\b|,\s*(?:anything|something) (?:that|which)\b|,\s*with\b|\b(?:want|need|like) (?:it|this|them) to\b"
                            r"|,\s*(?=(?:something|someone|somewhere)\b|one \w+,? (?:and )?one\b))")
+# A colon that introduces the request itself ("For the period piece: draft an inciting incident in which ...").
+_REQUEST_START = re.compile(r"\s*(?:(?:can|could|would) you |please |pls )?(?:write|draft|give|gimme|pitch|need|i want|i need"
+                            r"|make|come up with|brainstorm|spitball)\b")
+# A request said first, then what should happen in a sentence of its own ("alts for sc 22 x3. the blackout has to
+# fall sooner"); a sentence before the request is only context, never the brief.
+_NEXT_SENTENCE = re.compile(r"\.\s+(?=[a-z])(?!(?:i|i'\w+|thanks|thx|then|and|also|ok|okay|x\d|like|show|tell|rewrite|redo|redraft"
+                            r"|make|a few|a couple|\d)\b)")
+_REQUEST_FIRST = re.compile(r"\b(?:pls|please|options?|alts?|alternates?|versions?|takes?|x\d|\d x|scenes?|cold opens?|openings?"
+                            r"|endings?|midpoints?|climax)\b")
+_CONTEXT_FIRST = re.compile(r"\b(?:i|i'\w+|we|it|is|are|was|were|feels?|keeps?|has|have|had)\b")
 _STEP_BREAK = re.compile(r"(?:,?\s*(?:and )?then\b|,?\s*and after that\b|;\s)", re.I)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:but|pero|mais|aber|so that|so|with|and|to be|to|please|just|a bit|again|also|now|ok|okay|,)\s+)+", re.I
@@ -542,10 +584,19 @@ def extract_brief(message: str, ex: Extraction) -> str:
     """For generate: the clause that says what should happen ("... where Maya finds the letter")."""
     folded = fold(message)
     m = _BRIEF_MARKER.search(folded)
+    while m and m.group(0) == ":" and _REQUEST_START.match(folded, m.end()):
+        m = _BRIEF_MARKER.search(folded, m.end())
     if not m:
-        return ""
+        m = _NEXT_SENTENCE.search(folded)
+        first = folded[: m.start()] if m else ""
+        if (not m or _REQUEST_START.match(folded, m.end()) or not _REQUEST_FIRST.search(first)
+                or _CONTEXT_FIRST.search(first) or re.match(r"\s*(?:could|can|would|will|pls|please)\b", folded[m.end():])):
+            return ""
     rest = _cut_spans(message, ex.spans, m.end())
-    return clean_free_text(_first_step(rest))
+    rest = re.sub(r"(?:[.!?]\s*|\s+)(?:\d{1,2}|x\d|\d x)\W*$", "", rest)  # "... a hitchhiker. 2": a count said last
+    brief = clean_free_text(_first_step(rest))
+    # A sentence of its own must describe something, not be the tail of the request ("... x3. pls").
+    return "" if m.group(0).startswith(".") and len(brief.split()) < 3 else brief
 
 
 # Who else made such a scene (other writers, the classics, a film): the verb after them starts the query.
@@ -557,12 +608,14 @@ _MAKING = (r"\b(?:writes?|wrote|write|shoots?|shot|stage[sd]?|film(?:s|ed)?|do|d
            r"|approach(?:es|ed)?|play(?:s|ed)?|depict(?:s|ed)?|portray(?:s|ed)?|pull(?:s|ed)? off|nail(?:s|ed)?|build|built"
            r"|dramati[sz]e[sd]?)\b(?=\s+(?:an?|the|some|two|three|four)\s+(?!scenes?\b))(?!\s+" + _OTHERS + ")")
 _QUERY_STRONG = re.compile(
-    r"(?::|\bexamples? of\b|\breferences? (?:of|for)\b|\brefs? (?:of|for)\b|\bthat (?:had|have|has)\b|" + _MAKING + r"|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
+    r"(?::|\bexamples? of\b|\breferences? (?:of|for)\b|\brefs? (?:of|for)\b|\bthat (?:had|have|has)\b|" + _MAKING + r"|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b(?!\s+(?:\d|a few|a couple|some|two|three|four|five|six|ten)\b)|(?<![\w/])w/?(?=\s)|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
 )
 _QUERY_WEAK = re.compile(r"(?:\bfor\b|\bof\b)")
 _QUERY_NOISE = re.compile(
-    r"\b(?:scenes?|escenas?|szenen?|in my (?:draft|script|screenplay)|in the library|from the library|in my library|in the library\?|plz|please|pls)\b"
-    r"|\b(?:what'?s|what is|stuff|anything) (?:in|out there in) the library\b",
+    r"\b(?:scenes?(?!\s+\w+(?:ed|ing)\b)|escenas?|szenen?|in my (?:draft|script|screenplay)|in the library|from the library|in my library|in the library\?|plz|please|pls)\b"
+    r"|\b(?:what'?s|what is|stuff|anything) (?:in|out there in) the library\b|\blibrary\b(?= (?:scenes?|examples?|refs?)\b)"
+    # which draft the scene is in: "scene 19 of mine", "scene 2 of the chamber drama"
+    r"|\bof mine\b|\bof (?:the|my) (?:[\w'-]+ ){0,3}?(?:draft|script|screenplay|piece|drama|comedy|one|project)\b",
     re.I,
 )
 # "a scene where ...", "a good deathbed confession": the frame and the praise are not what is looked for.
@@ -576,7 +629,7 @@ _QUERY_PRAISE = re.compile(
 )
 # What a count names when it is how many to find: "5 scenes", "a few examples", "three library scenes".
 _FOUND = re.compile(r"\s+(?:[\w'-]+\s+){0,2}?(?:scenes?|examples?|refs?|references?|ones|results?|matches|clips|comps"
-                    r"|hits|picks|samples|excerpts)\b")
+                    r"|hits|picks|samples|excerpts|pieces|bits|moments)\b")
 
 
 def count_is_k(message: str, ex: Extraction) -> bool:
@@ -608,6 +661,7 @@ def extract_query(message: str, ex: Extraction) -> str:
     rest = _QUERY_NOISE.sub(" ", rest)
     rest = re.sub(r"^\W*(?:about|on|of)\s+", "", clean_free_text(rest), flags=re.I)  # "written about a ..."
     rest = _QUERY_PRAISE.sub(r"\1", _QUERY_FRAME.sub("", rest)).strip()
+    rest = re.sub(r"\s+(?:before|ever|already|yet|lately|too|at all|anywhere)$", "", rest, flags=re.I)  # "... at a rest stop before"
     words = re.findall(r"[\w'-]+|[?!.,]", rest.lower())
     if not words or all(w in _STOPWORDS for w in words):
         return ""
@@ -636,7 +690,7 @@ def extract_instruction(message: str, ex: Extraction) -> str:
     folded = fold(message)
     m = re.search(r"\bmake (?:it|this|that|them)\s+(.+)", folded)
     # "Polly is the one who lies": a number word inside the change is no reference to cut.
-    spans = [(s - len(p.group(0)) if (p := re.search(r"\s(?:in|of|to|for|from)\s*$", folded[:s])) else s, e)
+    spans = [(s - len(p.group(0)) if (p := re.search(r"(?:^|\s)(?:in|of|to|for|from)\s*$", folded[:s])) else s, e)
              for s, e in ex.spans if (s, e) != ex.count_span]  # "cut the dialogue in option 1" -> "cut the dialogue"
     text = message[m.start(1) :] if m else _cut_spans(message, spans)
     text = _first_step(text)
@@ -699,7 +753,8 @@ _MORE_LIKE = re.compile(
     r"|\bsimilar to\b|\bin the (?:style|vein|spirit) of (?:option|opcion|the \w+ one|#|number|that one|it)|\bvariations? (?:on|of)\b|\bmas como\b|\bplus comme\b"
     r"|\bmore like\b|\bsame vibe\b|\bmore along the lines of\b|\bin the same vein as\b|\banother like\b|\briff\w* on\b"
     # kinship: the same quality as it, cut from its cloth, its siblings
-    r"|\bsame (?:[\w-]+ )?(?:as|like)\b|\bcut from the same\b|\balong (?:those|these|the same|similar) lines\b"
+    r"|\bsame (?:[\w-]+ )?(?:as|like)\b|\bsimilar (?:[\w-]+ )?(?:to|as)\b|\bcut from (?:the|its|that|their) (?:same )?cloth\b|\bin the (?:style|vein|spirit|mou?ld|manner) of (?:the \w+ (?:one|option|version|alt)|opt\b)"
+    r"|\b(?:more|new|other|fresh|extra) (?:versions|options|takes|alts|alternatives|variants|ones) (?:of|on|from|based on)\b|\balong (?:those|these|the same|similar) lines\b"
     r"|\bin (?:that|this|the same|its|their) (?:vein|spirit|key|mou?ld|style|register|tone|flavou?r|mood)\b"
     r"|\b(?:siblings?|cousins?|relatives?|variants?|spin-?offs?|clones?|offshoots?|descendants?) (?:of|on|to|for)\b"
     r"|\bspin (?:off|out)\b"
