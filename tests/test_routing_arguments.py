@@ -277,3 +277,29 @@ def test_argument_classes_session8(intent, text, expected):
 def test_argument_classes_session8_second_round(intent, text, expected):
     ex = extract(text, ["PIP", "UNCLE BARNABY"])
     assert args_for(intent, text, ex) == expected
+
+
+@pytest.mark.parametrize(
+    "intent, text, expected",
+    [
+        # a numbered list: the first item is the request; asides in brackets are the writer talking
+        ("generate", "three things: 1) two new endings 2) notes on them 3) a logline", {"count": 2, "beat": "ending"}),
+        ("stats", "numbers pls: 1. lines per character 2. pages per act", {"topic": "characters"}),
+        ("generate", "a scene where Pip loses the key (keep it short, it's late)", {"characters": ["PIP"],
+                                                                                   "brief": "Pip loses the key"}),
+        # a scene told by what happens in it; a new one to write is a brief
+        ("summarize", "sum up the part where Pip loses the key", {"scene_ref": "Pip loses the key"}),
+        ("generate", "what comes after the moment where Pip loses the key? 2 ideas", {"count": 2}),
+        ("generate", "write the part where Pip finds the key", {"characters": ["PIP"], "brief": "Pip finds the key"}),
+        ("generate", "alts for the finale x2, but keep the fireworks", {"count": 2, "beat": "ending",
+                                                                        "brief": "keep the fireworks"}),
+        ("stats", "rough day. how long is each act", {"topic": "acts"}),
+        ("revise", "#1 runs long by a page - trim the middle", {"option": 1, "mode": "edit", "instruction": "trim the middle"}),
+        ("revise", "love #3. more done like that", {"option": 3, "mode": "more_like"}),
+        ("similar", "sc 5 - anything in the library read like it?", {"scene": 5}),
+        ("similar", "any westerns done a duel in the snow", {"genre": "western", "query": "a duel in the snow"}),
+        ("similar", "grab 3 reference scenes of a nurse with a secret", {"k": 3, "query": "a nurse with a secret"}),
+    ],
+)
+def test_argument_classes_session8_third_round(intent, text, expected):
+    assert args_for(intent, text, extract(text, ["PIP"])) == expected

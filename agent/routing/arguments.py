@@ -228,12 +228,12 @@ def find_focus(folded: str) -> str | None:
 
 def find_genre(folded: str) -> str | None:
     for g in GENRES:
-        if re.search(r"(?<![\w])" + re.escape(g) + r"s?\s+(?:scenes?|films?|movies?|examples?)", folded) or re.search(
+        if re.search(r"(?<![\w])" + re.escape(g) + r"s?\s+(?:scenes?|films?|movies?|examples?|refs?|references?|clips?)", folded) or re.search(
             r"(?:from|in) (?:a |an )?" + re.escape(g) + r"s?\b", folded
         ):
             return "romance" if g == "romantic" else g
         plural = g[:-1] + "ies" if g.endswith("y") else g + "s"
-        if re.search(r"(?<![\w])" + re.escape(plural) + r"\s+(?:with|w/?|that|where|handle[sd]?|do|did|about|featuring"
+        if re.search(r"\b(?:any|some|other) " + re.escape(plural) + r"\b", folded) or re.search(r"(?<![\w])" + re.escape(plural) + r"\s+(?:with|w/?|that|where|handle[sd]?|do|did|about|featuring"
                      r"|play|stage|shoot|write|treat|approach|tackle|deal)\b", folded):
             return "romance" if g == "romantic" else g
     return None
@@ -242,7 +242,8 @@ def find_genre(folded: str) -> str | None:
 # Statistics topics by the words that name them, most specific first: "how many scenes are at
 # night" is about settings, "which character is in the most scenes" about characters.
 TOPIC_WORDS: tuple[tuple[str, str], ...] = (
-    ("settings", r"\bint(?:erior)?s?\b|\bext(?:erior)?s?\b|\bday\b|\bnights?\b|\blocations?\b|\bsettings?\b"
+    ("settings", r"\bint(?:erior)?s?\b|\bext(?:erior)?s?\b|\bdays?(?= ?(?:/|vs\b|versus|and|or|to|scenes?|exts?\b|ints?\b|-?time))"
+                 r"|(?:/|vs\.?|versus|and|or|to) ?days?\b|\bnights?\b|\blocations?\b|\bsettings?\b"
                  r"|\binside\b|\boutside\b|\bindoors?\b|\boutdoors?\b"),
     ("characters", r"\bcharacters?\b|\bwho(?:'?s| is)? (?:has|speaks|talks|says|gets|in|got|appears)\b|^\W*who\b|\bspeak\w*|\btalk\w*|\blines\b"
                    r"|\bappear\w*|\bscreen ?time\b|\bdivide\w* among\b|\bcast\b|\bdialogue share\b"),
@@ -305,11 +306,33 @@ _VERBS_BEFORE_SCENE = {
     "tighten", "new", "a", "an", "any", "some", "more", "same", "whole", "this", "that", "next", "each", "one",
     "give", "gimme", "need", "want", "another", "fresh", "better", "different", "similar", "trim", "cut", "add",
 }
+# "the bit where Gus drops the cake": an existing scene told by what happens in it (a new one is "a scene where").
+_BIT_WHERE = re.compile(
+    r"(\b(?:after|before|following|once)\s+)?\bthe (?:bit|part|moment|scene|section|sequence) (?:where|when|in which)\s+"
+    r"(.+?)(?=\s+(?:as|into|in the style|like|and|but|so|because)\b|\s*[-\u2013\u2014,.?!;:(]|\s*$)"
+)
 _NAMES_OPTION = re.compile(r"\b" + _OPTION_WORD + r"\b|(?<![\w])#\s*\d|\b" + _ORD + r" (?:one|option|version|alternative)\b")
 _NAMED_SCENE = re.compile(r"(?:the|my|that|your)\s+((?:[a-z'\-]+\s+){0,2}?[a-z'\-]+)\s+scene\b")
 
 
+_LIST_ITEM = re.compile(r"(?:^|\s)([12])[.)]\s")
+_ASIDE = re.compile(r"\s*\([^()]{0,200}\)")
+
+
+def first_item(message: str) -> str:
+    """A numbered list's first item alone, the rest blanked ("two things: 1) three openings 2) notes"): offsets kept.
+
+    Asides in brackets ("(physical comedy, go big)") are blanked too: they are the writer talking, not the request."""
+    items = list(_LIST_ITEM.finditer(message))
+    one = next((m for m in items if m.group(1) == "1"), None)
+    two = next((m for m in items if m.group(1) == "2" and one and m.start() > one.start()), None)
+    if one and two:
+        message = " " * one.end() + message[one.end() : two.start()] + " " * (len(message) - two.start())
+    return _ASIDE.sub(lambda m: " " * len(m.group(0)), message)
+
+
 def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
+    message = first_item(message)
     folded = fold(message)
     ex = Extraction()
 
@@ -404,6 +427,15 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
             ex.scene_ref = message[m.start(1) : m.end(1)].lower()
             take(m)
             break
+    m = _BIT_WHERE.search(folded)
+    if m and re.search(r"\b(?:write|draft|pitch|sketch|script|give|gimme|do)\s+(?:me\s+|us\s+)?$", folded[: m.start()]):
+        m = None  # "write the scene where Marisol gets locked in": a scene to write, told by its brief
+    if m and free(*m.span()) and ex.scene is None and ex.scene_ref is None:
+        if m.group(1):
+            ex.placement = True  # "what could come after the bit where Gus drops the cake"
+        else:
+            ex.scene_ref = message[m.start(2) : m.end(2)].strip()
+        take(m)
     if ex.scene_ref is None and ex.scene is None:
         # "the scene at the car wash": a second word only where the name plainly ends after it
         m = re.search(r"\bthe scene (?:at|in|on) the ([a-z'\-]+)(?: ([a-z'\-]+)(?=\s*(?:$|[,.?!:;]|(?:where|when|with|and"
@@ -434,7 +466,8 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     ex.focus = find_focus(folded)
     ex.genre = find_genre(folded)
     ex.topic = find_topic(folded, characters)
-    ex.characters = find_characters(message, characters)
+    # A name inside a scene reference ("the bit where Gus drops the cake") is part of the reference.
+    ex.characters = find_characters(_cut_spans(message, ex.spans if _BIT_WHERE.search(folded) else []), characters)
     # A number inside the description ("...: two strangers in an elevator") is not how many to make,
     # nor is one in a later step ("..., then I'll pick one").
     folded = _first_step(folded)
@@ -488,7 +521,7 @@ def _extract_count(folded: str, free, take) -> int | None:
     if m:
         take(m)
         return 12
-    m = re.search(r"\ba couple(?: of)?\b", folded)
+    m = re.search(r"\ba couple(?: of)?\b(?!\s*(?:sentences?|pages?|lines?|words?|minutes?|paragraphs?)\b)", folded)
     if m:
         take(m)
         return 2
@@ -532,7 +565,7 @@ def _extract_count(folded: str, free, take) -> int | None:
 
 # What should happen follows "where", "about", a colon or a dash, or a trailing clause that describes
 # ("a cold open, something with a body in a freezer"; "2 takes, one funny one bleak").
-_BRIEF_MARKER = re.compile(r"(?:\b(?=one (?:where|in which)\b)|\bwhere\b|\bin which\b|\babout\b|:|\s[—–]\s|\bdonde\b|\bou\b|\bwo\b"
+_BRIEF_MARKER = re.compile(r"(?:\b(?=(?:at least |maybe |just )?one (?:where|in which)\b)|(?<!hole )(?<!gap )(?<!place )(?<!spot )\bwhere\b|,\s*but\b|\bin which\b|\babout\b|:|\s[—–]\s|\bdonde\b|\bou\b|\bwo\b"
                            r"|\bso that\b|,\s*(?:anything|something) (?:that|which)\b|,\s*with\b|\b(?:want|need|like) (?:it|this|them) to\b"
                            r"|,\s*(?=(?:something|someone|somewhere)\b|one \w+,? (?:and )?one\b))")
 # A colon that introduces the request itself ("For the period piece: draft an inciting incident in which ...").
@@ -540,12 +573,12 @@ _REQUEST_START = re.compile(r"\s*(?:(?:can|could|would) you |please |pls )?(?:wr
                             r"|make|come up with|brainstorm|spitball)\b")
 # A request said first, then what should happen in a sentence of its own ("alts for sc 22 x3. the blackout has to
 # fall sooner"); a sentence before the request is only context, never the brief.
-_NEXT_SENTENCE = re.compile(r"\.\s+(?=[a-z])(?!(?:i|i'\w+|thanks|thx|then|and|also|ok|okay|x\d|like|show|tell|rewrite|redo|redraft"
-                            r"|make|a few|a couple|\d)\b)")
+_NEXT_SENTENCE = re.compile(r"(?<!\.)\.(?!\.)\s+(?=[a-z])(?!(?:i|i'\w+|thanks|thx|then|and|also|ok|okay|x\d|like|show|tell|rewrite|redo"
+                            r"|redraft|make|a few|a couple|new|more|another|some|" + _NUM + r")\b)")
 _REQUEST_FIRST = re.compile(r"\b(?:pls|please|options?|alts?|alternates?|versions?|takes?|x\d|\d x|scenes?|cold opens?|openings?"
                             r"|endings?|midpoints?|climax)\b")
-_CONTEXT_FIRST = re.compile(r"\b(?:i|i'\w+|we|it|is|are|was|were|feels?|keeps?|has|have|had)\b")
-_STEP_BREAK = re.compile(r"(?:,?\s*(?:and )?then\b|,?\s*and after that\b|;\s)", re.I)
+_CONTEXT_FIRST = re.compile(r"\b(?:i|i'\w+|we|it|is|are|was|were|feels?|keeps?|has|have|had|there'?s|ends?)\b")
+_STEP_BREAK = re.compile(r"(?:,?\s*(?:and )?then\b(?!\.)|,?\s*and after that\b|;\s)", re.I)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:but|pero|mais|aber|so that|so|with|and|to be|to|please|just|a bit|again|also|now|ok|okay|,)\s+)+", re.I
 )
@@ -561,8 +594,7 @@ _LEADING_VERBS = re.compile(
 _LEADING_OPTION_VERB = re.compile(r"^(?:(?:can|could|would) you\s+|please\s+|pls\s+)*" + _OPTION_VERBS + r"\s+", re.I)
 # A verdict on the option before the change asked for: "option 2 is close - age the characters up".
 _VERDICT_FIRST = re.compile(
-    r"^(?:is|was|looks|feels|reads|'s)\s+(?:\w+\s+){0,2}?(?:close|there|good|great|fine|ok|okay|decent|solid|nice|bad"
-    r"|right|promising|strong|almost|nearly)\s*(?:[,;:.\-\u2013\u2014]|\bbut\b)\s*", re.I
+    r"^(?:is|was|looks|feels|reads|runs|'s)\s+[^,;:.\-\u2013\u2014]{1,40}?\s*(?:[,;:.\-\u2013\u2014]|\bbut\b)\s*(?=\w)", re.I
 )
 _TRAILING_PREP = re.compile(r"\s+(?:in|on|of|for|from|to)$", re.I)
 
@@ -584,7 +616,8 @@ def extract_brief(message: str, ex: Extraction) -> str:
     """For generate: the clause that says what should happen ("... where Maya finds the letter")."""
     folded = fold(message)
     m = _BRIEF_MARKER.search(folded)
-    while m and m.group(0) == ":" and _REQUEST_START.match(folded, m.end()):
+    while m and ((m.group(0) == ":" and _REQUEST_START.match(folded, m.end()))
+                 or any(s <= m.start() < e for s, e in ex.spans)):  # a marker inside a reference ("the bit where")
         m = _BRIEF_MARKER.search(folded, m.end())
     if not m:
         m = _NEXT_SENTENCE.search(folded)
@@ -604,11 +637,11 @@ _OTHERS = (r"(?:(?:the|other|some|great|famous|classic|real|published|good|any|a
            r"|screenwriters?|films?|movies?|scripts?|screenplays?|classics|greats|masters|filmmakers|directors|authors"
            r"|people|folks|others|any(?:one|body)|some(?:one|body)|shows?)\b")
 # Verbs of making a scene, followed by what was made: "how pros write a breakup in a car", "has a film done a ...".
-_MAKING = (r"\b(?:writes?|wrote|write|shoots?|shot|stage[sd]?|film(?:s|ed)?|do|does|did|done|handle[sd]?|tackle[sd]?"
+_MAKING = (r"\b(?:writes?|wrote|write|writing|shooting|staging|handling|shoots?|shot|stage[sd]?|film(?:s|ed)?|do|does|did|done|handle[sd]?|tackle[sd]?"
            r"|approach(?:es|ed)?|play(?:s|ed)?|depict(?:s|ed)?|portray(?:s|ed)?|pull(?:s|ed)? off|nail(?:s|ed)?|build|built"
            r"|dramati[sz]e[sd]?)\b(?=\s+(?:an?|the|some|two|three|four)\s+(?!scenes?\b))(?!\s+" + _OTHERS + ")")
 _QUERY_STRONG = re.compile(
-    r"(?::|\bexamples? of\b|\breferences? (?:of|for)\b|\brefs? (?:of|for)\b|\bthat (?:had|have|has)\b|" + _MAKING + r"|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b(?!\s+(?:\d|a few|a couple|some|two|three|four|five|six|ten)\b)|(?<![\w/])w/?(?=\s)|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
+    r"(?::|\bexamples? of\b|\breferences? (?:of|for)\b|\brefs? (?:of|for)\b|\bscenes? (?:of|on)\b|\bthat (?:had|have|has)\b|" + _MAKING + r"|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b(?!\s+(?:\d|a few|a couple|some|two|three|four|five|six|ten)\b)|(?<![\w/])w/?(?=\s)|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
 )
 _QUERY_WEAK = re.compile(r"(?:\bfor\b|\bof\b)")
 _QUERY_NOISE = re.compile(
@@ -629,7 +662,7 @@ _QUERY_PRAISE = re.compile(
 )
 # What a count names when it is how many to find: "5 scenes", "a few examples", "three library scenes".
 _FOUND = re.compile(r"\s+(?:[\w'-]+\s+){0,2}?(?:scenes?|examples?|refs?|references?|ones|results?|matches|clips|comps"
-                    r"|hits|picks|samples|excerpts|pieces|bits|moments)\b")
+                    r"|hits|picks|samples|excerpts|pieces|bits|moments|pros)\b")
 
 
 def count_is_k(message: str, ex: Extraction) -> bool:
@@ -641,7 +674,8 @@ def count_is_k(message: str, ex: Extraction) -> bool:
     return folded[start:end].lstrip(", ").startswith("top") or bool(_FOUND.match(folded, end))
 _STOPWORDS = {
     "a", "an", "the", "to", "in", "my", "la", "el", "le", "of", "for", "me", "some", "any", "that",
-    "this", "is", "are", "there", "one", "ones", "like", "similar", "famous", "other", "more", "else",
+    "this", "is", "are", "there", "one", "ones", "like", "similar", "famous", "other", "more", "else", "it", "them",
+    "those", "these", "mine", "reads", "plays",
     "?", "!", ".", ",",
 }
 
@@ -672,7 +706,7 @@ def extract_query(message: str, ex: Extraction) -> str:
 # new versions of that scene with the verb as its brief.
 SCENE_EDIT = re.compile(
     r"^\W*(?:(?:can|could|would) you |please |pls |let'?s )?(punch up|cut down|speed up|slow down"
-    r"|pare down|beef up|liven up|spice up|juice up|flesh out|compress|condense"
+    r"|pare down|beef up|liven up|spice up|juice up|flesh out|compress"
     r"|(?:tighten|trim|shorten|streamline|lengthen|expand|sharpen|polish|fix|clean|declutter|simplify)(?: up)?)\b"
 )
 
@@ -725,6 +759,7 @@ _FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 
 def args_for(intent: str, message: str, ex: Extraction) -> dict[str, Any]:
     """The arguments the message determines for one intent (defaults left out)."""
+    message = first_item(message)
     args: dict[str, Any] = {}
 
     def put(key: str, value: Any) -> None:
@@ -757,7 +792,7 @@ _MORE_LIKE = re.compile(
     r"|\b(?:more|new|other|fresh|extra) (?:versions|options|takes|alts|alternatives|variants|ones) (?:of|on|from|based on)\b|\balong (?:those|these|the same|similar) lines\b"
     r"|\bin (?:that|this|the same|its|their) (?:vein|spirit|key|mou?ld|style|register|tone|flavou?r|mood)\b"
     r"|\b(?:siblings?|cousins?|relatives?|variants?|spin-?offs?|clones?|offshoots?|descendants?) (?:of|on|to|for)\b"
-    r"|\bspin (?:off|out)\b"
+    r"|\bspin (?:off|out)\b|\bmore\b(?:\s+[\w-]+){0,2}\s+like (?:that|this|it|them|those)\b"
 )
 _CONTINUE = re.compile(
     r"\bcontinu\w*|\bkeep (?:going|writing)\b|\bcarry on\b|\bwhat happens (?:next|after)\b|\bextend\w*"
