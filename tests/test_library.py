@@ -15,6 +15,7 @@ from tests.library_conftest import (  # noqa: F401  (fixtures)
 )
 from tools.library import LibraryError, SceneHit
 from tools.library.embedder import HashingEmbedder
+from tools.library.framing import strip_frame
 from tools.library.records import action_lines_from_text, action_text, record_header
 from tools.library.store import ACTION_WEIGHT, ACTIONS_SUFFIX
 
@@ -318,6 +319,24 @@ def test_chroma_default_embedding_function_never_runs(make_library, monkeypatch)
 
 
 @pytest.mark.slow
+def test_a_request_frame_is_cut_and_the_description_kept():
+    assert strip_frame("I need the one where the kids find a compass") == "the kids find a compass"
+    assert strip_frame("Is there a scene in which a boy hides an egg?") == "a boy hides an egg?"
+    assert strip_frame("could you show me scenes about grief after a funeral") == "grief after a funeral"
+    assert strip_frame("a scene with the dog") == "a scene with the dog"  # too little would be left
+    assert strip_frame("one of the brothers leaves home at dawn") == "one of the brothers leaves home at dawn"
+    assert strip_frame("restless kids sneak into the attic") == "restless kids sneak into the attic"
+
+
+def test_search_ranks_a_framed_request_as_its_description(make_library):
+    lib = make_library()
+    lib.add_script(script(DRAFT), "night.fountain")
+    lib.add_script(script(PICNIC), "sunday.fountain")
+    plain = lib.search("a body floats face down between the pilings", k=4)
+    framed = lib.search("find me the scene where a body floats face down between the pilings", k=4)
+    assert [(h.id, h.score) for h in framed] == [(h.id, h.score) for h in plain]
+
+
 def test_minilm_finds_by_meaning_not_words(make_library, minilm):
     """No shared content words between query and scene: only a real embedding can rank it first."""
     lib = make_library(minilm)

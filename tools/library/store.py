@@ -24,6 +24,7 @@ from screenplay.model import Scene
 from tools.library.embedder import TextEmbedder, as_text_embedder
 from tools.library.errors import LibraryError, LibraryLockedError
 from tools.library.filters import build_where
+from tools.library.framing import strip_frame
 from tools.library.hubs import HubIndex
 from tools.library.lexical import LEXICAL_FLOOR_RANK, LexicalIndex, blend
 from tools.library.lock import WriterLock
@@ -574,6 +575,8 @@ class SceneLibrary:
             raise LibraryError(f"k must be at least 1, got {k}")
         if not 0.0 <= mmr_lambda <= 1.0:
             raise LibraryError(f"the MMR lambda must be between 0 and 1, got {mmr_lambda}")
+        if isinstance(query, str):
+            query = strip_frame(query)  # "I need the one where ...": the description alone is searched
         query_vectors = self._query_vectors(query)
         filters = dict(where or {})
         if exclude_source:
