@@ -83,8 +83,10 @@ def print_calibration(name: str, report: Report, show: bool) -> None:
     print(f"  {name:<12} {bands}")
     wrong_sure = [t for t, (conf, ok, asked) in zip(report.texts, report.routes) if conf >= 0.99 and not ok and not asked]
     asked = sum(1 for _, _, a in report.routes if a)
+    wrong = sum(1 for _, ok, a in report.routes if not ok and not a)
+    needless = sum(1 for (_, _, a), label in zip(report.routes, report.labels) if a and label != "clarify")
     print(f"  {'':<12} wrong routes at confidence >= 0.99: {len(wrong_sure)} {wrong_sure[:5] if show else ''}; "
-          f"questions asked: {asked}")
+          f"wrong routes: {wrong}; questions asked: {asked}, needless (a route was labelled): {needless}")
 
 
 def shown(split: str, opts: argparse.Namespace) -> bool:
@@ -95,15 +97,17 @@ def shown(split: str, opts: argparse.Namespace) -> bool:
 
 
 def leave_out(embedder, splits: list[str], config: RouterConfig) -> None:
-    """Refit the head without each split and score that split: the head's figure on rows it never saw."""
-    from agent.routing.training import features, fit, training_rows
+    """Rebuild the head (and its tuned encoder layers: minutes per split) without each split and score that
+    split: the head's figure on rows it never saw."""
+    from agent.routing.training import TRAINED, features, fit, training_rows, tune
 
-    rows = training_rows()
+    rows = training_rows(splits=tuple(dict.fromkeys(TRAINED + tuple(splits))))
     vectors, bonuses = features(rows, embedder)
     independent = load_labeled(INDEPENDENT)
     for split in splits:
         keep = [i for i, r in enumerate(rows) if r.split != split]
-        head = fit([rows[i] for i in keep], vectors[keep], [bonuses[i] for i in keep])
+        kept, kept_bonuses = [rows[i] for i in keep], [bonuses[i] for i in keep]
+        head = tune(kept, kept_bonuses, fit(kept, vectors[keep], kept_bonuses), embedder)
         sub = evaluate(Router(embedder, head=head, config=config).route, [r for r in independent if r.split == split])
         print(f"-- {split}, head fitted without it: intent {sub.intent_accuracy:.1%}, args {sub.args_exact:.1%} "
               f"({sub.total} utterances)")

@@ -13,6 +13,7 @@ and ``max_seq_length``.
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any, Sequence
@@ -93,6 +94,16 @@ class MiniLM:
             layer.update({p: (get(p, "weight"), get(p, "bias")) for p in ("ln1", "ln2")})
             self._layers.append(layer)
         self.tokenizer = WordPiece(model_dir / "tokenizer.json", self.max_seq_length)
+
+    def layer(self, index: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Layer ``index``'s weights ({part: (weight as x @ W, bias)}), to build a tuned layer from."""
+        return dict(self._layers[index])
+
+    def with_layers(self, layers: dict[int, dict[str, tuple[np.ndarray, np.ndarray]]]) -> "MiniLM":
+        """A twin sharing every weight but the given layers': the router's tuned encoder costs only those."""
+        twin = copy.copy(self)
+        twin._layers = [layers.get(i, layer) for i, layer in enumerate(self._layers)]
+        return twin
 
     def get_sentence_embedding_dimension(self) -> int:
         return int(self._word.shape[1])

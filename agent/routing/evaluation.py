@@ -48,6 +48,7 @@ class Report:
     # Per utterance: (confidence, intent right, asked a question instead), for calibration.
     routes: list[tuple[float, bool, bool]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # per utterance, the expected label
 
     @property
     def intent_accuracy(self) -> float:
@@ -118,6 +119,7 @@ def evaluate(route: Callable[..., RoutingDecision], rows: Sequence[Labeled]) -> 
         got = predicted_label(decision)
         report.routes.append((decision.confidence, decision.intent == row.intent, decision.clarify is not None))
         report.texts.append(row.text)
+        report.labels.append(row.intent)
         report.confusion[(row.intent, got)] += 1
         if got == row.intent:
             report.intent_correct += 1

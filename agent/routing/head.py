@@ -1,19 +1,22 @@
-"""The learned intent head: a linear layer over the MiniLM sentence embedding and the word-cue bonuses.
+"""The learned intent head: a linear layer over the router's sentence embedding and the word-cue bonuses.
 
 Exemplar similarity heard only its nearest few sentences, and word cues hear only the phrasings someone wrote
 them for; each new set written by someone else lost a fifth of its routes. A softmax layer trained on every
 labelled row weighs the whole embedding and learns how far to trust each cue. Its weights are package data
-(``head.npz``), built from the labelled sets by ``agent/routing/training.py``; routing needs only numpy.
+(``head.npz``, with the router encoder's tuned top layers), built from the labelled sets by
+``agent/routing/training.py``; routing needs only numpy.
 """
 
 from __future__ import annotations
 
 import importlib.resources
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
+
+from agent.routing.encoder import PREFIX as ENCODER_PREFIX
 
 CLARIFY = "clarify"  # a label the head learns from rows where the writer should be asked
 
@@ -32,6 +35,8 @@ class IntentHead:
     weights: np.ndarray  # (embedding dim + len(cue_keys), len(labels))
     bias: np.ndarray  # (len(labels),)
     digest: str  # sha256 of the training rows it was built from
+    # The router encoder's tuned top layers, packed by agent/routing/encoder.py (empty: the frozen MiniLM).
+    encoder: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def load(cls, name: str = "head.npz") -> "IntentHead":
@@ -42,12 +47,13 @@ class IntentHead:
     def from_npz(cls, npz: Mapping[str, np.ndarray]) -> "IntentHead":
         return cls(tuple(str(x) for x in npz["labels"]), tuple(str(x) for x in npz["cue_keys"]),
                    float(npz["cue_weight"]), np.asarray(npz["weights"], dtype=np.float32),
-                   np.asarray(npz["bias"], dtype=np.float32), str(npz["digest"]))
+                   np.asarray(npz["bias"], dtype=np.float32), str(npz["digest"]),
+                   {k: np.asarray(npz[k]) for k in npz if k.startswith(ENCODER_PREFIX)})
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"labels": np.array(self.labels), "cue_keys": np.array(self.cue_keys),
                 "cue_weight": np.array(self.cue_weight), "weights": self.weights, "bias": self.bias,
-                "digest": np.array(self.digest)}
+                "digest": np.array(self.digest), **self.encoder}
 
     def cue_vector(self, bonuses: Mapping[str, float]) -> np.ndarray:
         return np.array([bonuses.get(k, 0.0) for k in self.cue_keys], dtype=np.float32) * self.cue_weight

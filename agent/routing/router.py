@@ -1,4 +1,4 @@
-"""The fast router: slash commands, then a learned head over the MiniLM embedding and light lexical cues."""
+"""The fast router: slash commands, then a learned head over a tuned MiniLM embedding and light lexical cues."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from agent.routing.arguments import Extraction, args_for, extract
 from agent.routing.cues import cue_bonuses, first_step
 from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
+from agent.routing.encoder import tuned_encoder
 from agent.routing.head import CLARIFY, IntentHead
 from agent.routing.slash import SlashFirst
 from agent.routing.text import fold, strip_quoted, strip_role_markers
@@ -49,17 +50,19 @@ def load_exemplars() -> dict[str, list[str]]:
 
 
 class Router(SlashFirst):
-    """Routes one message to a RoutingDecision. Holds only the embedder and the learned intent head."""
+    """Routes one message to a RoutingDecision. Holds the learned intent head and its encoder: the shared
+    embedder's twin with the head's tuned top layers (built here, so the app's start pays for it, not the
+    writer's first message)."""
 
     def __init__(self, embedder: Any, *, head: IntentHead | None = None, config: RouterConfig = RouterConfig()) -> None:
-        self.embedder = embedder
         self.config = config
         self.head = head or IntentHead.load()
+        self.encoder = tuned_encoder(embedder, self.head.encoder)
 
     def _embed_one(self, text: str) -> np.ndarray:
         from tools.embeddings import embed_one
 
-        return embed_one(self.embedder, text)
+        return embed_one(self.encoder, text)
 
     def _route(self, message: str, cleaned: str, characters: Sequence[str], scene_names: Sequence[str],
                has_draft: bool | None) -> RoutingDecision:
