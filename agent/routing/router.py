@@ -91,6 +91,10 @@ class Router(SlashFirst):
             (top, top_p), confidence = real[0], min(confidence, self.config.overruled_cap)
         if top == CLARIFY:
             first, second = _two_tools(real)
+            cued = [i for i, _ in real if i in TOOL_INTENTS and bonuses.get(i, 0.0) > 0]
+            if cued and first not in cued:
+                # "restyle scene 3": the tool a word asked for leads the question, however faint its share.
+                first, second = cued[0], first
             if _missing(first, args_for(first, text, ex), ex):
                 # "restyle scene 3": the likelier tool's own question (which style?) is the shorter one.
                 return self._decide(first, text, ex, confidence, candidates)
