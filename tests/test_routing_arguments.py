@@ -303,3 +303,29 @@ def test_argument_classes_session8_second_round(intent, text, expected):
 )
 def test_argument_classes_session8_third_round(intent, text, expected):
     assert args_for(intent, text, extract(text, ["PIP"])) == expected
+
+
+@pytest.mark.parametrize(
+    "intent, text, expected",
+    [
+        # terse requests in several sentences: the free text ends with its sentence, a count may come last
+        ("generate", "I need an ending where the tide comes in. Make it bleak.", {"beat": "ending",
+                                                                               "brief": "the tide comes in"}),
+        ("similar", "Examples of a wake that turns into a brawl. Six, ideally.", {"k": 6,
+                                                                                  "query": "a wake that turns into a brawl"}),
+        ("similar", "scenes close to my ferry scene, 2 of them", {"k": 2, "scene_ref": "ferry"}),
+        ("similar", "refs for a stakeout in the snow - I want to see the pacing", {"query": "a stakeout in the snow"}),
+        ("similar", "who has staged a bar fight well?", {"query": "a bar fight"}),
+        ("generate", "The pier scene drags. Trim it, send me three.", {"count": 3, "scene_ref": "pier", "brief": "Trim it"}),
+        ("generate", "Two versions, the lights fail mid-toast", {"count": 2, "brief": "the lights fail mid-toast"}),
+        ("generate", "one more beat after the midpoint please", {"count": 1}),
+        ("revise", "sorry, I meant option 3: the dog lives", {"option": 3, "mode": "edit", "instruction": "the dog lives"}),
+        ("summarize", "Ferry scene. Quick recap.", {"scene_ref": "ferry"}),
+        ("summarize", "the whole thing in one paragraph", {"level": "synopsis"}),
+        ("summarize", "synopsis, then notes on scene 3", {"level": "synopsis"}),
+        ("stats", "scene lengths in act 1 vs act 3", {"topic": "scenes"}),
+        ("stats", "act 2 numbers: pages, scenes", {"topic": "acts"}),
+    ],
+)
+def test_argument_classes_session8_fourth_round(intent, text, expected):
+    assert args_for(intent, text, extract(text)) == expected

@@ -176,9 +176,12 @@ def find_beat(folded: str) -> str | None:
     best: tuple[int, str] | None = None
     for key, words in BEAT_SYNONYMS.items():
         for w in words:
-            m = re.search(r"(?<![\w])" + re.escape(w) + r"(?![\w])", folded)
-            if m and (best is None or m.start() < best[0]):
-                best = (m.start(), key)
+            for m in re.finditer(r"(?<![\w])" + re.escape(w) + r"(?![\w])", folded):
+                if re.search(r"\b(?:before|after|ahead of|leading (?:up )?to) (?:the|my) $", folded[: m.start()]):
+                    continue  # "one more beat before the climax": where it goes, not the beat to write
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), key)
+                break
     return best[1] if best else None
 
 
@@ -191,7 +194,7 @@ _SIZED_LEVEL = (
     ("synopsis", r"\bparagraph (?:summary|synopsis|recap|describing|on|about|of (?:my|the|this) (?:script|draft|story"
                  r"|screenplay|film|movie))\b|\b(?:summ\w*|recap\w*|describ\w*|sum \w+ up) .{0,40}\b(?:in|as) (?:a|one) "
                  r"(?:short |single )?paragraph\b|\b(?:a|one) (?:short |single )?paragraph (?:summ\w*|describing|about)\b"
-                 r"|\b(?:into|to) (?:a|one) (?:short |single |quick )?paragraph\b(?! of)"),
+                 r"|\b(?:into|to|in|as) (?:a|one) (?:short |single |quick )?paragraph\b(?! of)"),
 )
 
 
@@ -255,9 +258,12 @@ TOPIC_WORDS: tuple[tuple[str, str], ...] = (
 def find_topic(folded: str, characters: Sequence[str] = ()) -> str:
     """Which statistics a question asks for (an overview when nothing narrower is named)."""
     # Dialogue against action, or two units at once ("total pages and scenes"): the whole overview.
-    if re.search(r"\bdialogue (?:to|vs\.?|versus|and) action\b|\baction (?:to|vs\.?|versus|and) dialogue\b"
-                 r"|\b(?:pages?|scenes?|acts?)\s*(?:and|&|\+|,) (?:pages?|scenes?|acts?)(?![\w-])|\b(?:the lot|the works|all of it)\b", folded):
-        return "overview"
+    if re.search(r"\bdialogue (?:to|vs\.?|versus|and) action\b|\baction (?:to|vs\.?|versus|and) dialogue\b", folded) or (
+            re.search(r"\b(?:pages?|scenes?|acts?)\s*(?:and|&|\+|,) (?:pages?|scenes?|acts?)(?![\w-])|\b(?:the lot|the works|all of it)\b",
+                      folded) and not re.search(r"\b" + _ACT_WORD + r"\s+(?:" + _NUM + r"|[ivx]{1,3})\b|\b(?:per|each|by) act\b", folded)):
+        return "overview"  # ... unless one act is named: "the NUMBERS for act 3. Pages, scene count."
+    if re.search(r"\b(?:average|avg|median|typical) scene\b|\bscenes?'? lengths?\b", folded):
+        return "scenes"  # "average scene length in act 2 versus act 1": scenes measured, the acts only select them
     for topic, pattern in TOPIC_WORDS:
         if re.search(pattern, folded):
             return topic
@@ -383,8 +389,10 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     if re.search(r"\b(?:comes?|happens?|follows?|goes) (?:right |just )?(?:after|next|before)\b|\bthe next scene\b|\bscene that follows\b", folded):
         ex.placement = True
 
+    # "logline and then notes on act 1": an act or scene named in a later step belongs to that step
+    step_end = len(_first_step(folded))
     m = re.search(r"\b" + _ACT_WORD + r"\s+(" + _NUM + r"|[ivx]{1,3}\b)", folded)
-    if m and free(*m.span()):
+    if m and free(*m.span()) and m.start() < step_end:
         raw = message[m.start(1) : m.end(1)]
         ex.act = ROMAN.get(raw) if raw.upper() == raw and raw in ROMAN else parse_number(m.group(1))
         if ex.act is not None:
@@ -400,7 +408,7 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
                 parse_number(m.group(1)) in (0, 1) and re.match(r"\s*(?:to|/|out of)\s*(?:5|10|100|five|ten)\b", folded[m.end():])):
             # "rate the rope-walk scene 1 to 10": a scale after a named scene
             continue  # "rewrite the bakery scene three different ways": a count after a named scene
-        if free(*m.span()):
+        if free(*m.span()) and m.start() < step_end:
             ex.scene = parse_number(m.group(1))
             take(m)
             break
@@ -446,7 +454,7 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
             take(m)
     if ex.scene_ref is None and ex.scene is None:
         # A scene named first, as a heading: "ferry scene, sum it up", "lumber mill scene: rain, shadows"
-        m = re.match(r"\W*((?:[a-z'\-]+\s+)?[a-z'\-]+)\s+scene\s*(?:[,:;\-\u2013\u2014]|\s(?:needs|is|feels|was|pls|please)\b)", folded)
+        m = re.match(r"\W*((?:[a-z'\-]+\s+)?[a-z'\-]+)\s+scene\s*(?:[.,:;\-\u2013\u2014]|\s(?:needs|is|feels|was|pls|please)\b)", folded)
         if m and free(*m.span()) and not any(w in _NOT_SCENE_NAMES or w in _VERBS_BEFORE_SCENE for w in m.group(1).split()) \
                 and find_beat(m.group(1)) is None:
             ex.scene_ref = message[m.start(1) : m.end(1)].lower()
@@ -483,6 +491,13 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     if ex.count is None and counted and free(*counted.span(1)) and parse_number(counted.group(1)):
         ex.spans.append(counted.span(1))
         ex.count = parse_number(counted.group(1))
+    # "3 of them", "... a cover-up. Ten, if the library has them.", "... tanks. Three.": a count said last
+    later = re.search(r"\b(" + _NUM + r") of (?:them|those)\b|(?:^|[.!?]\s+)(" + _NUM + r")\s*(?:[.!?,]|$)", folded)
+    if ex.count is None and later:
+        num = later.group(1) or later.group(2)
+        if free(*later.span(1 if later.group(1) else 2)) and parse_number(num):
+            ex.count = parse_number(num)
+            take(later.span(1 if later.group(1) else 2))
     top = re.search(r"(?:,\s*|\b)top (\d{1,2})\b", folded)
     if ex.count is None and top:  # "scenes with a hostage on a bus, top 8": how many to list, said last
         take(top)
@@ -566,7 +581,7 @@ def _extract_count(folded: str, free, take) -> int | None:
 # What should happen follows "where", "about", a colon or a dash, or a trailing clause that describes
 # ("a cold open, something with a body in a freezer"; "2 takes, one funny one bleak").
 _BRIEF_MARKER = re.compile(r"(?:\b(?=(?:at least |maybe |just )?one (?:where|in which)\b)|(?<!hole )(?<!gap )(?<!place )(?<!spot )\bwhere\b|,\s*but\b|\bin which\b|\babout\b|:|\s[—–]\s|\bdonde\b|\bou\b|\bwo\b"
-                           r"|\bso that\b|,\s*(?:anything|something) (?:that|which)\b|,\s*with\b|\b(?:want|need|like) (?:it|this|them) to\b"
+                           r"|\bso that\b|\b(?:versions|takes|options|alts|ways),\s+(?!please|pls|and\b|at least\b)(?=[a-z])|,\s*(?=at least one\b)|,\s*(?:anything|something) (?:that|which)\b|,\s*with\b|\b(?:want|need|like) (?:it|this|them) to\b"
                            r"|,\s*(?=(?:something|someone|somewhere)\b|one \w+,? (?:and )?one\b))")
 # A colon that introduces the request itself ("For the period piece: draft an inciting incident in which ...").
 _REQUEST_START = re.compile(r"\s*(?:(?:can|could|would) you |please |pls )?(?:write|draft|give|gimme|pitch|need|i want|i need"
@@ -612,6 +627,19 @@ def _first_step(text: str) -> str:
     return text[: m.start()] if m else text
 
 
+# Where a free-text argument ends: its sentence ("... under the houseboat. Write it."), an aside after a dash
+# ("... in a swamp - I want to see how much they show"), or a request clause after it (", give me two takes").
+_FREE_TEXT_END = re.compile(
+    r"(?<!\.)(?<!\bdr)(?<!\bmr)(?<!\bst)(?<!\bms)\.(?!\.)\s+(?=\S)|\s[-\u2013\u2014]\s+(?=(?:i|i'\w+|the one|that'?s|it'?s|which|on page)\b)"
+    r"|,\s*(?:give|write|send|pitch|show) (?:me|us)\b|\s*[,.]\s*(?:" + _NUM + r")\s*(?:[.!?,]|$)", re.I
+)
+
+
+def _own_sentence(text: str) -> str:
+    m = _FREE_TEXT_END.search(text)
+    return text[: m.start()] if m else text
+
+
 def extract_brief(message: str, ex: Extraction) -> str:
     """For generate: the clause that says what should happen ("... where Maya finds the letter")."""
     folded = fold(message)
@@ -627,9 +655,9 @@ def extract_brief(message: str, ex: Extraction) -> str:
             return ""
     rest = _cut_spans(message, ex.spans, m.end())
     rest = re.sub(r"(?:[.!?]\s*|\s+)(?:\d{1,2}|x\d|\d x)\W*$", "", rest)  # "... a hitchhiker. 2": a count said last
-    brief = clean_free_text(_first_step(rest))
+    brief = clean_free_text(_own_sentence(_first_step(rest)))
     # A sentence of its own must describe something, not be the tail of the request ("... x3. pls").
-    return "" if m.group(0).startswith(".") and len(brief.split()) < 3 else brief
+    return "" if m.group(0).startswith(".") and len(brief.split()) < 2 else brief
 
 
 # Who else made such a scene (other writers, the classics, a film): the verb after them starts the query.
@@ -671,7 +699,8 @@ def count_is_k(message: str, ex: Extraction) -> bool:
         return ex.count is not None
     folded = fold(message)
     start, end = ex.count_span
-    return folded[start:end].lstrip(", ").startswith("top") or bool(_FOUND.match(folded, end))
+    return (folded[start:end].lstrip(", ").startswith("top") or bool(_FOUND.match(folded, end))
+            or bool(re.match(r"\s+of (?:them|those)\b|\s*(?:[.!?,]|$)", folded[end:])))
 _STOPWORDS = {
     "a", "an", "the", "to", "in", "my", "la", "el", "le", "of", "for", "me", "some", "any", "that",
     "this", "is", "are", "there", "one", "ones", "like", "similar", "famous", "other", "more", "else", "it", "them",
@@ -689,13 +718,13 @@ def extract_query(message: str, ex: Extraction) -> str:
     spans = ex.spans if count_is_k(message, ex) else [s for s in ex.spans if s != ex.count_span]
     rest = _cut_spans(message, spans, m.end())
     rest = _QUERY_FRAME.sub("", rest)
-    rest = _first_step(rest).split("?")[0]  # "... at an airport? show me": the question is the query
+    rest = _own_sentence(_first_step(rest).split("?")[0])  # "... at an airport? show me": the question is the query
     if ex.genre:
         rest = re.sub(r"\b" + re.escape(ex.genre) + r"\b", " ", rest, flags=re.I)
     rest = _QUERY_NOISE.sub(" ", rest)
     rest = re.sub(r"^\W*(?:about|on|of)\s+", "", clean_free_text(rest), flags=re.I)  # "written about a ..."
     rest = _QUERY_PRAISE.sub(r"\1", _QUERY_FRAME.sub("", rest)).strip()
-    rest = re.sub(r"\s+(?:before|ever|already|yet|lately|too|at all|anywhere)$", "", rest, flags=re.I)  # "... at a rest stop before"
+    rest = re.sub(r"\s+(?:before|ever|already|yet|lately|too|at all|anywhere|well|properly|convincingly)$", "", rest, flags=re.I)  # "... at a rest stop before"
     words = re.findall(r"[\w'-]+|[?!.,]", rest.lower())
     if not words or all(w in _STOPWORDS for w in words):
         return ""
@@ -726,7 +755,11 @@ def extract_instruction(message: str, ex: Extraction) -> str:
     # "Polly is the one who lies": a number word inside the change is no reference to cut.
     spans = [(s - len(p.group(0)) if (p := re.search(r"(?:^|\s)(?:in|of|to|for|from)\s*$", folded[:s])) else s, e)
              for s, e in ex.spans if (s, e) != ex.count_span]  # "cut the dialogue in option 1" -> "cut the dialogue"
-    text = message[m.start(1) :] if m else _cut_spans(message, spans)
+    colon = re.match(r"\s*:\s*", folded[ex.option_span[1]:]) if ex.option_span else None
+    if colon and not m:  # "I meant change option 1: the creature stays off screen": the change follows the colon
+        text = message[ex.option_span[1] + colon.end() :]
+    else:
+        text = message[m.start(1) :] if m else _cut_spans(message, spans)
     text = _first_step(text)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?")
     verb_first = ex.option_span is not None and _VERB_THEN_OPTION.match(folded[: ex.option_span[0]])
