@@ -329,3 +329,22 @@ def test_argument_classes_session8_third_round(intent, text, expected):
 )
 def test_argument_classes_session8_fourth_round(intent, text, expected):
     assert args_for(intent, text, extract(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "intent, text, expected",
+    [
+        ("revise", "keep #2 rolling until dawn", {"option": 2, "mode": "continue"}),
+        ("revise", "carry option 1 through to the last line", {"option": 1, "mode": "continue"}),
+        ("revise", "Option 2 is all talk. Could you add a chase?", {"option": 2, "mode": "edit",
+                                                                     "instruction": "add a chase"}),
+        ("revise", "opt 1, drop the cat. it's a distraction", {"option": 1, "mode": "edit", "instruction": "drop the cat"}),
+        ("similar", "how did the old westerns shoot a duel at noon", {"genre": "western", "query": "a duel at noon"}),
+        ("similar", "which films have a wedding in a hospital", {"query": "a wedding in a hospital"}),
+        ("similar", "refs for sc 4, stuff that plays like it", {"scene": 4}),
+        ("critique", "is Mara too passive?", {"focus": "character"}),
+        ("summarize", "the elevator version of my draft", {"level": "logline"}),
+    ],
+)
+def test_argument_classes_session8_fifth_round(intent, text, expected):
+    assert args_for(intent, text, extract(text)) == expected

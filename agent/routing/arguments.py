@@ -85,12 +85,13 @@ FOCUS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "pacing": ("pacing", "pace", "drag", "too slow", "rushed", "too long"),
     "structure": ("structure", "structural", "act break", "plot hole"),
     "character": ("character", "arc", "motivation", "protagonist", "antagonist", "villain", "journey", "turn against",
+                  "likeable", "likable", "passive", "sympathetic", "relatable", "real threat", "pushover",
                   "change of heart", "transformation"),
     "stakes": ("stakes",),
     "conflict": ("conflict",),
     "tone": ("tone", "tonal"),
     "clarity": ("clarity", "confusing", "unclear", "hard to follow", "murky", "muddled", "muddy", "fogg", "is it clear",
-                "clear enough", "easy to follow"),
+                "clear enough", "easy to follow", "anyone follow", "follow who", "clear?"),
     "formatting": ("format",),
     "theme": ("theme", "thematic"),
 }
@@ -190,7 +191,7 @@ def find_beat(folded: str) -> str | None:
 _SIZED_LEVEL = (
     ("scenes", r"\bone (?:line|sentence) (?:each|per|for (?:each|every|a))\b"
                r"|\b(?:every|each|all(?: the| my)?) scenes?\b.{0,25}\b(?:one[- ]?liner|one line|a line|a sentence)\b"),
-    ("logline", r"\b(?:to|in|into|as|with) (?:just )?(?:one|a single) line\b(?! of)|\bone[- ]line (?:summary|pitch|version)\b"),
+    ("logline", r"\b(?:to|in|into|as|with) (?:just )?(?:one|a single) line\b(?! of)|\b(?:a|one) single line\b(?! of)|\belevator version\b|\bone[- ]line (?:summary|pitch|version)\b"),
     ("synopsis", r"\bparagraph (?:summary|synopsis|recap|describing|on|about|of (?:my|the|this) (?:script|draft|story"
                  r"|screenplay|film|movie))\b|\b(?:summ\w*|recap\w*|describ\w*|sum \w+ up) .{0,40}\b(?:in|as) (?:a|one) "
                  r"(?:short |single )?paragraph\b|\b(?:a|one) (?:short |single )?paragraph (?:summ\w*|describing|about)\b"
@@ -236,7 +237,8 @@ def find_genre(folded: str) -> str | None:
         ):
             return "romance" if g == "romantic" else g
         plural = g[:-1] + "ies" if g.endswith("y") else g + "s"
-        if re.search(r"\b(?:any|some|other) " + re.escape(plural) + r"\b", folded) or re.search(r"(?<![\w])" + re.escape(plural) + r"\s+(?:with|w/?|that|where|handle[sd]?|do|did|about|featuring"
+        if re.search(r"\b(?:any|some|other) (?:" + re.escape(plural) + "|" + re.escape(g) + r")\b|\b" + re.escape(plural) + r" only\b",
+                     folded) or re.search(r"(?<![\w])" + re.escape(plural) + r"\s+(?:with|w/?|that|where|handle[sd]?|do|did|about|featuring"
                      r"|play|stage|shoot|write|treat|approach|tackle|deal)\b", folded):
             return "romance" if g == "romantic" else g
     return None
@@ -315,7 +317,7 @@ _VERBS_BEFORE_SCENE = {
 # "the bit where Gus drops the cake": an existing scene told by what happens in it (a new one is "a scene where").
 _BIT_WHERE = re.compile(
     r"(\b(?:after|before|following|once)\s+)?\bthe (?:bit|part|moment|scene|section|sequence) (?:where|when|in which)\s+"
-    r"(.+?)(?=\s+(?:as|into|in the style|like|and|but|so|because)\b|\s*[-\u2013\u2014,.?!;:(]|\s*$)"
+    r"(.+?)(?=\s+(?:as|into|in the style|like|and|but|so|because|actually|really|lands?|works?)\b|\s*[-\u2013\u2014,.?!;:(]|\s*$)"
 )
 _NAMES_OPTION = re.compile(r"\b" + _OPTION_WORD + r"\b|(?<![\w])#\s*\d|\b" + _ORD + r" (?:one|option|version|alternative)\b")
 _NAMED_SCENE = re.compile(r"(?:the|my|that|your)\s+((?:[a-z'\-]+\s+){0,2}?[a-z'\-]+)\s+scene\b")
@@ -483,7 +485,7 @@ def extract(message: str, characters: Sequence[str] = ()) -> Extraction:
     # context before it ("The finale lands with a thud. Give me two alternative endings where ...").
     counted = re.search(r"(?<![\w#])(" + _NUM + r")\s+(?:[\w-]+\s+)?(?:versions|options|takes|alts|alternatives|alternates"
                         r"|directions|ideas|pitches|drafts|endings|openings|openers|scenes|climaxes|midpoints|beats|cold opens"
-                        r"|ways|variations)\b", folded)
+                        r"|ways|variations|attempts|tries|goes|passes|shots|cracks)\b", folded)
     m = re.search(r":|\bwhere\b|\babout\b|\bwith\b|\blike (?:a|an|the|my|this|that)\b|\binvolving\b|\bfeaturing\b|\bin which\b", folded)
     limit = m.start() if m else len(folded)
     taken = len(ex.spans)
@@ -595,7 +597,7 @@ _REQUEST_FIRST = re.compile(r"\b(?:pls|please|options?|alts?|alternates?|version
 _CONTEXT_FIRST = re.compile(r"\b(?:i|i'\w+|we|it|is|are|was|were|feels?|keeps?|has|have|had|there'?s|ends?)\b")
 _STEP_BREAK = re.compile(r"(?:,?\s*(?:and )?then\b(?!\.)|,?\s*and after that\b|;\s)", re.I)
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:but|pero|mais|aber|so that|so|with|and|to be|to|please|just|a bit|again|also|now|ok|okay|,)\s+)+", re.I
+    r"^(?:(?:but|pero|mais|aber|so that|so|with|and|to be|to|please|just|a bit|again|also|now|ok|okay|take and|take it and|,)\s+)+", re.I
 )
 # A verb whose object is the option itself ("give option 2 a funnier ending") is no part of the change; one
 # said after the option has its own object ("option 2 but make Rudy the villain") and stays.
@@ -656,26 +658,30 @@ def extract_brief(message: str, ex: Extraction) -> str:
     rest = _cut_spans(message, ex.spans, m.end())
     rest = re.sub(r"(?:[.!?]\s*|\s+)(?:\d{1,2}|x\d|\d x)\W*$", "", rest)  # "... a hitchhiker. 2": a count said last
     brief = clean_free_text(_own_sentence(_first_step(rest)))
+    brief = re.sub(r"\s*,\s*(?:for|in|on|at|of|to)$", "", brief)  # "..., for act 2" with the act cut
     # A sentence of its own must describe something, not be the tail of the request ("... x3. pls").
     return "" if m.group(0).startswith(".") and len(brief.split()) < 2 else brief
 
 
 # Who else made such a scene (other writers, the classics, a film): the verb after them starts the query.
-_OTHERS = (r"(?:(?:the|other|some|great|famous|classic|real|published|good|any|a)\s+)*(?:pros?|professionals?|writers?"
+_OTHERS = (r"(?:(?:the|other|some|great|famous|classic|real|published|good|any|a|old|[a-z]+)\s+){0,3}?(?:pros?|professionals?|writers?"
            r"|screenwriters?|films?|movies?|scripts?|screenplays?|classics|greats|masters|filmmakers|directors|authors"
-           r"|people|folks|others|any(?:one|body)|some(?:one|body)|shows?)\b")
+           r"|people|folks|others|any(?:one|body)|some(?:one|body)|shows?|ones|comedies|thrillers|westerns|dramas)\b")
 # Verbs of making a scene, followed by what was made: "how pros write a breakup in a car", "has a film done a ...".
 _MAKING = (r"\b(?:writes?|wrote|write|writing|shooting|staging|handling|shoots?|shot|stage[sd]?|film(?:s|ed)?|do|does|did|done|handle[sd]?|tackle[sd]?"
            r"|approach(?:es|ed)?|play(?:s|ed)?|depict(?:s|ed)?|portray(?:s|ed)?|pull(?:s|ed)? off|nail(?:s|ed)?|build|built"
-           r"|dramati[sz]e[sd]?)\b(?=\s+(?:an?|the|some|two|three|four)\s+(?!scenes?\b))(?!\s+" + _OTHERS + ")")
+           r"|dramati[sz]e[sd]?)\b(?=\s+(?:(?:an?|the|some|two|three|four)\s+(?!scenes?\b)|\w+ing\b))(?!\s+" + _OTHERS + ")")
 _QUERY_STRONG = re.compile(
-    r"(?::|\bexamples? of\b|\breferences? (?:of|for)\b|\brefs? (?:of|for)\b|\bscenes? (?:of|on)\b|\bthat (?:had|have|has)\b|" + _MAKING + r"|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b(?!\s+(?:\d|a few|a couple|some|two|three|four|five|six|ten)\b)|(?<![\w/])w/?(?=\s)|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
+    r"(?::|\b(?:scripts|films|movies|screenplays|comedies|thrillers|westerns|dramas|ones) (?:have|has|had)\b|\bexamples? of\b|\breferences? (?:of|for)\b|\brefs? (?:of|for)\b|\bscenes? (?:of|on)\b|\bthat (?:had|have|has)\b|" + _MAKING + r"|\bhandle[sd]?\b|\bhandling\b|\bwritten\b|\bstaged\b|\bshot\b|\bapproached\b|\btackled\b|\bset (?:in|on|at|during)\b|\btakes? on\b|\bsimilar to\b|\bresembl\w*|(?<!i'd )(?<!i would )(?<!would )\blike\b(?!\s+(?:\d|a few|a couple|some|two|three|four|five|six|ten)\b)|(?<![\w/])w/?(?=\s)|\babout\b|\bwith\b|\binvolving\b|\bfeaturing\b|\bwhere\b|\bparecidas? a\b)"
 )
 _QUERY_WEAK = re.compile(r"(?:\bfor\b|\bof\b)")
 _QUERY_NOISE = re.compile(
     r"\b(?:scenes?(?!\s+\w+(?:ed|ing)\b)|escenas?|szenen?|in my (?:draft|script|screenplay)|in the library|from the library|in my library|in the library\?|plz|please|pls)\b"
     r"|\b(?:what'?s|what is|stuff|anything) (?:in|out there in) the library\b|\blibrary\b(?= (?:scenes?|examples?|refs?)\b)"
     # which draft the scene is in: "scene 19 of mine", "scene 2 of the chamber drama"
+    r"|\b(?:stuff|something|anything|ones?|scenes?) (?:that )?(?:(?:feels?|reads?|plays?|sounds?|looks?) like|close to|similar to)"
+    r" (?:it|that|this|them)\b"
+    r"|\s(?:looks?|plays?|reads?) like in (?:real|other|actual) (?:movies|films|scripts)\b|\bonly\b"
     r"|\bof mine\b|\bof (?:the|my) (?:[\w'-]+ ){0,3}?(?:draft|script|screenplay|piece|drama|comedy|one|project)\b",
     re.I,
 )
@@ -720,7 +726,7 @@ def extract_query(message: str, ex: Extraction) -> str:
     rest = _QUERY_FRAME.sub("", rest)
     rest = _own_sentence(_first_step(rest).split("?")[0])  # "... at an airport? show me": the question is the query
     if ex.genre:
-        rest = re.sub(r"\b" + re.escape(ex.genre) + r"\b", " ", rest, flags=re.I)
+        rest = re.sub(r"\b" + re.escape(ex.genre) + r"(?:s|es)?\b", " ", rest, flags=re.I)
     rest = _QUERY_NOISE.sub(" ", rest)
     rest = re.sub(r"^\W*(?:about|on|of)\s+", "", clean_free_text(rest), flags=re.I)  # "written about a ..."
     rest = _QUERY_PRAISE.sub(r"\1", _QUERY_FRAME.sub("", rest)).strip()
@@ -735,7 +741,7 @@ def extract_query(message: str, ex: Extraction) -> str:
 # new versions of that scene with the verb as its brief.
 SCENE_EDIT = re.compile(
     r"^\W*(?:(?:can|could|would) you |please |pls |let'?s )?(punch up|cut down|speed up|slow down"
-    r"|pare down|beef up|liven up|spice up|juice up|flesh out|compress"
+    r"|pare down|slim down|trim down|beef up|liven up|spice up|juice up|flesh out|compress"
     r"|(?:tighten|trim|shorten|streamline|lengthen|expand|sharpen|polish|fix|clean|declutter|simplify)(?: up)?)\b"
 )
 
@@ -761,6 +767,16 @@ def extract_instruction(message: str, ex: Extraction) -> str:
     else:
         text = message[m.start(1) :] if m else _cut_spans(message, spans)
     text = _first_step(text)
+    # Several sentences: the change is the request among them ("Option 1 wears its subtext on its sleeve. Could
+    # you bury it deeper?"), never the verdict before it or the reason after it ("strike the prologue. it's ...").
+    parts = [p for p in re.split(r"(?<!\.)[.;!?]\s+", text.strip()) if p.strip()]
+    if len(parts) > 1:
+        asked = [p for p in parts if re.match(r"\s*(?:(?:could|can|would) you|please|pls)\b", p, re.I)]
+        if re.match(r"\s*(?:'s\b|is|was|wears|feels|reads|plays|runs|seems|has)\b", parts[0], re.I):
+            parts = parts[1:]
+        # a reason after the change ("it's throat-clearing", "he hasn't earned an aria yet") is no part of it
+        parts = [p for p in parts if not re.match(r"\s*(?:it'?s|it is|that'?s|he|she|they|i|i'\w+|because)\b", p, re.I)] or parts
+        text = asked[0] if asked else ". ".join(parts)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?")
     verb_first = ex.option_span is not None and _VERB_THEN_OPTION.match(folded[: ex.option_span[0]])
     for _ in range(3):
@@ -835,7 +851,9 @@ _CONTINUE = re.compile(
     r"|\bkeep (?:it |this |that |them )?(?:going|rolling|running|moving|on)\b|\bcarry (?:it |this |that |them )?on\b"
     r"|\bpush\w* (?:[\w#']+ ){0,3}?(?:forward|further|on|onward)\b|\btake (?:it|this|that|them|[\w#]+ \d) (?:further|forward|onward)\b"
     r"|\b(?:stops?|ends?|cuts? off|finish(?:es)?) (?:too )?(?:soon|early|short|abruptly)\b|\bfinish\b(?! (?:on|with)\b)|\bcomplete (?:it|the|option|opt|#)"
-    r"|\bmore pages?\b|\banother page\b|\bnext (?:page|beat|scene|bit)\b|\bleaves? off\b|\bwhere it (?:stops|ends|left off)\b"
+    r"|\bkeep (?:[\w#']+ ){1,2}?(?:going|rolling|running|moving)\b|\bcarry (?:[\w#']+ ){1,2}?(?:on|thru|through|forward)\b"
+    r"|\brun (?:[\w#']+ ){1,2}?(?:out|on|further|longer)\b|\b(?:following|next) pages?\b|\bafter (?:[\w#']+ ){1,2}(?:finishes|ends|stops)\b"
+    r"|\banother (?:\w+ )?pages?\b|\bmore pages?\b|\banother page\b|\bnext (?:page|beat|scene|bit)\b|\bleaves? off\b|\bwhere it (?:stops|ends|left off)\b"
 )
 
 
