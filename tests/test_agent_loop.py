@@ -159,9 +159,7 @@ def test_plain_chat_streams_from_the_model(agent):
 
 @pytest.mark.parametrize("message", [
     "Write one line of dialogue for a pirate captain.",
-    # Known miss (route8): the router's tuned encoder hears "comeback" near undo and asks undo-or-chat.
-    pytest.param("give me a single snappy comeback for Maya",
-                 marks=pytest.mark.xfail(strict=True, reason="the tuned router asks undo or chat")),
+    "give me a single snappy comeback for Maya",
 ])
 def test_one_line_requests_get_a_short_chat_answer_not_the_scene_pipeline(agent, recorder, message):
     events = list(agent.run(session_with(), message))
