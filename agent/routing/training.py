@@ -74,10 +74,12 @@ def training_rows(data: Path = DATA, splits: Sequence[str] = TRAINED) -> list[Ro
 
 
 def digest(rows: Sequence[Row]) -> str:
-    """Changes when a row, a label or the cue code changes: a head built before is then stale."""
+    """Changes when a row, a label, the cue code or a fitting setting changes: a head built before is then stale."""
     from agent.routing import arguments, cues
 
     h = hashlib.sha256(Path(cues.__file__).read_bytes() + Path(arguments.__file__).read_bytes())
+    h.update(json.dumps([C, CLASS_WEIGHT, CUE_WEIGHT, TUNED_LAYERS, TUNE_EPOCHS, TUNE_LR, HEAD_LR, BATCH, SEED,
+                         DELTA_RANK]).encode())
     for r in rows:
         h.update(json.dumps([r.text, r.label, list(r.characters), r.has_draft]).encode())
     return h.hexdigest()
