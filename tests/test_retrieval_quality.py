@@ -27,7 +27,7 @@ PARAPHRASED = DATA / "retrieval_paraphrased.jsonl"
 HELDOUT = DATA / "retrieval_heldout.jsonl"
 # Written in session 6 before any search change (other scenes than every other set), never tuned on.
 HELDOUT2 = DATA / "retrieval_heldout2.jsonl"
-# Session 9: strict paraphrases (no names, no words of the scene), one per scene the older sets name; a tuning set.
+# Session 8: strict paraphrases (no names, no words of the scene), one per scene the older sets name; a tuning set.
 PARAPHRASED3 = DATA / "retrieval_paraphrased3.jsonl"
 # Session 8 (hub discount, BM25 above its floor, action weight 0.4), measured on the cached libraries:
 # starter + feature script: project 0.913 / 0.842, paraphrased 0.946 / 0.873, held out 0.929 / 0.854,
@@ -42,6 +42,11 @@ HELDOUT2_RECALL, HELDOUT2_MRR = 0.96, 0.90
 # paraphrased3, starter + feature script: 0.806 / 0.673 (one query is 0.010 of recall); the same queries after
 # "I need the one where " scored 0.765 / 0.606 before search cut the frame (session 9), now 0.806 / 0.672.
 PARAPHRASED3_RECALL, PARAPHRASED3_MRR = 0.79, 0.66
+# Session 8: strict paraphrases of the 60 scenes no other set names, written by someone who read no search code,
+# scored by the lead once after the session's search changes: 0.800 / 0.642 with Shakespeare (the session's
+# starting code 0.850 / 0.677: the changes chosen on the other sets lost 3 of these). One query is 0.017.
+HELDOUT3 = DATA / "retrieval_heldout3.jsonl"
+HELDOUT3_RECALL, HELDOUT3_MRR = 0.78, 0.62
 
 
 def test_score_counts_what_it_should():
@@ -53,7 +58,7 @@ def test_score_counts_what_it_should():
 def test_labelled_queries_name_starter_scenes():
     starter = {p.relative_to(STARTER_DIR).as_posix() for p in STARTER_DIR.rglob("*.fountain")}
     for paths, least in ((PROJECT_QUERIES, 40), ([PARAPHRASED], 40), ([HELDOUT], 24), ([HELDOUT2], 24),
-                          ([PARAPHRASED3], 90)):
+                          ([PARAPHRASED3], 90), ([HELDOUT3], 55)):
         queries = load_queries(paths)
         assert len(queries) >= least
         unknown = sorted({r for q in queries for r in q["relevant"]} - starter)
@@ -137,3 +142,6 @@ def test_heldout_paraphrases_with_shakespeare_too(library):
     result = evaluate(library, load_queries([HELDOUT]))
     print("\n" + _report("held out with Shakespeare", library, result))
     assert result.recall >= SHAKESPEARE_RECALL and result.mrr >= SHAKESPEARE_MRR, _report("with Shakespeare", library, result)
+    strict = evaluate(library, load_queries([HELDOUT3]))
+    print("\n" + _report("strict held out with Shakespeare", library, strict))
+    assert strict.recall >= HELDOUT3_RECALL and strict.mrr >= HELDOUT3_MRR, _report("heldout3", library, strict)
