@@ -118,9 +118,10 @@ def test_blind4dev_holds_its_tuned_level(router):
 
 def test_blind7_holds_its_independent_level(router):
     """blind7 (session 8, 459 requests by two authors who read no routing code: a TV staff writer's shorthand and a
-    learner of English; a 460th row equal to an exemplar was dropped) was scored once on the final router before anyone read it: 0.917 intent / 0.837 arguments,
-    2 wrong routes at confidence >= 0.99 (the session's starting router: 0.800 / 0.684, 2). It is not trained on,
-    and no cue, rule or test was written from it; this guards that figure against regressions."""
+    learner of English; a 460th row equal to an exemplar was dropped) was scored once on the final router before
+    anyone read it: 0.917 intent / 0.837 arguments, 2 wrong routes at confidence >= 0.99 (the session's starting
+    router: 0.800 / 0.684, 2). It is not trained on, and no cue, rule or test was written from it; this guards
+    that figure against regressions."""
     rows = load_labeled(INDEPENDENT)
     _meets(router, [r for r in rows if r.split == "blind7"], 0.91, 0.83, sure_wrong_max=2)
 
