@@ -105,6 +105,16 @@ class MiniLM:
         twin._layers = [layers.get(i, layer) for i, layer in enumerate(self._layers)]
         return twin
 
+    @property
+    def depth(self) -> int:
+        return len(self._layers)
+
+    def embedding_weights(self) -> dict[str, np.ndarray]:
+        """The embedding layer's weights (word, position, token type 0, LayerNorm), for a replica of the forward
+        pass that trains the top layers (agent/routing/training.py)."""
+        return {"word": self._word, "position": self._position, "type0": self._type0,
+                "ln_weight": self._ln0[0], "ln_bias": self._ln0[1]}
+
     def get_sentence_embedding_dimension(self) -> int:
         return int(self._word.shape[1])
 

@@ -41,7 +41,6 @@ CLASS_WEIGHT = "balanced"
 CUE_WEIGHT = 3.0  # cue bonuses (0.1 to 0.6) scaled near the embedding's feature scale
 # Tuning the encoder (session 8, leave-one-split-out over blind4test, blind5 and blind6): the top two layers,
 # four epochs, learning rate 5e-5 decaying to zero, the head's at 1e-3, moved the mean from 85.0 to 87.6%.
-MINILM_LAYERS, HEADS, LN_EPS = 6, 12, 1e-12  # all-MiniLM-L6-v2's shape (its config.json)
 TUNED_LAYERS = 2
 TUNE_EPOCHS = 4
 TUNE_LR = 5e-5
@@ -135,8 +134,8 @@ def tune(rows: Sequence[Row], bonuses: Sequence[dict[str, float]], head: IntentH
 
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
-    first = MINILM_LAYERS - TUNED_LAYERS
-    base = {i: embedder.layer(i) for i in range(first, MINILM_LAYERS)}
+    first = embedder.depth - TUNED_LAYERS
+    base = {i: embedder.layer(i) for i in range(first, embedder.depth)}
     tuned = {i: {part: (torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True))
                  for part, (w, b) in layer.items()} for i, layer in base.items()}
     weights = torch.tensor(head.weights, requires_grad=True)
@@ -159,7 +158,7 @@ def tune(rows: Sequence[Row], bonuses: Sequence[dict[str, float]], head: IntentH
             optimizer.param_groups[0]["lr"] = TUNE_LR * (1 - step / steps)  # linear decay to zero
             states, mask = _padded([frozen[i] for i in batch])
             for layer in tuned.values():
-                states = _torch_layer(states, mask, layer)
+                states = _torch_layer(states, mask, layer, embedder.heads, embedder.eps)
             vectors = F.normalize((states * mask[..., None]).sum(1) / mask.sum(1, keepdim=True), dim=-1)
             logits = torch.cat([vectors, cues[batch]], 1) @ weights + bias
             loss = F.cross_entropy(logits, target[batch], weight=class_weight)
@@ -177,11 +176,8 @@ def _frozen_states(embedder: Any, texts: Sequence[str], upto: int) -> list[Any]:
     """Each text's token states after the frozen layers below ``upto``, computed once (they never change)."""
     import torch
     import torch.nn.functional as F
-    from safetensors.torch import load_file
 
-    from tools.embeddings import embedding_model_path
-
-    w = load_file(str(embedding_model_path() / "model.safetensors"))
+    w = {k: torch.tensor(v) for k, v in embedder.embedding_weights().items()}
     layers = [{part: (torch.tensor(a), torch.tensor(b)) for part, (a, b) in embedder.layer(i).items()} for i in range(upto)]
     ids = embedder.tokenizer(list(texts))["input_ids"]
     out = []
@@ -189,11 +185,10 @@ def _frozen_states(embedder: Any, texts: Sequence[str], upto: int) -> list[Any]:
         for start in range(0, len(ids), BATCH):
             chunk = ids[start: start + BATCH]
             tokens, mask = _padded([torch.tensor(x) for x in chunk])
-            x = (w["embeddings.word_embeddings.weight"][tokens.long()] + w["embeddings.position_embeddings.weight"][:tokens.shape[1]]
-                 + w["embeddings.token_type_embeddings.weight"][0])
-            x = F.layer_norm(x, (x.shape[-1],), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], LN_EPS)
+            x = w["word"][tokens.long()] + w["position"][:tokens.shape[1]] + w["type0"]
+            x = F.layer_norm(x, (x.shape[-1],), w["ln_weight"], w["ln_bias"], embedder.eps)
             for layer in layers:
-                x = _torch_layer(x, mask, layer)
+                x = _torch_layer(x, mask, layer, embedder.heads, embedder.eps)
             out += [x[row, : len(seq)] for row, seq in enumerate(chunk)]
     return out
 
@@ -211,22 +206,22 @@ def _padded(seqs: Sequence[Any]) -> tuple[Any, Any]:
     return out, mask
 
 
-def _torch_layer(x: Any, mask: Any, layer: dict[str, tuple[Any, Any]]) -> Any:
+def _torch_layer(x: Any, mask: Any, layer: dict[str, tuple[Any, Any]], n_heads: int, eps: float) -> Any:
     """One BERT layer as tools.minilm computes it (weights as x @ W, exact GELU, padding masked)."""
     import torch.nn.functional as F
 
     batch, length, width = x.shape
-    size = width // HEADS
+    size = width // n_heads
 
     def heads(h: Any) -> Any:
-        return h.view(batch, length, HEADS, size).transpose(1, 2)
+        return h.view(batch, length, n_heads, size).transpose(1, 2)
 
     q, k, v = (heads(x @ layer[p][0] + layer[p][1]) for p in ("q", "k", "v"))
     scores = q @ k.transpose(-1, -2) / size ** 0.5 + ((1.0 - mask) * -1e9)[:, None, None, :]
     context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, width)
-    x = F.layer_norm(x + context @ layer["o"][0] + layer["o"][1], (width,), *layer["ln1"], LN_EPS)
+    x = F.layer_norm(x + context @ layer["o"][0] + layer["o"][1], (width,), *layer["ln1"], eps)
     hidden = F.gelu(x @ layer["up"][0] + layer["up"][1])
-    return F.layer_norm(x + hidden @ layer["down"][0] + layer["down"][1], (width,), *layer["ln2"], LN_EPS)
+    return F.layer_norm(x + hidden @ layer["down"][0] + layer["down"][1], (width,), *layer["ln2"], eps)
 
 
 def build(embedder: Any, data: Path = DATA) -> IntentHead:
