@@ -1,6 +1,7 @@
 """Router benchmark: intent accuracy, argument exact match, confusion, calibration and CPU latency.
 
 Run: .venv/bin/python bench/router.py [--no-cues] [--threads N] [--misses] [--only SPLIT,...] [--leave-out SPLIT,...]
+    [--span-sure P]
 The embedder is loaded once and not timed; latency is one route() call per utterance.
 Two sets, reported apart: the project's labeled set (tests/data/router_utterances.jsonl) and the independent
 set (tests/data/router_eval.jsonl, written apart from the exemplars). The intent head (agent/routing/head.npz)
@@ -144,13 +145,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="also list blind8's misses (unread so far: reading them spends the set)")
     parser.add_argument("--only", default="", help="score only these independent splits (comma-separated), quickly")
     parser.add_argument("--leave-out", default="", help="refit the head without each of these splits and score it")
+    parser.add_argument("--span-sure", type=float, default=RouterConfig.span_sure,
+                        help="the span tagger's probability needed to read a free-text argument (above 1: rules only)")
     opts = parser.parse_args(argv)
 
     import torch
 
     torch.set_num_threads(opts.threads)
     embedder = load_embedder()  # loaded once, not timed
-    config = RouterConfig(use_cues=not opts.no_cues)
+    config = RouterConfig(use_cues=not opts.no_cues, span_sure=opts.span_sure)
     if opts.leave_out:
         leave_out(embedder, [s for s in opts.leave_out.split(",") if s], config)
         return 0

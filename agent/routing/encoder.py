@@ -3,7 +3,7 @@
 A linear head over the frozen embedding stalled near 85% on each new author's requests (leave-one-split-out);
 tuning the top two layers with the head moved it to about 88% (route8's notes). The scene library keeps the
 unmodified MiniLM (its stored vectors depend on it), so the router gets a twin sharing every weight but
-those two layers. The tuned layers ship inside ``head.npz`` as low-rank fp16 differences from the packaged
+those two layers. The tuned layers ship inside ``head.npz`` as low-rank int8 differences from the packaged
 ones, which keeps the file small enough for git; they are rebuilt here at start-up.
 """
 
@@ -27,8 +27,8 @@ def pack(base: Mapping[int, Layer], tuned: Mapping[int, Layer], rank: int) -> di
             delta = weight.astype(np.float64) - base[index][part][0]
             if part in MATRICES:
                 u, s, vt = np.linalg.svd(delta, full_matrices=False)
-                out[key + ".u"] = (u[:, :rank] * s[:rank]).astype(np.float16)
-                out[key + ".v"] = vt[:rank].astype(np.float16)
+                out[key + ".u"], out[key + ".us"] = _int8(u[:, :rank] * s[:rank], axis=0)
+                out[key + ".v"], out[key + ".vs"] = _int8(vt[:rank], axis=1)
             else:
                 out[key + ".w"] = delta.astype(np.float16)
             out[key + ".b"] = (bias.astype(np.float64) - base[index][part][1]).astype(np.float16)
@@ -44,12 +44,26 @@ def unpack(base: Any, arrays: Mapping[str, np.ndarray]) -> dict[int, Layer]:
         for part, (weight, bias) in base.layer(index).items():
             key = f"{PREFIX}{index}.{part}"
             if part in MATRICES:
-                delta = arrays[key + ".u"].astype(np.float32) @ arrays[key + ".v"].astype(np.float32)
+                delta = _factor(arrays, key + ".u") @ _factor(arrays, key + ".v")
             else:
                 delta = arrays[key + ".w"].astype(np.float32)
             layer[part] = (np.ascontiguousarray(weight + delta), bias + arrays[key + ".b"].astype(np.float32))
         layers[index] = layer
     return layers
+
+
+def _int8(factor: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """A factor as int8 with one fp16 scale per rank component. Against fp16 factors: half the file (1.7 MB),
+    and every labelled row routed the same, confidences within 0.0014 (route9's notes)."""
+    scale = (np.abs(factor).max(axis=axis, keepdims=True) / 127.0).astype(np.float16)
+    scale[scale == 0] = 1.0
+    return np.round(factor / scale.astype(np.float64)).clip(-127, 127).astype(np.int8), scale
+
+
+def _factor(arrays: Mapping[str, np.ndarray], key: str) -> np.ndarray:
+    factor = arrays[key].astype(np.float32)
+    scale = arrays.get(key + "s")  # absent in heads packed with fp16 factors
+    return factor if scale is None else factor * scale.astype(np.float32)
 
 
 def tuned_encoder(embedder: Any, arrays: Mapping[str, np.ndarray]) -> Any:

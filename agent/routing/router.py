@@ -11,12 +11,14 @@ import numpy as np
 import yaml
 from pydantic import ValidationError
 
-from agent.routing.arguments import Extraction, args_for, extract
+from agent.routing.arguments import Extraction, extract
+from agent.routing.arguments import args_for as rule_args
 from agent.routing.cues import cue_bonuses, first_step
 from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
 from agent.routing.encoder import tuned_encoder
 from agent.routing.head import CLARIFY, IntentHead
 from agent.routing.slash import SlashFirst
+from agent.routing.spans import SURE, SpanTagger
 from agent.routing.text import fold, strip_quoted, strip_role_markers
 from agent.registry import INTENT_ARGS, SPECS
 from tools.schemas import MAX_OPTIONS, STYLE_PRESETS
@@ -39,6 +41,9 @@ class RouterConfig:
     # encoder can hear one word as undo ("a snappy comeback for Maya" scored undo 0.50 and undid the last change
     # at 0.5); leave-one-split-out scored 0.7 the same as 0.5 (session 8), and 0.9 lower.
     draft_change_sure: float = 0.7
+    # The learned span tagger reads the brief, query or instruction where its labelling's probability is at
+    # least this; the rules elsewhere. Above 1: rules only.
+    span_sure: float = SURE
 
 
 def load_exemplars() -> dict[str, list[str]]:
@@ -59,6 +64,7 @@ class Router(SlashFirst):
         self.config = config
         self.head = head or IntentHead.load()
         self.encoder = tuned_encoder(embedder, self.head.encoder)
+        self.spans = SpanTagger.load(config.span_sure) if config.span_sure <= 1 else None
 
     def _embed_one(self, text: str) -> np.ndarray:
         from tools.embeddings import embed_one
@@ -96,7 +102,7 @@ class Router(SlashFirst):
             if cued and first not in cued:
                 # "restyle scene 3": the tool a word asked for leads the question, however faint its share.
                 first, second = cued[0], first
-            if _missing(first, args_for(first, text, ex), ex):
+            if _missing(first, args_for(first, text, ex, self.spans), ex):
                 # "restyle scene 3": the likelier tool's own question (which style?) is the shorter one.
                 return self._decide(first, text, ex, confidence, candidates)
             return self._ask(first, second, text, ex, confidence, candidates)
@@ -123,13 +129,14 @@ class Router(SlashFirst):
     def _decide(
         self, intent: str, text: str, ex: Extraction, score: float, candidates: list[tuple[str, float]]
     ) -> RoutingDecision:
-        return _arguments(intent, text, ex, score, candidates)
+        return _arguments(intent, text, ex, score, candidates, self.spans)
 
     def _ask(
         self, first: str, second: str, text: str, ex: Extraction, score: float, candidates: list[tuple[str, float]]
     ) -> RoutingDecision:
         question = f"Should I {ACTIONS[first]} or {ACTIONS[second]}?"
-        return RoutingDecision(first, args_for(first, text, ex), score, "semantic", clarify=question, candidates=candidates)
+        args = args_for(first, text, ex, self.spans)
+        return RoutingDecision(first, args, score, "semantic", clarify=question, candidates=candidates)
 
 
 def read_message(text: str, characters: Sequence[str], scene_names: Sequence[str], has_draft: bool | None,
@@ -146,20 +153,20 @@ def read_message(text: str, characters: Sequence[str], scene_names: Sequence[str
 
 
 def read_request(intent: str, message: str, *, characters: Sequence[str] = (),
-                 scene_names: Sequence[str] = ()) -> RoutingDecision:
+                 scene_names: Sequence[str] = (), spans: SpanTagger | None = None) -> RoutingDecision:
     """The arguments of ``message`` read as a request for ``intent``, exactly as the chat reads them (the CLI's
     tool commands use this: ``scriptroom generate "three openings for act two"``). A missing or bad argument
-    comes back as the decision's ``clarify`` question."""
+    comes back as the decision's ``clarify`` question. ``spans``: the span reader (the shipped tagger when None)."""
     text = strip_quoted(strip_role_markers(message or ""))
     ex = extract(text, characters)
     if ex.scene_ref is None and scene_names:
         ex.scene_ref = _named_scene(text, scene_names)
-    return _arguments(intent, text, ex, 1.0, [])
+    return _arguments(intent, text, ex, 1.0, [], spans if spans is not None else SpanTagger.load())
 
 
 def _arguments(intent: str, text: str, ex: Extraction, score: float,
-               candidates: list[tuple[str, float]]) -> RoutingDecision:
-    args = args_for(intent, text, ex)
+               candidates: list[tuple[str, float]], spans: SpanTagger | None) -> RoutingDecision:
+    args = args_for(intent, text, ex, spans)
     missing = _missing(intent, args, ex)
     if missing:
         return RoutingDecision(intent, args, score, "semantic", clarify=missing, candidates=candidates)
@@ -172,6 +179,12 @@ def _arguments(intent: str, text: str, ex: Extraction, score: float,
             intent, {}, score, "semantic", clarify=f"I could not use {where}: {problem['msg']}.", candidates=candidates
         )
     return RoutingDecision(intent, args, score, "semantic", candidates=candidates)
+
+
+def args_for(intent: str, text: str, ex: Extraction, spans: SpanTagger | None) -> dict[str, Any]:
+    """The rules' arguments, their free-text one read by the span tagger where it is sure."""
+    args = rule_args(intent, text, ex)
+    return spans(intent, text, ex, args) if spans is not None else args
 
 
 def _two_tools(real: list[tuple[str, float]]) -> tuple[str, str]:
