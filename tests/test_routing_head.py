@@ -58,7 +58,7 @@ def test_the_router_encoder_is_a_twin_that_leaves_the_shared_embedder_alone(embe
 
 
 def test_packed_layers_rebuild_the_tuned_ones(embedder):
-    from agent.routing.encoder import pack, unpack
+    from tools.tuned_minilm import pack, unpack
 
     rng = np.random.default_rng(0)
     base = {5: embedder.layer(5)}

@@ -16,7 +16,7 @@ from typing import Mapping
 
 import numpy as np
 
-from agent.routing.encoder import PREFIX as ENCODER_PREFIX
+from tools.tuned_minilm import PREFIX as ENCODER_PREFIX
 
 CLARIFY = "clarify"  # a label the head learns from rows where the writer should be asked
 
@@ -35,7 +35,7 @@ class IntentHead:
     weights: np.ndarray  # (embedding dim + len(cue_keys), len(labels))
     bias: np.ndarray  # (len(labels),)
     digest: str  # sha256 of the training rows it was built from
-    # The router encoder's tuned top layers, packed by agent/routing/encoder.py (empty: the frozen MiniLM).
+    # The router encoder's tuned top layers, packed by tools/tuned_minilm.py (empty: the frozen MiniLM).
     encoder: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod

@@ -15,7 +15,7 @@ from agent.routing.arguments import Extraction, extract
 from agent.routing.arguments import args_for as rule_args
 from agent.routing.cues import cue_bonuses, first_step
 from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
-from agent.routing.encoder import tuned_encoder
+from tools.tuned_minilm import tuned_encoder
 from agent.routing.head import CLARIFY, IntentHead
 from agent.routing.slash import SlashFirst
 from agent.routing.spans import SURE, SpanTagger

@@ -128,22 +128,20 @@ def embedded_text(row: Row) -> str:
 def tune(rows: Sequence[Row], bonuses: Sequence[dict[str, float]], head: IntentHead, embedder: Any) -> IntentHead:
     """The encoder's top TUNED_LAYERS layers and the head trained together (cross-entropy, balanced classes),
     starting from the linear head fitted on the frozen embedding; returned packed into a new head.
-    A torch replica of tools.minilm's forward pass, on the same weights, so the numpy router reads it alike."""
+    A torch replica of tools.minilm's forward pass (tools/tuned_minilm.py), so the numpy router reads it alike."""
     import torch
     import torch.nn.functional as F
 
-    from agent.routing.encoder import pack
+    from tools.tuned_minilm import detached, frozen_states, pack, padded, pooled, trainable
 
     torch.manual_seed(SEED)
     generator = torch.Generator().manual_seed(SEED)
     rng = np.random.default_rng(SEED)
-    first = embedder.depth - TUNED_LAYERS
-    base = {i: embedder.layer(i) for i in range(first, embedder.depth)}
-    tuned = {i: {part: (torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True))
-                 for part, (w, b) in layer.items()} for i, layer in base.items()}
+    tuned = trainable(embedder, TUNED_LAYERS)
+    base = {i: embedder.layer(i) for i in tuned}
     weights = torch.tensor(head.weights, requires_grad=True)
     bias = torch.tensor(head.bias, requires_grad=True)
-    frozen = _frozen_states(embedder, [embedded_text(r) for r in rows], first)
+    frozen = frozen_states(embedder, [embedded_text(r) for r in rows], min(tuned), BATCH)
     cues = torch.tensor(np.array([head.cue_vector(b) for b in bonuses]))
     index = {label: i for i, label in enumerate(head.labels)}
     target = torch.tensor([index[r.label] for r in rows])
@@ -159,77 +157,21 @@ def tune(rows: Sequence[Row], bonuses: Sequence[dict[str, float]], head: IntentH
         for start in range(0, len(rows), BATCH):
             batch = order[start: start + BATCH]
             optimizer.param_groups[0]["lr"] = TUNE_LR * (1 - step / steps)  # linear decay to zero
-            states, mask = _padded([frozen[i] for i in batch])
+            states, mask = padded([frozen[i] for i in batch])
             if WORD_DROPOUT:
                 # Hide a few words' states so that no single word decides ([CLS] and [SEP] always stay).
                 hide = torch.rand(mask.shape, generator=generator) < WORD_DROPOUT
                 hide[:, 0] = False
                 mask = mask * ~(hide & (mask.cumsum(1) < mask.sum(1, keepdim=True)))
-            for layer in tuned.values():
-                states = _torch_layer(states, mask, layer, embedder.heads, embedder.eps)
-            vectors = F.normalize((states * mask[..., None]).sum(1) / mask.sum(1, keepdim=True), dim=-1)
+            vectors = pooled(states, mask, tuned, embedder)
             logits = torch.cat([vectors, cues[batch]], 1) @ weights + bias
             loss = F.cross_entropy(logits, target[batch], weight=class_weight)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             step += 1
-    layers = {i: {part: (w.detach().numpy(), b.detach().numpy()) for part, (w, b) in layer.items()}
-              for i, layer in tuned.items()}
     return replace(head, weights=weights.detach().numpy().astype(np.float32),
-                   bias=bias.detach().numpy().astype(np.float32), encoder=pack(base, layers, DELTA_RANK))
-
-
-def _frozen_states(embedder: Any, texts: Sequence[str], upto: int) -> list[Any]:
-    """Each text's token states after the frozen layers below ``upto``, computed once (they never change)."""
-    import torch
-    import torch.nn.functional as F
-
-    w = {k: torch.tensor(v) for k, v in embedder.embedding_weights().items()}
-    layers = [{part: (torch.tensor(a), torch.tensor(b)) for part, (a, b) in embedder.layer(i).items()} for i in range(upto)]
-    ids = embedder.tokenizer(list(texts))["input_ids"]
-    out = []
-    with torch.no_grad():
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start: start + BATCH]
-            tokens, mask = _padded([torch.tensor(x) for x in chunk])
-            x = w["word"][tokens.long()] + w["position"][:tokens.shape[1]] + w["type0"]
-            x = F.layer_norm(x, (x.shape[-1],), w["ln_weight"], w["ln_bias"], embedder.eps)
-            for layer in layers:
-                x = _torch_layer(x, mask, layer, embedder.heads, embedder.eps)
-            out += [x[row, : len(seq)] for row, seq in enumerate(chunk)]
-    return out
-
-
-def _padded(seqs: Sequence[Any]) -> tuple[Any, Any]:
-    """Sequences (token ids or token states) stacked with zero padding, and the mask of real tokens."""
-    import torch
-
-    longest = max(len(s) for s in seqs)
-    out = torch.zeros((len(seqs), longest) + tuple(seqs[0].shape[1:]), dtype=seqs[0].dtype)
-    mask = torch.zeros(len(seqs), longest)
-    for row, s in enumerate(seqs):
-        out[row, : len(s)] = s
-        mask[row, : len(s)] = 1.0
-    return out, mask
-
-
-def _torch_layer(x: Any, mask: Any, layer: dict[str, tuple[Any, Any]], n_heads: int, eps: float) -> Any:
-    """One BERT layer as tools.minilm computes it (weights as x @ W, exact GELU, padding masked)."""
-    import torch.nn.functional as F
-
-    batch, length, width = x.shape
-    size = width // n_heads
-
-    def heads(h: Any) -> Any:
-        return h.view(batch, length, n_heads, size).transpose(1, 2)
-
-    q, k, v = (heads(x @ layer[p][0] + layer[p][1]) for p in ("q", "k", "v"))
-    scores = q @ k.transpose(-1, -2) / size ** 0.5 + ((1.0 - mask) * -1e9)[:, None, None, :]
-    context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, width)
-    x = F.layer_norm(x + context @ layer["o"][0] + layer["o"][1], (width,), *layer["ln1"], eps)
-    hidden = F.gelu(x @ layer["up"][0] + layer["up"][1])
-    return F.layer_norm(x + hidden @ layer["down"][0] + layer["down"][1], (width,), *layer["ln2"], eps)
+                   bias=bias.detach().numpy().astype(np.float32), encoder=pack(base, detached(tuned), DELTA_RANK))
 
 
 def build(embedder: Any, data: Path = DATA) -> IntentHead:
