@@ -1,10 +1,10 @@
 """Free-text arguments by leave-one-author-out: the rules alone against the learned span tagger.
 
 Run: .venv/bin/python bench/spans.py [--splits blind6,authors7a,...] [--sure 0.8,0.95]
-For each split, a tagger is trained on the project set and every TRAINED split but that one (a split not in
-TRAINED, such as a new author's before it joins, is simply left out), and each of the split's rows that names a
+For each split, a tagger is trained on the project set and every SPAN_TRAINED split but that one (a split not
+in it, such as a new author's before it joins, is simply left out), and each of the split's rows that names a
 tool is read as its labelled intent (so intent errors stay out) and scored with agent.routing.evaluation. The
-rules were tuned on every TRAINED split's misses, so on those splits the rules' figure is a training figure.
+rules were tuned on blind6's and authors7a-d's misses, so on those splits the rules' figure is a training figure.
 blind7 and blind8 are refused: they are read only in aggregate through bench/router.py.
 """
 
@@ -23,7 +23,7 @@ from agent.registry import INTENT_ARGS  # noqa: E402
 from agent.routing import spans  # noqa: E402
 from agent.routing.evaluation import FREE_TEXT, Report, _norm, evaluate, load_labeled  # noqa: E402
 from agent.routing.router import read_request  # noqa: E402
-from agent.routing.training import DATA, TRAINED, labelled_rows  # noqa: E402
+from agent.routing.training import DATA, SPAN_TRAINED, labelled_rows  # noqa: E402
 
 AUTHORS = ("blind6", "authors7a", "authors7b", "authors7c", "authors7d")
 SEALED = ("blind7", "blind8")
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             rows = [r for r in everything if r.split == split and r.intent in INTENT_ARGS]
             model = Path(tmp) / f"{split}.crfsuite"
             start = time.perf_counter()
-            spans.train(spans.examples(labelled_rows(splits=[s for s in TRAINED if s != split])), str(model))
+            spans.train(spans.examples(labelled_rows(splits=[s for s in SPAN_TRAINED if s != split])), str(model))
             took = time.perf_counter() - start
             cells = [("rules", spans.SpanTagger(model.read_bytes(), 2.0))] + [(f"tagger>={t:g}", spans.SpanTagger(model.read_bytes(), t)) for t in thresholds]
             line = []  # a tagger never sure enough (2.0) leaves the rules' arguments as they are
