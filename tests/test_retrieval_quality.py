@@ -45,8 +45,10 @@ PARAPHRASED3_RECALL, PARAPHRASED3_MRR = 0.79, 0.66
 # Session 8: strict paraphrases of the 60 scenes no other set names, written by someone who read no search code,
 # scored by the lead once after the session's search changes: 0.800 / 0.642 with Shakespeare (the session's
 # starting code 0.850 / 0.677: the changes chosen on the other sets lost 3 of these). One query is 0.017.
+# Session 9: the tuned query encoder (tools/library/query_encoder.py; none of these scenes in its training)
+# 0.800 / 0.720 on the cached 1,130-scene library; queries read by the plain MiniLM fail the MRR floor (0.642).
 HELDOUT3 = DATA / "retrieval_heldout3.jsonl"
-HELDOUT3_RECALL, HELDOUT3_MRR = 0.78, 0.62
+HELDOUT3_RECALL, HELDOUT3_MRR = 0.78, 0.70
 
 
 def test_score_counts_what_it_should():

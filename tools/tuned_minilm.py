@@ -66,6 +66,13 @@ def _factor(arrays: Mapping[str, np.ndarray], key: str) -> np.ndarray:
     return factor if scale is None else factor * scale.astype(np.float32)
 
 
+def save_npz(arrays: Mapping[str, np.ndarray], path: Any) -> None:
+    """Written whole or not at all: a killed build leaves the shipped file as it was."""
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, **arrays)
+    tmp.replace(path)
+
+
 def tuned_encoder(embedder: Any, arrays: Mapping[str, np.ndarray]) -> Any:
     """``embedder`` itself when ``arrays`` hold no tuned layers, else its twin with them."""
     if not any(k.startswith(PREFIX) for k in arrays):

@@ -196,9 +196,9 @@ def build_spans(path: Path = SPANS_PATH, data: Path = DATA, splits: Sequence[str
 
 
 def save(head: IntentHead, path: Path = HEAD_PATH) -> None:
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, **head.arrays())
-    tmp.replace(path)
+    from tools.tuned_minilm import save_npz
+
+    save_npz(head.arrays(), path)
 
 
 def main(argv: list[str] | None = None) -> int:

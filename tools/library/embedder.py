@@ -28,14 +28,31 @@ class TextEmbedder(Protocol):
 
 
 class SentenceTransformerEmbedder:
-    """Adapts a SentenceTransformer (e.g. ``tools.embeddings.load_embedder()``) to TextEmbedder."""
+    """Adapts a SentenceTransformer (e.g. ``tools.embeddings.load_embedder()``) to TextEmbedder.
 
-    def __init__(self, model: Any, name: str = EMBEDDING_MODEL_NAME, batch_size: int = 64):
+    With ``tuned_queries`` (the default) a search's one-line description is read by the scene search's own
+    query encoder when it ships (tools/library/query_encoder.py); scenes are always embedded by ``model``."""
+
+    def __init__(self, model: Any, name: str = EMBEDDING_MODEL_NAME, batch_size: int = 64, tuned_queries: bool = True):
         self.model = model
         self.name = name
         self.batch_size = batch_size
         # [CLS] and [SEP] take two places of the window.
         self.max_tokens = int(model.max_seq_length) - 2
+        self.tuned_queries = tuned_queries
+        self._twin: Any = None  # built on the first described query: the router never needs it
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """A search description's (1, dim) vector: by the tuned query encoder where there is one."""
+        from tools.embeddings import embed_one
+        from tools.library.query_encoder import is_description, load_arrays, query_twin
+
+        model = self.model
+        if self.tuned_queries and self.name == EMBEDDING_MODEL_NAME and is_description(text, self.count_tokens([text])[0]):
+            if self._twin is None:  # two threads may both build it: the same twin, harmlessly twice
+                self._twin = query_twin(self.model, load_arrays()) or self.model
+            model = self._twin
+        return embed_one(model, text)[None, :]
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
@@ -97,6 +114,12 @@ class HashingEmbedder:
             else:  # an empty text still needs a valid unit vector for cosine space
                 out[row, 0] = 1.0
         return out
+
+
+def embed_query(embedder: TextEmbedder, text: str) -> np.ndarray:
+    """A search text's (1, dim) vector: the embedder's own query encoding where it has one."""
+    own = getattr(embedder, "embed_query", None)
+    return own(text) if own is not None else embedder.embed([text])
 
 
 def as_text_embedder(obj: Any) -> TextEmbedder:

@@ -21,7 +21,7 @@ import numpy as np
 
 from screenplay.errors import ScriptImportError
 from screenplay.model import Scene
-from tools.library.embedder import TextEmbedder, as_text_embedder
+from tools.library.embedder import TextEmbedder, as_text_embedder, embed_query
 from tools.library.errors import LibraryError, LibraryLockedError
 from tools.library.filters import build_where
 from tools.library.framing import strip_frame
@@ -688,7 +688,7 @@ class SceneLibrary:
             raise LibraryError("give a search text (what the scene is about) or a scene of your draft")
         text = query.strip()
         if self.embedder.count_tokens([text])[0] <= self.embedder.max_tokens:
-            return self.embedder.embed([text])
+            return embed_query(self.embedder, text)
         # A pasted scene longer than the window: embed every window, score by the best (as for scenes).
         lines = tuple(line for line in text.splitlines() if line.strip())
         return self.embedder.embed(chunk_texts("", lines, self.embedder.count_tokens(list(lines)), 0,
