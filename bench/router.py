@@ -26,7 +26,8 @@ scored once after the freeze: 91.7 / 83.7 with 2 wrong routes at >= 0.99 (the se
 68.4, 2); its misses were then read. "blind8" (session 8, 320 utterances by two more such authors, kept out of
 training) was scored in aggregate only, never read: 90.0 / 78.3 with 1 wrong route at >= 0.99 (starting router
 76.2 / 60.3, 1; a head also trained on blind7 scored 89.7 / 78.0 and was not shipped). "authors9a-f" (session 9,
-six authors, 1,499 rows) were scored unread by the lead on the session's starting router, then trained on.
+six authors, 1,499 rows) were scored unread by the lead on the session's starting router, then trained on;
+"authors10a-f" (six more, 1,198 rows) likewise on the router trained with authors9.
 Every set but blind8 is spent (misses read, or trained on); blind8's misses print only with --show-blind8.
 bench/spans.py scores the free-text arguments' span tagger against the rules, leave-one-author-out.
 """

@@ -122,9 +122,10 @@ def test_blind7_holds_its_independent_level(router):
     learner of English; a 460th row equal to an exemplar was dropped) was scored once on the final router before
     anyone read it: 0.917 intent / 0.837 arguments, 2 wrong routes at confidence >= 0.99 (the session's starting
     router: 0.800 / 0.684, 2). It is not trained on, and no cue, rule or test was written from it; this guards
-    that figure against regressions. Session 9 (span tagger, head also trained on authors9a-f): 0.941 / 0.866, 1."""
+    that figure against regressions. Session 9 (span tagger, head also trained on authors9a-f): 0.941 / 0.866, 1;
+    and on authors10a-f too: 0.943 / 0.868, 1."""
     rows = load_labeled(INDEPENDENT)
-    _meets(router, [r for r in rows if r.split == "blind7"], 0.93, 0.86, sure_wrong_max=1)
+    _meets(router, [r for r in rows if r.split == "blind7"], 0.94, 0.86, sure_wrong_max=1)
 
 
 def test_blind8_holds_its_independent_level(router):
@@ -135,9 +136,9 @@ def test_blind8_holds_its_independent_level(router):
     session can still use it as an independent measure before it guards anything else. Session 9 scored it in
     aggregate on two heads: the span tagger alone 0.900 / 0.800, 1; the head also trained on authors9a-f
     0.925 / 0.817, 2 (shipped: it gained 2.5 points of intent on blind7, blind8 and blind9 alike, and its one more
-    sure wrong here is one fewer on blind7)."""
+    sure wrong here is one fewer on blind7); the head trained on authors10a-f as well scored 0.941 / 0.841, 2."""
     rows = load_labeled(INDEPENDENT)
-    _meets(router, [r for r in rows if r.split == "blind8"], 0.92, 0.81, sure_wrong_max=2)
+    _meets(router, [r for r in rows if r.split == "blind8"], 0.93, 0.83, sure_wrong_max=2)
 
 
 def test_story_ideas_without_a_draft_go_to_development_not_the_summarizer(router):
