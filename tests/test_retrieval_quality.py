@@ -50,6 +50,12 @@ PARAPHRASED3_RECALL, PARAPHRASED3_MRR = 0.79, 0.66
 # 0.800 / 0.720 on the cached 1,130-scene library; queries read by the plain MiniLM fail the MRR floor (0.642).
 HELDOUT3 = DATA / "retrieval_heldout3.jsonl"
 HELDOUT3_RECALL, HELDOUT3_MRR = 0.78, 0.70
+# Session 9: strict paraphrases of the same 60 scenes by another writer who read no search code, written at the
+# session's start and scored by the lead in aggregate only: 0.700 / 0.473 with Shakespeare on the session's starting
+# code, 0.767 / 0.528 final (cached 1,130-scene library; a build also trained on 400 more scenes scored 0.700 / 0.552
+# and was not shipped). Harder than heldout3; one query is 0.017.
+HELDOUT4 = DATA / "retrieval_heldout4.jsonl"
+HELDOUT4_RECALL, HELDOUT4_MRR = 0.73, 0.50
 
 
 def test_score_counts_what_it_should():
@@ -61,7 +67,7 @@ def test_score_counts_what_it_should():
 def test_labelled_queries_name_starter_scenes():
     starter = {p.relative_to(STARTER_DIR).as_posix() for p in STARTER_DIR.rglob("*.fountain")}
     for paths, least in ((PROJECT_QUERIES, 40), ([PARAPHRASED], 40), ([HELDOUT], 24), ([HELDOUT2], 24),
-                          ([PARAPHRASED3], 90), ([HELDOUT3], 55)):
+                          ([PARAPHRASED3], 90), ([HELDOUT3], 55), ([HELDOUT4], 55)):
         queries = load_queries(paths)
         assert len(queries) >= least
         unknown = sorted({r for q in queries for r in q["relevant"]} - starter)
@@ -152,3 +158,6 @@ def test_heldout_paraphrases_with_shakespeare_too(library):
     strict = evaluate(library, load_queries([HELDOUT3]))
     print("\n" + _report("strict held out with Shakespeare", library, strict))
     assert strict.recall >= HELDOUT3_RECALL and strict.mrr >= HELDOUT3_MRR, _report("heldout3", library, strict)
+    fresh = evaluate(library, load_queries([HELDOUT4]))
+    print("\n" + _report("strict held out 4 with Shakespeare", library, fresh))
+    assert fresh.recall >= HELDOUT4_RECALL and fresh.mrr >= HELDOUT4_MRR, _report("heldout4", library, fresh)
