@@ -128,10 +128,15 @@ def develop_turn(engine: StoryEngine, session: Any, message: str, *, logline: st
         yield Event(EventKind.TOOL_START, "develop_story", {"args": {"logline": idea, "structure": structure}})
         story = engine.start(idea, structure or "three-act")
         session.story = story
-        session.project, session.project_id = None, None  # a new story is a new project
+        # A new story is a new project. The draft that was open stays saved in Projects: say so, since the
+        # Draft tab now shows the story and "undo" no longer reaches the draft's last change.
+        kept = getattr(session.project, "name", "") if session.project_id else ""
+        session.project, session.project_id = None, None
         level = "title"
         yield from _write(engine, story, level)
         note = f"Developing *{story.logline.text}* ({story.genre}, {story.tier} tier), one level at a time."
+        if kept:
+            note += f" It is a new project: *{kept}* is kept in Projects, where you can open it again."
     else:
         story = session.story
         yield Event(EventKind.TOOL_START, "develop_story", {"args": {"command": command.action, "ref": command.ref}})

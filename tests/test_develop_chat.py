@@ -114,3 +114,18 @@ def test_a_story_in_development_is_saved_and_comes_back(room_agent, tmp_path):
     again, _ = room.open_session("dana")
     assert again.story.to_dict() == s.story.to_dict() and again.project.name == "Vespers and Gold"
     assert parse(room.storage.load_project("dana", again.project_id).fountain).title == "Vespers and Gold"
+
+
+def test_a_new_story_says_the_open_draft_is_kept_in_projects(room_agent):
+    """Developing an idea while a saved draft is open makes a new project; the answer names the draft it put aside,
+    so a writer whose Draft tab changed (and whose "undo" now has nothing to take back) knows where it is."""
+    from agent.project import Project
+
+    session = Session(writer="dana")
+    session.project = Project.from_script(parse("INT. DINER - NIGHT\n\nMara waits.\n"), name="Night Shift")
+    session.project_id = "p1"
+    answer = say(room_agent, session, "/develop A disgraced monk plans a heist on his own monastery.")
+    assert "*Night Shift* is kept in Projects" in answer
+    assert session.project.name == "Vespers and Gold" and session.project_id != "p1"
+    fresh = Session()
+    assert "kept in Projects" not in say(room_agent, fresh, "/develop A disgraced monk plans a heist on his own monastery.")

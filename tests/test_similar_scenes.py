@@ -79,8 +79,14 @@ def test_filters_reach_the_library(tool):
     result = tool.invoke({"query": "gunslingers at high noon", "k": 5, "genre": "Noir", "time": "day"})
     assert [h["heading"] for h in result.data["hits"]] == ["EXT. HARBOUR PIER - DAY"]
     assert result.data["filters"] == {"genre": "Noir", "time": "day"}
-    none = tool.invoke({"query": "anything", "genre": "horror"})
-    assert none.data["hits"] == [] and "No scenes in the library matched" in none.summary
+    none = tool.invoke({"query": "gunslingers at high noon", "genre": "Noir", "int_ext": "INT", "time": "day"})
+    assert none.data["hits"] == []
+    assert none.summary == ("No scenes in the library matched (genre Noir, int_ext INT, time day). "
+                            "Try fewer filters or other words.")
+    # A genre the library does not carry answers with the closest scenes of any genre, and says so.
+    missing = tool.invoke({"query": "gunslingers at high noon", "genre": "horror"})
+    assert missing.data["hits"][0]["heading"] == "EXT. MAIN STREET - DAY" and missing.data["filters"] == {}
+    assert missing.summary.startswith("No horror scenes in the library; the closest of any genre.\n\nFound ")
 
 
 def test_writer_errors_are_tool_errors(tool):

@@ -33,9 +33,11 @@ def _excerpt(text: str) -> str:
     return body if len(body) <= EXCERPT_CHARS else body[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 
-def format_hits(hits: list[Any]) -> str:
+def format_hits(hits: list[Any], filters: dict[str, str] | None = None) -> str:
     if not hits:
-        return "No scenes in the library matched. Try fewer filters or other words."
+        named = ", ".join(f"{key} {value}" for key, value in (filters or {}).items())
+        return ("No scenes in the library matched" + (f" ({named})" if named else "")
+                + ". Try fewer filters or other words.")
     lines = [f"Found {len(hits)} similar scene{'s' if len(hits) != 1 else ''}:"]
     for i, hit in enumerate(hits, 1):
         tags = ", ".join(str(hit.metadata[k]) for k in ("genre", "tone") if hit.metadata.get(k))
@@ -57,16 +59,24 @@ def make_similar_scenes_tool(library: Any, mmr_lambda: float = 0.5):
         time: str | None = None, diverse: bool = False, exclude_source: str | None = None,
     ) -> ToolResult:
         where = {"genre": genre, "int_ext": int_ext, "time": time}
-        hits = library.search(query, k=k, where=where, mmr=diverse, mmr_lambda=mmr_lambda,
-                              exclude_source=exclude_source)
+
+        def search(where: dict[str, str | None]) -> list[Any]:
+            return library.search(query, k=k, where=where, mmr=diverse, mmr_lambda=mmr_lambda,
+                                  exclude_source=exclude_source)
+
+        hits, note = search(where), ""
+        if not hits and genre:
+            # A genre the library does not carry (or a genre word read from an idiom, "partners in crime") would
+            # otherwise answer nothing at all: say so and show the closest scenes of any genre.
+            hits = search({**where, "genre": None})
+            if hits:
+                note = f"No {genre} scenes in the library; the closest of any genre.\n\n"
+                where = {**where, "genre": None}
+        filters = {key: v for key, v in where.items() if v}
         return ToolResult(
             tool=TOOL_NAME,
-            summary=format_hits(hits),
-            data={
-                "query": query,
-                "filters": {key: v for key, v in where.items() if v},
-                "hits": [h.to_dict() for h in hits],
-            },
+            summary=note + format_hits(hits, filters),
+            data={"query": query, "filters": filters, "hits": [h.to_dict() for h in hits]},
         )
 
     return StructuredTool.from_function(
