@@ -139,7 +139,7 @@ class MiniLM:
 
     def embedding_weights(self) -> dict[str, np.ndarray]:
         """The embedding layer's weights (word, position, token type 0, LayerNorm), for a replica of the forward
-        pass that trains the top layers (agent/routing/training.py)."""
+        pass that trains the top layers (tools/tuned_minilm.py)."""
         return {"word": self._word, "position": self._position, "type0": self._type0,
                 "ln_weight": self._ln0[0], "ln_bias": self._ln0[1]}
 
