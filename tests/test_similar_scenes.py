@@ -87,6 +87,10 @@ def test_filters_reach_the_library(tool):
     missing = tool.invoke({"query": "gunslingers at high noon", "genre": "horror"})
     assert missing.data["hits"][0]["heading"] == "EXT. MAIN STREET - DAY" and missing.data["filters"] == {}
     assert missing.summary.startswith("No horror scenes in the library; the closest of any genre.\n\nFound ")
+    # A genre the library has, with no scene under the other filters: the note does not claim the genre is absent.
+    narrowed = tool.invoke({"query": "a cold coffee in the rain", "genre": "Western", "time": "night"})
+    assert narrowed.data["hits"][0]["heading"] == "INT. DINER - NIGHT" and narrowed.data["filters"] == {"time": "night"}
+    assert narrowed.summary.startswith("No Western scenes matched (time night); the closest of any genre.\n\nFound ")
 
 
 def test_writer_errors_are_tool_errors(tool):

@@ -33,9 +33,14 @@ def _excerpt(text: str) -> str:
     return body if len(body) <= EXCERPT_CHARS else body[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 
+def _named(filters: dict[str, Any] | None) -> str:
+    """The filters that are set, as a writer reads them: "genre Noir, time day"."""
+    return ", ".join(f"{key} {value}" for key, value in (filters or {}).items() if value)
+
+
 def format_hits(hits: list[Any], filters: dict[str, str] | None = None) -> str:
     if not hits:
-        named = ", ".join(f"{key} {value}" for key, value in (filters or {}).items())
+        named = _named(filters)
         return ("No scenes in the library matched" + (f" ({named})" if named else "")
                 + ". Try fewer filters or other words.")
     lines = [f"Found {len(hits)} similar scene{'s' if len(hits) != 1 else ''}:"]
@@ -70,8 +75,11 @@ def make_similar_scenes_tool(library: Any, mmr_lambda: float = 0.5):
             # otherwise answer nothing at all: say so and show the closest scenes of any genre.
             hits = search({**where, "genre": None})
             if hits:
-                note = f"No {genre} scenes in the library; the closest of any genre.\n\n"
                 where = {**where, "genre": None}
+                others = _named(where)
+                # With other filters set, the genre may be in the library and only these scenes missing.
+                missing = f"matched ({others})" if others else "in the library"
+                note = f"No {genre} scenes {missing}; the closest of any genre.\n\n"
         filters = {key: v for key, v in where.items() if v}
         return ToolResult(
             tool=TOOL_NAME,
