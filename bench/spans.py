@@ -1,11 +1,12 @@
-"""Free-text arguments by leave-one-author-out: the rules alone against the learned span tagger.
+"""Arguments by leave-one-author-out: the rules alone, with the span tagger, and with the number tagger too.
 
-Run: .venv/bin/python bench/spans.py [--splits blind6,authors7a,...] [--sure 0.8,0.95]
-For each split, a tagger is trained on the project set and every SPAN_TRAINED split but that one (a split not
-in it, such as a new author's before it joins, is simply left out), and each of the split's rows that names a
-tool is read as its labelled intent (so intent errors stay out) and scored with agent.routing.evaluation. The
-rules were tuned on blind6's and authors7a-d's misses, so on those splits the rules' figure is a training figure.
-blind7 and blind8 are refused: they are read only in aggregate through bench/router.py.
+Run: .venv/bin/python bench/spans.py [--splits authors7a,...] [--sure 0.8] [--fill 0.3] [--override 0.9] [--classes]
+For each split, the span tagger (free text) and the number tagger (counts, acts, scenes, options, insertion points)
+are trained on the project set and every SPAN_TRAINED split but that one (a split not in it, such as a new author's
+before it joins, is simply left out), and each of the split's rows that names a tool is read as its labelled intent
+(so intent errors stay out) and scored with agent.routing.evaluation. The rules were tuned on blind6's and
+authors7a-d's misses, so on those splits the rules' figure is a training figure. --classes counts the misses of the
+last column by (intent, argument). Blind sets are refused: they are read only in aggregate through bench/router.py.
 """
 
 from __future__ import annotations
@@ -14,26 +15,27 @@ import argparse
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from agent.registry import INTENT_ARGS  # noqa: E402
-from agent.routing import spans  # noqa: E402
+from agent.routing import roles, spans  # noqa: E402
 from agent.routing.evaluation import FREE_TEXT, Report, _norm, evaluate, load_labeled  # noqa: E402
 from agent.routing.router import read_request  # noqa: E402
 from agent.routing.training import DATA, SPAN_TRAINED, labelled_rows  # noqa: E402
 
-AUTHORS = ("blind6", "authors7a", "authors7b", "authors7c", "authors7d")
-SEALED = ("blind7", "blind8")
+AUTHORS = tuple(f"authors7{c}" for c in "abcd") + tuple(f"authors9{c}" for c in "abcdef") + tuple(
+    f"authors10{c}" for c in "abcdef")
 
 
-def score(rows, reader) -> Report:
+def score(rows, readers) -> Report:
     queue = iter(rows)
 
     def route(text, characters=(), **_):
-        return read_request(next(queue).intent, text, characters=characters, spans=reader)
+        return read_request(next(queue).intent, text, characters=characters, readers=readers)
 
     return evaluate(route, rows)
 
@@ -43,35 +45,51 @@ def free_misses(report: Report) -> int:
                for m in report.arg_misses for k in FREE_TEXT if k != "scene_ref")
 
 
+def miss_classes(report: Report) -> Counter:
+    return Counter((m.expected, k) for m in report.arg_misses for k in set(m.expected_args) | set(m.got_args)
+                   if _norm(m.expected_args.get(k)) != _norm(m.got_args.get(k)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--splits", default=",".join(AUTHORS))
-    parser.add_argument("--sure", default="0,0.8,0.95", help="tagger probability thresholds to score")
+    parser.add_argument("--sure", type=float, default=spans.SURE, help="the span tagger's threshold")
+    parser.add_argument("--fill", type=float, default=roles.FILL, help="the number tagger's threshold to fill")
+    parser.add_argument("--override", type=float, default=roles.OVERRIDE, help="... and to replace the rules' number")
+    parser.add_argument("--classes", action="store_true", help="count the last column's misses by intent and argument")
     opts = parser.parse_args(argv)
     splits = opts.splits.split(",")
-    if set(splits) & set(SEALED):
-        parser.error("blind7 and blind8 are scored only in aggregate, by bench/router.py")
-    thresholds = [float(t) for t in opts.sure.split(",")]
+    if any(s.startswith("blind") and s != "blind6" for s in splits):
+        parser.error("blind sets from blind7 on are scored only in aggregate, by bench/router.py")
     everything = load_labeled(DATA / "router_eval.jsonl")
     totals: dict[str, list[int]] = {}
+    classes: Counter = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         for split in splits:
             rows = [r for r in everything if r.split == split and r.intent in INTENT_ARGS]
-            model = Path(tmp) / f"{split}.crfsuite"
+            trained = labelled_rows(splits=[s for s in SPAN_TRAINED if s != split])
+            span_model, role_model = Path(tmp) / f"{split}.spans", Path(tmp) / f"{split}.roles"
             start = time.perf_counter()
-            spans.train(spans.examples(labelled_rows(splits=[s for s in SPAN_TRAINED if s != split])), str(model))
+            spans.train(spans.examples(trained), str(span_model))
+            roles.train(roles.examples(trained), str(role_model))
             took = time.perf_counter() - start
-            cells = [("rules", spans.SpanTagger(model.read_bytes(), 2.0))] + [(f"tagger>={t:g}", spans.SpanTagger(model.read_bytes(), t)) for t in thresholds]
-            line = []  # a tagger never sure enough (2.0) leaves the rules' arguments as they are
-            for name, reader in cells:
-                report = score(rows, reader)
+            tagger = spans.SpanTagger(span_model.read_bytes(), opts.sure)
+            cells = [("rules", ()), ("+spans", (tagger,)),
+                     ("+spans+numbers", (tagger, roles.RoleTagger(role_model.read_bytes(), opts.fill, opts.override)))]
+            line = []
+            for name, readers in cells:
+                report = score(rows, readers)
                 total = totals.setdefault(name, [0, 0, 0])
                 total[0] += report.args_correct
                 total[1] += report.args_total
                 total[2] += free_misses(report)
                 line.append(f"{name} {report.args_correct}/{report.args_total} ({free_misses(report)} free-text)")
+            classes += miss_classes(report)
             print(f"{split:10} " + " | ".join(line) + f"  [trained in {took:.1f} s]", flush=True)
     print("all        " + " | ".join(f"{n} {a}/{b} {a / b:.1%} ({f} free-text)" for n, (a, b, f) in totals.items()))
+    if opts.classes:
+        print("misses of the last column by intent and argument:",
+              ", ".join(f"{i} {k} {n}" for (i, k), n in classes.most_common(25)))
     return 0
 
 

@@ -18,6 +18,9 @@ from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
 from tools.tuned_minilm import tuned_encoder
 from agent.routing.head import CLARIFY, IntentHead
 from agent.routing.slash import SlashFirst
+from agent.routing.roles import FILL as ROLE_FILL
+from agent.routing.roles import OVERRIDE as ROLE_OVERRIDE
+from agent.routing.roles import RoleTagger
 from agent.routing.spans import SURE, SpanTagger
 from agent.routing.text import fold, strip_quoted, strip_role_markers
 from agent.registry import INTENT_ARGS, SPECS
@@ -26,6 +29,9 @@ from tools.schemas import MAX_OPTIONS, STYLE_PRESETS
 DRAFT_CHANGING = ("insert", "undo")
 NEEDS_DRAFT = ("critique", "summarize", "stats", "insert", "undo")  # nothing to offer without a loaded draft
 VAGUE = "vague"  # exemplar class for "names a target, no action": the head learns it as "clarify"
+
+# A learned reader: (intent, message, extraction, the arguments so far) -> the arguments it would give.
+Reader = Callable[[str, str, Extraction, dict[str, Any]], dict[str, Any]]
 
 # How each intent reads inside a clarifying question.
 ACTIONS = {s.intent: s.action for s in SPECS}
@@ -44,6 +50,10 @@ class RouterConfig:
     # The learned span tagger reads the brief, query or instruction where its labelling's probability is at
     # least this; the rules elsewhere. Above 1: rules only.
     span_sure: float = SURE
+    # The learned number tagger fills a count, act, scene, option or insertion point the rules left empty where its
+    # marginal is at least role_fill, and replaces one they read where at least role_override. Above 1: off.
+    role_fill: float = ROLE_FILL
+    role_override: float = ROLE_OVERRIDE
 
 
 def load_exemplars() -> dict[str, list[str]]:
@@ -64,7 +74,9 @@ class Router(SlashFirst):
         self.config = config
         self.head = head or IntentHead.load()
         self.encoder = tuned_encoder(embedder, self.head.encoder)
-        self.spans = SpanTagger.load(config.span_sure) if config.span_sure <= 1 else None
+        spans = [SpanTagger.load(config.span_sure)] if config.span_sure <= 1 else []
+        roles = [RoleTagger.load(config.role_fill, config.role_override)] if min(config.role_fill, config.role_override) <= 1 else []
+        self.readers: tuple[Reader, ...] = tuple(spans + roles)
 
     def _embed_one(self, text: str) -> np.ndarray:
         from tools.embeddings import embed_one
@@ -102,7 +114,7 @@ class Router(SlashFirst):
             if cued and first not in cued:
                 # "restyle scene 3": the tool a word asked for leads the question, however faint its share.
                 first, second = cued[0], first
-            if _missing(first, args_for(first, text, ex, self.spans), ex):
+            if _missing(first, args_for(first, text, ex, self.readers), ex):
                 # "restyle scene 3": the likelier tool's own question (which style?) is the shorter one.
                 return self._decide(first, text, ex, confidence, candidates)
             return self._ask(first, second, text, ex, confidence, candidates)
@@ -129,13 +141,13 @@ class Router(SlashFirst):
     def _decide(
         self, intent: str, text: str, ex: Extraction, score: float, candidates: list[tuple[str, float]]
     ) -> RoutingDecision:
-        return _arguments(intent, text, ex, score, candidates, self.spans)
+        return _arguments(intent, text, ex, score, candidates, self.readers)
 
     def _ask(
         self, first: str, second: str, text: str, ex: Extraction, score: float, candidates: list[tuple[str, float]]
     ) -> RoutingDecision:
         question = f"Should I {ACTIONS[first]} or {ACTIONS[second]}?"
-        args = args_for(first, text, ex, self.spans)
+        args = args_for(first, text, ex, self.readers)
         return RoutingDecision(first, args, score, "semantic", clarify=question, candidates=candidates)
 
 
@@ -153,20 +165,21 @@ def read_message(text: str, characters: Sequence[str], scene_names: Sequence[str
 
 
 def read_request(intent: str, message: str, *, characters: Sequence[str] = (),
-                 scene_names: Sequence[str] = (), spans: SpanTagger | None = None) -> RoutingDecision:
+                 scene_names: Sequence[str] = (), readers: Sequence[Reader] | None = None) -> RoutingDecision:
     """The arguments of ``message`` read as a request for ``intent``, exactly as the chat reads them (the CLI's
     tool commands use this: ``scriptroom generate "three openings for act two"``). A missing or bad argument
-    comes back as the decision's ``clarify`` question. ``spans``: the span reader (the shipped tagger when None)."""
+    comes back as the decision's ``clarify`` question. ``readers``: the learned readers applied over the rules
+    (the shipped span and number taggers when None)."""
     text = strip_quoted(strip_role_markers(message or ""))
     ex = extract(text, characters)
     if ex.scene_ref is None and scene_names:
         ex.scene_ref = _named_scene(text, scene_names)
-    return _arguments(intent, text, ex, 1.0, [], spans if spans is not None else SpanTagger.load())
+    return _arguments(intent, text, ex, 1.0, [], readers if readers is not None else (SpanTagger.load(), RoleTagger.load()))
 
 
 def _arguments(intent: str, text: str, ex: Extraction, score: float,
-               candidates: list[tuple[str, float]], spans: SpanTagger | None) -> RoutingDecision:
-    args = args_for(intent, text, ex, spans)
+               candidates: list[tuple[str, float]], readers: Sequence[Reader]) -> RoutingDecision:
+    args = args_for(intent, text, ex, readers)
     missing = _missing(intent, args, ex)
     if missing:
         return RoutingDecision(intent, args, score, "semantic", clarify=missing, candidates=candidates)
@@ -181,10 +194,13 @@ def _arguments(intent: str, text: str, ex: Extraction, score: float,
     return RoutingDecision(intent, args, score, "semantic", candidates=candidates)
 
 
-def args_for(intent: str, text: str, ex: Extraction, spans: SpanTagger | None) -> dict[str, Any]:
-    """The rules' arguments, their free-text one read by the span tagger where it is sure."""
+def args_for(intent: str, text: str, ex: Extraction, readers: Sequence[Reader]) -> dict[str, Any]:
+    """The rules' arguments, then each learned reader's changes where it is sure (the span tagger's free text,
+    the number tagger's counts and references)."""
     args = rule_args(intent, text, ex)
-    return spans(intent, text, ex, args) if spans is not None else args
+    for read in readers:
+        args = read(intent, text, ex, args)
+    return args
 
 
 def _two_tools(real: list[tuple[str, float]]) -> tuple[str, str]:
