@@ -1,8 +1,9 @@
-"""Arguments by leave-one-author-out: the rules alone, with the span tagger, and with the number tagger too.
+"""Arguments by leave-one-author-out: the rules alone, then with each learned reader added in turn.
 
-Run: .venv/bin/python bench/spans.py [--splits authors7a,...] [--sure 0.8] [--fill 0.3] [--override 0.9] [--classes]
-For each split, the span tagger (free text) and the number tagger (counts, acts, scenes, options, insertion points)
-are trained on the project set and every SPAN_TRAINED split but that one (a split not in it, such as a new author's
+Run: .venv/bin/python bench/spans.py [--splits authors7a,...] [--sure 0.8] [--fill 0.3] [--override 0.9]
+    [--choice-sure 0.5] [--classes]
+For each split, the span tagger (free text), the number tagger (counts, acts, scenes, options, insertion points) and
+the choice classifier (statistics topic, critique focus, summary level) are trained on the project set and every SPAN_TRAINED split but that one (a split not in it, such as a new author's
 before it joins, is simply left out), and each of the split's rows that names a tool is read as its labelled intent
 (so intent errors stay out) and scored with agent.routing.evaluation. The rules were tuned on blind6's and
 authors7a-d's misses, so on those splits the rules' figure is a training figure. --classes counts the misses of the
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from agent.registry import INTENT_ARGS  # noqa: E402
-from agent.routing import roles, spans  # noqa: E402
+from agent.routing import choices, roles, spans  # noqa: E402
 from agent.routing.evaluation import FREE_TEXT, Report, _norm, evaluate, load_labeled  # noqa: E402
 from agent.routing.router import read_request  # noqa: E402
 from agent.routing.training import DATA, SPAN_TRAINED, labelled_rows  # noqa: E402
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sure", type=float, default=spans.SURE, help="the span tagger's threshold")
     parser.add_argument("--fill", type=float, default=roles.FILL, help="the number tagger's threshold to fill")
     parser.add_argument("--override", type=float, default=roles.OVERRIDE, help="... and to replace the rules' number")
+    parser.add_argument("--choice-sure", type=float, default=choices.SURE, help="the choice classifier's threshold")
     parser.add_argument("--classes", action="store_true", help="count the last column's misses by intent and argument")
     opts = parser.parse_args(argv)
     splits = opts.splits.split(",")
@@ -68,14 +70,17 @@ def main(argv: list[str] | None = None) -> int:
         for split in splits:
             rows = [r for r in everything if r.split == split and r.intent in INTENT_ARGS]
             trained = labelled_rows(splits=[s for s in SPAN_TRAINED if s != split])
-            span_model, role_model = Path(tmp) / f"{split}.spans", Path(tmp) / f"{split}.roles"
+            span_model, role_model, choice_model = (Path(tmp) / f"{split}.{kind}" for kind in ("spans", "roles", "choices"))
             start = time.perf_counter()
             spans.train(spans.examples(trained), str(span_model))
             roles.train(roles.examples(trained), str(role_model))
+            choices.train(choices.examples(trained), str(choice_model))
             took = time.perf_counter() - start
             tagger = spans.SpanTagger(span_model.read_bytes(), opts.sure)
-            cells = [("rules", ()), ("+spans", (tagger,)),
-                     ("+spans+numbers", (tagger, roles.RoleTagger(role_model.read_bytes(), opts.fill, opts.override)))]
+            numbers = roles.RoleTagger(role_model.read_bytes(), opts.fill, opts.override)
+            chooser = choices.ChoiceReader(choice_model.read_bytes(), opts.choice_sure)
+            cells = [("rules", ()), ("+spans", (tagger,)), ("+numbers", (tagger, numbers)),
+                     ("+choices", (tagger, numbers, chooser))]
             line = []
             for name, readers in cells:
                 report = score(rows, readers)

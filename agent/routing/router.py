@@ -18,6 +18,8 @@ from agent.routing.decision import INTENTS, TOOL_INTENTS, RoutingDecision
 from tools.tuned_minilm import tuned_encoder
 from agent.routing.head import CLARIFY, IntentHead
 from agent.routing.slash import SlashFirst
+from agent.routing.choices import SURE as CHOICE_SURE
+from agent.routing.choices import ChoiceReader
 from agent.routing.roles import FILL as ROLE_FILL
 from agent.routing.roles import OVERRIDE as ROLE_OVERRIDE
 from agent.routing.roles import RoleTagger
@@ -54,6 +56,8 @@ class RouterConfig:
     # marginal is at least role_fill, and replaces one they read where at least role_override. Above 1: off.
     role_fill: float = ROLE_FILL
     role_override: float = ROLE_OVERRIDE
+    # The learned classifier replaces the rules' statistics topic, critique focus or summary level at this. Above 1: off.
+    choice_sure: float = CHOICE_SURE
 
 
 def load_exemplars() -> dict[str, list[str]]:
@@ -76,7 +80,8 @@ class Router(SlashFirst):
         self.encoder = tuned_encoder(embedder, self.head.encoder)
         spans = [SpanTagger.load(config.span_sure)] if config.span_sure <= 1 else []
         roles = [RoleTagger.load(config.role_fill, config.role_override)] if min(config.role_fill, config.role_override) <= 1 else []
-        self.readers: tuple[Reader, ...] = tuple(spans + roles)
+        choices = [ChoiceReader.load(config.choice_sure)] if config.choice_sure <= 1 else []
+        self.readers: tuple[Reader, ...] = tuple(spans + roles + choices)
 
     def _embed_one(self, text: str) -> np.ndarray:
         from tools.embeddings import embed_one
@@ -169,12 +174,17 @@ def read_request(intent: str, message: str, *, characters: Sequence[str] = (),
     """The arguments of ``message`` read as a request for ``intent``, exactly as the chat reads them (the CLI's
     tool commands use this: ``scriptroom generate "three openings for act two"``). A missing or bad argument
     comes back as the decision's ``clarify`` question. ``readers``: the learned readers applied over the rules
-    (the shipped span and number taggers when None)."""
+    (default_readers() when None)."""
     text = strip_quoted(strip_role_markers(message or ""))
     ex = extract(text, characters)
     if ex.scene_ref is None and scene_names:
         ex.scene_ref = _named_scene(text, scene_names)
-    return _arguments(intent, text, ex, 1.0, [], readers if readers is not None else (SpanTagger.load(), RoleTagger.load()))
+    return _arguments(intent, text, ex, 1.0, [], readers if readers is not None else default_readers())
+
+
+def default_readers() -> tuple[Reader, ...]:
+    """The shipped learned readers, in the order they apply: free text, numbers, closed-list choices."""
+    return SpanTagger.load(), RoleTagger.load(), ChoiceReader.load()
 
 
 def _arguments(intent: str, text: str, ex: Extraction, score: float,
@@ -196,7 +206,7 @@ def _arguments(intent: str, text: str, ex: Extraction, score: float,
 
 def args_for(intent: str, text: str, ex: Extraction, readers: Sequence[Reader]) -> dict[str, Any]:
     """The rules' arguments, then each learned reader's changes where it is sure (the span tagger's free text,
-    the number tagger's counts and references)."""
+    the number tagger's counts and references, the classifier's topic, focus or level)."""
     args = rule_args(intent, text, ex)
     for read in readers:
         args = read(intent, text, ex, args)
