@@ -32,7 +32,7 @@ six authors, 1,499 rows) were scored unread by the lead on the session's startin
 kept out of training, scored in aggregate only: 91.6 / 81.4 with 1 wrong route at >= 0.99 on the session's starting
 router, 93.4 / 83.4, 1 on its final one (94.1 / 83.1, 1 with authors9 alone). Every set but blind8 and blind9 is
 spent; their misses print only with --show-blind8 / --show-blind9.
-bench/spans.py scores the free-text arguments' span tagger against the rules, leave-one-author-out.
+bench/spans.py scores the argument readers (span, number, choice) against the rules, leave-one-author-out.
 """
 
 from __future__ import annotations
