@@ -13,11 +13,13 @@
    the 60 scenes no other set names, written apart from the search code and scored once by the lead at the end of
    session 8: 0.800 / 0.642 hybrid with Shakespeare, against 0.850 / 0.677 for the session's starting code;
    heldout4: the same 60 scenes by another such writer, written at session 9's start and scored by the lead in
-   aggregate only: 0.700 / 0.473 on that session's starting code, 0.767 / 0.528 on its final),
+   aggregate only: 0.700 / 0.473 on that session's starting code, 0.767 / 0.528 on its final; heldout5: a long and
+   a short description of each of the same 60 scenes by a third such writer, written at session 10's start:
+   0.683 / 0.536, no search change shipped that session),
    searched hybrid (MiniLM less the hub discount, fused with BM25)
    and dense alone, each with the queries read by the plain MiniLM and by the tuned query encoder the library uses
-   (tools/library/query_encoder.py; its training never saw heldout2's, heldout3's or heldout4's queries, nor
-   heldout3's and heldout4's scenes, which are the same 60):
+   (tools/library/query_encoder.py; its training never saw heldout2's, heldout3's, heldout4's or heldout5's queries,
+   nor the 60 scenes heldout3 to heldout5 describe):
    recall@5, MRR, p50 query latency. --cache DIR keeps the built library for the next run.
 
 1. Indexing: the starter scenes through ``SceneLibrary.index_starter()`` (parse, chunk, embed, store) vs
@@ -180,7 +182,8 @@ def bench_quality(embedder: SentenceTransformerEmbedder, folder: Path, shakespea
             "heldout2": load_queries([data / "retrieval_heldout2.jsonl"]),
             "paraphrased3": load_queries([data / "retrieval_paraphrased3.jsonl"]),
             "heldout3": load_queries([data / "retrieval_heldout3.jsonl"]),
-            "heldout4": load_queries([data / "retrieval_heldout4.jsonl"])}
+            "heldout4": load_queries([data / "retrieval_heldout4.jsonl"]),
+            "heldout5": load_queries([data / "retrieval_heldout5.jsonl"])}
     out: dict = {}
     with SceneLibrary(folder, embedder, starter=False) as lib:
         # In a kept --cache folder only what is missing is embedded (an interrupted build resumes).
