@@ -33,8 +33,8 @@ def test_the_classifier_leaves_other_intents_alone(reader):
 
 def test_choices_model_is_what_training_builds_from_the_labelled_rows(tmp_path):
     """A changed labelled row, feature or setting without a retrain fails here (training is deterministic)."""
-    from agent.routing.training import build_choices
+    from agent.routing.training import build_reader
 
-    build_choices(tmp_path / "choices.crfsuite")
+    build_reader("choices", tmp_path / "choices.crfsuite")
     assert (tmp_path / "choices.crfsuite").read_bytes() == files("agent.routing").joinpath("choices.crfsuite").read_bytes(), (
         "choices.crfsuite is stale: run python -m agent.routing.training --taggers")

@@ -51,8 +51,8 @@ def test_the_tagger_leaves_intents_without_numbers_alone(tagger):
 
 def test_roles_model_is_what_training_builds_from_the_labelled_rows(tmp_path):
     """A changed labelled row, feature or setting without a retrain fails here (training is deterministic)."""
-    from agent.routing.training import build_roles
+    from agent.routing.training import build_reader
 
-    build_roles(tmp_path / "roles.crfsuite")
+    build_reader("roles", tmp_path / "roles.crfsuite")
     assert (tmp_path / "roles.crfsuite").read_bytes() == files("agent.routing").joinpath("roles.crfsuite").read_bytes(), (
         "roles.crfsuite is stale: run python -m agent.routing.training --taggers")

@@ -54,9 +54,9 @@ def test_the_tagger_leaves_intents_without_a_span_and_continuations_alone(tagger
 
 def test_spans_model_is_what_training_builds_from_the_labelled_rows(tmp_path):
     """A changed labelled row, feature or setting without a retrain fails here (training is deterministic)."""
-    from agent.routing.training import build_spans
+    from agent.routing.training import build_reader
 
-    build_spans(tmp_path / "spans.crfsuite")
+    build_reader("spans", tmp_path / "spans.crfsuite")
     fresh = (tmp_path / "spans.crfsuite").read_bytes()
     assert fresh == files("agent.routing").joinpath("spans.crfsuite").read_bytes(), (
         "spans.crfsuite is stale: run python -m agent.routing.training")

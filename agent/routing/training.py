@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import sys
 from dataclasses import dataclass, replace
@@ -26,9 +27,8 @@ from agent.routing.head import CLARIFY, IntentHead
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 HEAD_PATH = Path(__file__).resolve().parent / "head.npz"
-SPANS_PATH = Path(__file__).resolve().parent / "spans.crfsuite"
-ROLES_PATH = Path(__file__).resolve().parent / "roles.crfsuite"
-CHOICES_PATH = Path(__file__).resolve().parent / "choices.crfsuite"
+# The learned argument readers' models, in the order the router applies them (free text, numbers, choices).
+READERS = {name: Path(__file__).resolve().parent / f"{name}.crfsuite" for name in ("spans", "roles", "choices")}
 # Splits of tests/data/router_eval.jsonl the head learns from: an explicit list, so a new blind set stays out
 # until it has been scored. blind4dev joined after its misses were read and tuned on by class; blind4test and
 # blind5 joined (session 7) after their independent figures were recorded, unread, for more authors' wording
@@ -198,27 +198,12 @@ def labelled_rows(data: Path = DATA, splits: Sequence[str] = TRAINED) -> list[An
         r for r in load_labeled(data / "router_eval.jsonl") if r.split in splits]
 
 
-def build_spans(path: Path = SPANS_PATH, data: Path = DATA, splits: Sequence[str] = SPAN_TRAINED) -> None:
-    from agent.routing import spans
-
+def build_reader(name: str, path: Path | None = None, data: Path = DATA, splits: Sequence[str] = SPAN_TRAINED) -> None:
+    """Train one learned argument reader ("spans", "roles" or "choices": the module of that name) into its file."""
+    module = importlib.import_module(f"agent.routing.{name}")
+    path = path or READERS[name]
     tmp = path.with_suffix(".tmp")
-    spans.train(spans.examples(labelled_rows(data, splits)), str(tmp))
-    tmp.replace(path)
-
-
-def build_roles(path: Path = ROLES_PATH, data: Path = DATA, splits: Sequence[str] = SPAN_TRAINED) -> None:
-    from agent.routing import roles
-
-    tmp = path.with_suffix(".tmp")
-    roles.train(roles.examples(labelled_rows(data, splits)), str(tmp))
-    tmp.replace(path)
-
-
-def build_choices(path: Path = CHOICES_PATH, data: Path = DATA, splits: Sequence[str] = SPAN_TRAINED) -> None:
-    from agent.routing import choices
-
-    tmp = path.with_suffix(".tmp")
-    choices.train(choices.examples(labelled_rows(data, splits)), str(tmp))
+    module.train(module.examples(labelled_rows(data, splits)), str(tmp))
     tmp.replace(path)
 
 
@@ -243,11 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     from tools.embeddings import load_embedder
 
     torch.set_num_threads(1)
-    build_spans()
-    build_roles()
-    build_choices()
+    for name in READERS:
+        build_reader(name)
     if opts.taggers:
-        print(f"wrote {SPANS_PATH.name}, {ROLES_PATH.name} and {CHOICES_PATH.name}")
+        print("wrote " + ", ".join(path.name for path in READERS.values()))
         return 0
     head = build(load_embedder())
     save(head)
