@@ -20,9 +20,9 @@ def test_the_classifier_replaces_the_rules_choice_only_where_it_is_sure(reader):
     ex = extract(message)
     rules = {"topic": "acts"}  # a choice the rules could have made
     value, p = reader.read("stats", message, ex, "acts")
-    sure = ChoiceReader(reader._model, sure=0.0)("stats", message, ex, rules)
+    sure = ChoiceReader(reader.model, sure=0.0)("stats", message, ex, rules)
     assert sure == ({} if value == "overview" else {"topic": value})  # the default topic is left out, as the rules do
-    assert ChoiceReader(reader._model, sure=2.0)("stats", message, ex, rules) == rules  # never sure: the rules
+    assert ChoiceReader(reader.model, sure=2.0)("stats", message, ex, rules) == rules  # never sure: the rules
     assert 0.0 < p <= 1.0
 
 

@@ -40,7 +40,7 @@ def test_the_tagger_fills_an_option_the_rules_missed(tagger):
     ex = extract(message)
     rules = {"after_scene": 12}
     assert tagger("insert", message, ex, rules) == {"after_scene": 12, "option": 3}
-    off = RoleTagger(tagger._model, fill=2.0, override=2.0)
+    off = RoleTagger(tagger.model, fill=2.0, override=2.0)
     assert off("insert", message, ex, rules) == rules  # never sure: the rules as they were
 
 

@@ -40,13 +40,13 @@ def test_the_tagger_replaces_the_rules_span_only_where_it_is_sure(tagger):
     message = "pull up scenes w a chase across rooftops at dawn"
     ex = extract(message)
     rules = {"query": "RULES' QUERY"}
-    assert SpanTagger(tagger._model, sure=2.0)("similar", message, ex, rules) == rules  # never sure: the rules
-    learned = SpanTagger(tagger._model, sure=0.0)("similar", message, ex, rules)
+    assert SpanTagger(tagger.model, sure=2.0)("similar", message, ex, rules) == rules  # never sure: the rules
+    learned = SpanTagger(tagger.model, sure=0.0)("similar", message, ex, rules)
     assert learned["query"] == tagger.read("similar", message, ex).text != "RULES' QUERY"
 
 
 def test_the_tagger_leaves_intents_without_a_span_and_continuations_alone(tagger):
-    sure = SpanTagger(tagger._model, sure=0.0)
+    sure = SpanTagger(tagger.model, sure=0.0)
     args = {"option": 3, "mode": "continue"}
     assert sure("revise", "keep option 3 rolling", extract("keep option 3 rolling"), args) == args
     assert sure("critique", "notes on act two", extract("notes on act two"), {"act": 2}) == {"act": 2}

@@ -12,6 +12,7 @@ import importlib.resources
 import re
 from typing import TYPE_CHECKING, Any, Iterable
 
+from agent.routing import crf
 from agent.routing.spans import tokens
 
 if TYPE_CHECKING:
@@ -52,12 +53,9 @@ class ChoiceReader:
     where its probability (among that argument's values) is at least ``sure``."""
 
     def __init__(self, model: bytes, sure: float = SURE) -> None:
-        import pycrfsuite
-
         self.sure = sure
-        self._model = model  # crfsuite reads the bytes in place: they must live as long as the tagger
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open_inmemory(model)
+        self.model = model  # the tagger reads these bytes in place: they live as long as it
+        self._tagger = crf.open_tagger(model)
         self._labels = tuple(self._tagger.labels())
 
     @classmethod
@@ -93,13 +91,7 @@ class ChoiceReader:
 
 
 def train(examples: Iterable[tuple[list[dict[str, float]], list[str]]], path: str) -> None:
-    import pycrfsuite
-
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for feats, tags in examples:
-        trainer.append(feats, tags)
-    trainer.set_params({"c1": C1, "c2": C2, "max_iterations": ITERATIONS})
-    trainer.train(path)
+    crf.train(examples, path, c1=C1, c2=C2, iterations=ITERATIONS, transitions=False)
 
 
 def examples(rows: Iterable[Any]) -> Iterable[tuple[list[dict[str, float]], list[str]]]:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
+from agent.routing import crf
 from agent.routing.spans import tokens
 
 if TYPE_CHECKING:
@@ -158,13 +159,10 @@ class RoleTagger:
     its marginal probability is at least ``fill``, and replaces one they read where at least ``override``."""
 
     def __init__(self, model: bytes, fill: float = FILL, override: float = OVERRIDE) -> None:
-        import pycrfsuite
-
         self.fill = fill
         self.override = override
-        self._model = model  # crfsuite reads the bytes in place: they must live as long as the tagger
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open_inmemory(model)
+        self.model = model  # the tagger reads these bytes in place: they live as long as it
+        self._tagger = crf.open_tagger(model)
         self._labels = set(self._tagger.labels())
 
     @classmethod
@@ -213,13 +211,7 @@ class RoleTagger:
 
 
 def train(examples: Iterable[tuple[list[dict[str, float]], list[str]]], path: str) -> None:
-    import pycrfsuite
-
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for feats, tags in examples:
-        trainer.append(feats, tags)
-    trainer.set_params({"c1": C1, "c2": C2, "max_iterations": ITERATIONS, "feature.possible_transitions": True})
-    trainer.train(path)
+    crf.train(examples, path, c1=C1, c2=C2, iterations=ITERATIONS)
 
 
 def examples(rows: Iterable[Any]) -> Iterable[tuple[list[dict[str, float]], list[str]]]:

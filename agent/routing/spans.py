@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
+from agent.routing import crf
+
 if TYPE_CHECKING:  # arguments.py asks this module for spans
     from agent.routing.arguments import Extraction
 
@@ -115,12 +117,9 @@ class SpanTagger:
     span where its probability is at least ``sure``."""
 
     def __init__(self, model: bytes, sure: float = SURE) -> None:
-        import pycrfsuite
-
         self.sure = sure
-        self._model = model  # crfsuite reads the bytes in place: they must live as long as the tagger
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open_inmemory(model)
+        self.model = model  # the tagger reads these bytes in place: they live as long as it
+        self._tagger = crf.open_tagger(model)
 
     @classmethod
     def load(cls, sure: float = SURE, name: str = MODEL) -> "SpanTagger":
@@ -162,13 +161,7 @@ class SpanTagger:
 
 
 def train(examples: Iterable[tuple[list[dict[str, float]], list[str]]], path: str) -> None:
-    import pycrfsuite
-
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for feats, tags in examples:
-        trainer.append(feats, tags)
-    trainer.set_params({"c1": C1, "c2": C2, "max_iterations": ITERATIONS, "feature.possible_transitions": True})
-    trainer.train(path)
+    crf.train(examples, path, c1=C1, c2=C2, iterations=ITERATIONS)
 
 
 def examples(rows: Iterable[Any]) -> Iterable[tuple[list[dict[str, float]], list[str]]]:
