@@ -28,8 +28,7 @@ from agent.routing.evaluation import FREE_TEXT, Report, _norm, evaluate, load_la
 from agent.routing.router import read_request  # noqa: E402
 from agent.routing.training import DATA, SPAN_TRAINED, build_reader  # noqa: E402
 
-AUTHORS = tuple(f"authors7{c}" for c in "abcd") + tuple(f"authors9{c}" for c in "abcdef") + tuple(
-    f"authors10{c}" for c in "abcdef")
+AUTHORS = tuple(f"authors7{c}" for c in "abcd") + tuple(f"authors{n}{c}" for n in (9, 10, 11, 12) for c in "abcdef")
 
 
 def score(rows, readers) -> Report:

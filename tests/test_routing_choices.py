@@ -31,6 +31,18 @@ def test_the_classifier_leaves_other_intents_alone(reader):
     assert reader("insert", "option 2 after scene 4", extract("option 2 after scene 4"), args) == args
 
 
+@pytest.mark.parametrize("message, args", [
+    ("sum up act one in a line", {"level": "logline", "act": 1}),  # the session-10 walk's miss
+    ("boil the whole draft down to a line", {"level": "logline"}),
+    ("Summarise scene 5 for me in a line or two.", {"scene": 5}),  # a size, not one line
+    ("a line of dialogue summing up act one", {"act": 1}),
+])
+def test_a_summary_in_a_line_is_a_logline(message, args):
+    from agent.routing.router import read_request
+
+    assert read_request("summarize", message).args == args
+
+
 def test_choices_model_is_what_training_builds_from_the_labelled_rows(tmp_path):
     """A changed labelled row, feature or setting without a retrain fails here (training is deterministic)."""
     from agent.routing.training import build_reader

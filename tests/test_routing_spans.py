@@ -52,6 +52,19 @@ def test_the_tagger_leaves_intents_without_a_span_and_continuations_alone(tagger
     assert sure("critique", "notes on act two", extract("notes on act two"), {"act": 2}) == {"act": 2}
 
 
+@pytest.mark.parametrize("span, tidy", [
+    ("comma something at the grain elevator at dawn", "something at the grain elevator at dawn"),
+    ("make dalland angrier at the end period", "make dalland angrier at the end"),
+    ("change the setting to the frost library pls", "change the setting to the frost library"),
+    ("it goes SO wrong lol", "it goes SO wrong"),
+    ("a period piece at the mill", "a period piece at the mill"),  # only at the ends
+])
+def test_the_tagger_span_drops_sign_offs_and_dictated_punctuation_at_its_ends(span, tidy):
+    from agent.routing.spans import _tidy
+
+    assert _tidy(span) == tidy
+
+
 def test_spans_model_is_what_training_builds_from_the_labelled_rows(tmp_path):
     """A changed labelled row, feature or setting without a retrain fails here (training is deterministic)."""
     from agent.routing.training import build_reader

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 from agent.routing import crf
+from agent.routing.text import clean_free_text
 
 if TYPE_CHECKING:  # arguments.py asks this module for spans
     from agent.routing.arguments import Extraction
@@ -25,8 +26,9 @@ IN, OUT = "S", "O"
 C1, C2, ITERATIONS = 0.05, 0.1, 150  # crfsuite's L-BFGS with elastic net; settings of the leave-one-author-out runs
 # Below this probability of its labelling the tagger gives way to the rules. With the clause features, leave-one-author-
 # out over authors7a-d, 9a-f, 10a-f (with the number and choice readers) scored 2302 / 2707 at 0.5 and 2294 at 0.8;
-# without them 2293 and 2288 (session 10).
-SURE = 0.5
+# without them 2293 and 2288 (session 10). Trained on twice the authors, over authors7a-d and 9a-12f it scored
+# 3772 / 4373 at 0.3 and 0.4, 3765 at 0.5 (session 12).
+SURE = 0.4
 _TOKEN = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]")
 
 
@@ -157,7 +159,17 @@ class SpanTagger:
                 else:
                     runs.append([i])
         text = " ".join(message[toks[r[0]][1]: toks[r[-1]][2]] for r in runs)
-        return Span(text, probability)
+        return Span(_tidy(text), probability)
+
+
+# Punctuation a dictating writer says aloud, and sign-offs, at either end of a span: "comma something at the grain
+# elevator", "make dalland angrier at the end period", "change the setting to the frost library pls".
+_SPOKEN_EDGE = re.compile(r"^(?:(?:comma|period)\s+)+|(?:\s+(?:comma|period|lol|lmao))+$", re.I)
+
+
+def _tidy(text: str) -> str:
+    """The span without the sign-offs and dictated punctuation at its ends (the rules' free text drops them too)."""
+    return clean_free_text(_SPOKEN_EDGE.sub("", clean_free_text(text)))
 
 
 def train(examples: Iterable[tuple[list[dict[str, float]], list[str]]], path: str) -> None:
