@@ -65,6 +65,19 @@ def test_the_tagger_span_drops_sign_offs_and_dictated_punctuation_at_its_ends(sp
     assert _tidy(span) == tidy
 
 
+@pytest.mark.parametrize("message, args", [
+    ("library scenes like scene 6, thrillers only", {"scene": 6, "genre": "thriller"}),
+    ("anything out there like the pawnshop scene where Brix fences the drive?", {"scene_ref": "pawnshop"}),
+])
+def test_look_alikes_of_a_draft_scene_read_no_query(message, args):
+    """The loop searches with the named scene's own text, so no query is read beside it."""
+    from agent.routing.router import read_request
+
+    assert read_request("similar", message).args == args
+    described = read_request("similar", "any thrillers that have a chase on a rooftop").args
+    assert described["genre"] == "thriller" and described["query"].endswith("chase on a rooftop")  # no scene: kept
+
+
 def test_spans_model_is_what_training_builds_from_the_labelled_rows(tmp_path):
     """A changed labelled row, feature or setting without a retrain fails here (training is deterministic)."""
     from agent.routing.training import build_reader

@@ -210,6 +210,10 @@ def args_for(intent: str, text: str, ex: Extraction, readers: Sequence[Reader]) 
     args = rule_args(intent, text, ex)
     for read in readers:
         args = read(intent, text, ex, args)
+    if intent == "similar" and (args.get("scene") is not None or args.get("scene_ref")):
+        # Look-alikes of a draft scene are searched with that scene's text (agent/loop.py), so a query read beside it
+        # ("like scene 8, thrillers only" -> "thriller") is never used; the decision shows what will be searched.
+        args = {k: v for k, v in args.items() if k != "query"}
     return args
 
 
