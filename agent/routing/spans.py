@@ -27,7 +27,7 @@ C1, C2, ITERATIONS = 0.05, 0.1, 150  # crfsuite's L-BFGS with elastic net; setti
 # Below this probability of its labelling the tagger gives way to the rules. With the clause features, leave-one-author-
 # out over authors7a-d, 9a-f, 10a-f (with the number and choice readers) scored 2302 / 2707 at 0.5 and 2294 at 0.8;
 # without them 2293 and 2288 (session 10). Trained on twice the authors, over authors7a-d and 9a-12f it scored
-# 3772 / 4373 at 0.3 and 0.4, 3765 at 0.5 (session 12).
+# 3772 / 4373 at 0.3 and 0.4, 3765 at 0.5 (session 11).
 SURE = 0.4
 _TOKEN = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]")
 
