@@ -28,8 +28,9 @@ LABELED = Path(__file__).resolve().parent / "data" / "router_utterances.jsonl"
 # (agent/routing/head.npz) trains on all of these, but no cue or test was written from them. A blind set added
 # later stays out of training (its training splits are an explicit list): blind6 and the authors7 sets joined in
 # session 8 after being scored unread; blind7 and blind8 (session 8) are kept out, guarded at their independent
-# figures below, as are blind9 (session 9) and blind10 (session 10); authors9a-f, authors10a-f (session 9) and
-# authors11a-f (session 10) were scored unread, then trained on.
+# figures below, as are blind9 (session 9), blind10 (session 10) and blind11 (session 11); authors9a-f, authors10a-f
+# (session 9), authors11a-f and authors12a-f (session 10) and authors13a-d (session 11) were scored unread, then
+# trained on.
 TUNED = ("eval", "tune")
 HELD_OUT = ("blind", "blind2")
 UNTOUCHED = ("blind3",)
@@ -125,9 +126,10 @@ def test_blind7_holds_its_independent_level(router):
     router: 0.800 / 0.684, 2). It is not trained on, and no cue, rule or test was written from it; this guards
     that figure against regressions. Session 9 (span tagger, head also trained on authors9a-f): 0.941 / 0.866, 1;
     and on authors10a-f too: 0.943 / 0.868, 1. Session 10 (number and choice readers: 0.946 / 0.892, 1; head also
-    trained on authors11a-f and authors12a-f): 0.952 / 0.903, 1."""
+    trained on authors11a-f and authors12a-f): 0.952 / 0.903, 1. Session 11 (span tagger threshold 0.4, head and
+    readers also trained on authors13a-d): 0.956 / 0.911, 1."""
     rows = load_labeled(INDEPENDENT)
-    _meets(router, [r for r in rows if r.split == "blind7"], 0.95, 0.90, sure_wrong_max=1)
+    _meets(router, [r for r in rows if r.split == "blind7"], 0.95, 0.91, sure_wrong_max=1)
 
 
 def test_blind8_holds_its_independent_level(router):
@@ -140,9 +142,9 @@ def test_blind8_holds_its_independent_level(router):
     0.925 / 0.817, 2 (shipped: it gained 2.5 points of intent on blind7, blind8 and blind9 alike, and its one more
     sure wrong here is one fewer on blind7); the head trained on authors10a-f as well scored 0.941 / 0.841, 2.
     Session 10: the number and choice readers 0.947 / 0.851, 2; the head also trained on authors11a-f and
-    authors12a-f 0.953 / 0.858, 1."""
+    authors12a-f 0.953 / 0.858, 1. Session 11 (span tagger threshold 0.4, authors13a-d): 0.956 / 0.872, 1."""
     rows = load_labeled(INDEPENDENT)
-    _meets(router, [r for r in rows if r.split == "blind8"], 0.95, 0.85, sure_wrong_max=1)
+    _meets(router, [r for r in rows if r.split == "blind8"], 0.95, 0.87, sure_wrong_max=1)
 
 
 def test_blind9_holds_its_independent_level(router):
@@ -151,18 +153,29 @@ def test_blind9_holds_its_independent_level(router):
     0.916 / 0.814 on the session's starting router, 0.934 / 0.834 on its final one, 1 wrong route at confidence
     >= 0.99 on both (a head trained on authors9 but not authors10 scored 0.941 / 0.831, 1). Nobody has read its
     misses. Session 10, in aggregate: the number and choice readers 0.938 / 0.848, 1; the head also trained on
-    authors11a-f and authors12a-f 0.962 / 0.868, none."""
+    authors11a-f and authors12a-f 0.962 / 0.868, none. Session 11 (span tagger threshold 0.4, authors13a-d):
+    0.962 / 0.872, none."""
     rows = load_labeled(INDEPENDENT)
-    _meets(router, [r for r in rows if r.split == "blind9"], 0.96, 0.86, sure_wrong_max=0)
+    _meets(router, [r for r in rows if r.split == "blind9"], 0.96, 0.87, sure_wrong_max=0)
 
 
 def test_blind10_holds_its_independent_level(router):
     """blind10 (session 10, 320 requests by two authors who read no routing code, written at the session's start: a
     veteran TV procedural writer's shorthand, a Lagos writer-producer) is not trained on and was scored in aggregate
     only: 0.947 / 0.786 on the session's starting router, 0.950 / 0.817 on its final one, no wrong route at
-    confidence >= 0.99 on either. Nobody has read its misses: a next session can use it as an independent measure."""
+    confidence >= 0.99 on either. Nobody has read its misses. Session 11, in aggregate (span tagger threshold 0.4,
+    head and readers also trained on authors13a-d): 0.962 / 0.828, none."""
     rows = load_labeled(INDEPENDENT)
-    _meets(router, [r for r in rows if r.split == "blind10"], 0.95, 0.81, sure_wrong_max=0)
+    _meets(router, [r for r in rows if r.split == "blind10"], 0.96, 0.82, sure_wrong_max=0)
+
+
+def test_blind11_holds_its_independent_level(router):
+    """blind11 (session 11, 320 requests by two authors who read no routing code, written at the session's start: a
+    retired Scottish stage actor, a Mumbai assistant director) is not trained on and was scored in aggregate only:
+    0.975 / 0.905 on the session's starting router, 0.978 / 0.912 on its final one, no wrong route at confidence
+    >= 0.99 on either. Nobody has read its misses: a next session can use it as an independent measure."""
+    rows = load_labeled(INDEPENDENT)
+    _meets(router, [r for r in rows if r.split == "blind11"], 0.97, 0.91, sure_wrong_max=0)
 
 
 def test_story_ideas_without_a_draft_go_to_development_not_the_summarizer(router):
