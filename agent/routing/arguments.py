@@ -186,12 +186,15 @@ def find_beat(folded: str) -> str | None:
     return best[1] if best else None
 
 
-# A length named as the size of the summary ("down to one line", "a paragraph summary"), not as a unit of
-# writing ("one line of dialogue", "the first paragraph of option 2").
+# A length named as the size of the summary ("down to one line", "sum up act one in a line", "a paragraph
+# summary"), not as a unit of writing ("one line of dialogue", "the first paragraph of option 2") or a rough size
+# ("a line or two").
 _SIZED_LEVEL = (
     ("scenes", r"\bone (?:line|sentence) (?:each|per|for (?:each|every|a))\b"
                r"|\b(?:every|each|all(?: the| my)?) scenes?\b.{0,25}\b(?:one[- ]?liner|one line|a line|a sentence)\b"),
-    ("logline", r"\b(?:to|in|into|as|with) (?:just )?(?:one|a single) line\b(?! of)|\b(?:a|one) single line\b(?! of)|\belevator version\b|\bone[- ]line (?:summary|pitch|version)\b"),
+    ("logline", r"\b(?:to|in|into|as|with) (?:just )?(?:one|a single) line\b(?! of)"
+                r"|\b(?:to|in|into|as|with) (?:just )?a line\b(?![\w-]|\s+(?:or|of|each|per|for|apiece|to)\b)"
+                r"|\b(?:a|one) single line\b(?! of)|\belevator version\b|\bone[- ]line (?:summary|pitch|version)\b"),
     ("synopsis", r"\bparagraph (?:summary|synopsis|recap|describing|on|about|of (?:my|the|this) (?:script|draft|story"
                  r"|screenplay|film|movie))\b|\b(?:summ\w*|recap\w*|describ\w*|sum \w+ up) .{0,40}\b(?:in|as) (?:a|one) "
                  r"(?:short |single )?paragraph\b|\b(?:a|one) (?:short |single )?paragraph (?:summ\w*|describing|about)\b"

@@ -26,10 +26,6 @@ C1, C2, ITERATIONS = 0.05, 0.1, 150
 # Leave-one-author-out over authors7a-d, 9a-f and 10a-f (bench/spans.py): 0.3 to 0.5 scored best (+8 rows, no author
 # worse), 0.9 +0; without the rules' choice as a feature it scored lower (+3 at best).
 SURE = 0.5  # the probability the classifier's choice needs before it replaces the rules'
-# "sum up act one in a line": a summary sized as one line is a logline (the rules know "in one line"; "in a line" read
-# as no level in the session-10 walk). Not "a line or two", "a line of dialogue", "a line each" (one per scene).
-# It lives here rather than in arguments.py's find_level because arguments.py feeds the intent head's digest.
-_A_LINE = re.compile(r"\b(?:in|into|to|as|with) (?:just )?a line\b(?![\w-]|\s+(?:or|of|each|per|for|apiece|to)\b)")
 
 
 def features(intent: str, message: str, ex: Extraction, rule: Any) -> list[dict[str, float]]:
@@ -80,20 +76,17 @@ class ChoiceReader:
 
     def __call__(self, intent: str, message: str, ex: Extraction, args: dict[str, Any]) -> dict[str, Any]:
         from agent.routing.arguments import first_item
-        from agent.routing.text import fold
 
         if intent not in CHOICE_KEYS:
             return args
         key, default = CHOICE_KEYS[intent]
         rule = args.get(key, default)
         value, p = self.read(intent, first_item(message), ex, rule)
-        out = dict(args)
-        if p >= self.sure and value != rule:
-            out = {k: v for k, v in args.items() if k != key}
-            if value is not None and value != default:
-                out[key] = value
-        if intent == "summarize" and key not in out and _A_LINE.search(fold(first_item(message))):
-            out[key] = "logline"
+        if p < self.sure or value == rule:
+            return args
+        out = {k: v for k, v in args.items() if k != key}
+        if value is not None and value != default:
+            out[key] = value
         return out
 
 
