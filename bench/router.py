@@ -60,6 +60,7 @@ sys.path.insert(0, str(ROOT))
 
 from agent.routing.evaluation import Report, evaluate, load_labeled  # noqa: E402
 from agent.routing.router import Router, RouterConfig  # noqa: E402
+from agent.routing.training import TRAINED  # noqa: E402
 from tools.embeddings import load_embedder  # noqa: E402
 
 LABELED = ROOT / "tests" / "data" / "router_utterances.jsonl"
@@ -73,8 +74,8 @@ FINAL6 = ("blind6",)  # session 6, written apart from the router change: scored 
 AUTHORS7 = ("authors7a", "authors7b", "authors7c", "authors7d")  # session 8: scored unread, then trained on and read
 FINAL7 = ("blind7",)  # session 8, two authors who read no routing code; scored by the lead after the freeze
 FINAL8 = ("blind8",)  # session 8, two more authors, written after the freeze; aggregate only, never read
-# sessions 9-11: scored unread, then trained on
-AUTHORS9 = tuple(f"authors{n}{x}" for n in (9, 10, 11, 12) for x in "abcdef") + tuple(f"authors13{x}" for x in "abcd")
+# Sessions 9 on: every later author set the head trains on (scored unread, then trained on).
+AUTHORS9 = tuple(s for s in TRAINED if s.startswith("authors") and s not in AUTHORS7)
 FINAL9 = ("blind9",)  # session 9, two authors, written at the session's start; aggregate only, never read
 FINAL10 = ("blind10",)  # session 10, two authors, written at the session's start; aggregate only, never read
 FINAL11 = ("blind11",)  # session 11, two authors, written at the session's start; aggregate only, never read

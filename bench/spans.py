@@ -4,10 +4,11 @@ Run: .venv/bin/python bench/spans.py [--splits authors7a,...] [--sure 0.8] [--fi
     [--choice-sure 0.5] [--classes]
 For each split, the span tagger (free text), the number tagger (counts, acts, scenes, options, insertion points) and
 the choice classifier (statistics topic, critique focus, summary level) are trained on the project set and every
-SPAN_TRAINED split but that one (a split not in it, such as a new author's before it joins, is simply left out), and each of the split's rows that names a tool is read as its labelled intent
-(so intent errors stay out) and scored with agent.routing.evaluation. The rules were tuned on blind6's and
-authors7a-d's misses, so on those splits the rules' figure is a training figure. --classes counts the misses of the
-last column by (intent, argument). Blind sets are refused: they are read only in aggregate through bench/router.py.
+SPAN_TRAINED split but that one (a split not in it, such as a new author's before it joins, is simply left out), and
+each of the split's rows that names a tool is read as its labelled intent (so intent errors stay out) and scored
+with agent.routing.evaluation. The rules were tuned on blind6's and authors7a-d's misses, so on those splits the
+rules' figure is a training figure. --classes counts the misses of the last column by (intent, argument). Blind sets
+are refused: they are read only in aggregate through bench/router.py.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from agent.registry import INTENT_ARGS  # noqa: E402
 from agent.routing import choices, roles, spans  # noqa: E402
 from agent.routing.evaluation import FREE_TEXT, Report, _norm, evaluate, load_labeled  # noqa: E402
 from agent.routing.router import read_request  # noqa: E402
-from agent.routing.training import DATA, SPAN_TRAINED, build_reader  # noqa: E402
+from agent.routing.training import DATA, SPAN_TRAINED, build_reader, labelled_rows  # noqa: E402
 
-AUTHORS = tuple(f"authors7{c}" for c in "abcd") + tuple(f"authors{n}{c}" for n in (9, 10, 11, 12) for c in "abcdef")
+AUTHORS = tuple(s for s in SPAN_TRAINED if s.startswith("authors"))  # every author set the readers learn from
 
 
 def score(rows, readers) -> Report:
@@ -68,11 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for split in splits:
             rows = [r for r in everything if r.split == split and r.intent in INTENT_ARGS]
-            others = [s for s in SPAN_TRAINED if s != split]
+            trained = labelled_rows(splits=[s for s in SPAN_TRAINED if s != split])
             span_model, role_model, choice_model = (Path(tmp) / f"{split}.{kind}" for kind in ("spans", "roles", "choices"))
             start = time.perf_counter()
             for kind, model in (("spans", span_model), ("roles", role_model), ("choices", choice_model)):
-                build_reader(kind, model, splits=others)
+                build_reader(kind, model, rows=trained)
             took = time.perf_counter() - start
             tagger = spans.SpanTagger(span_model.read_bytes(), opts.sure)
             numbers = roles.RoleTagger(role_model.read_bytes(), opts.fill, opts.override)

@@ -200,12 +200,13 @@ def labelled_rows(data: Path = DATA, splits: Sequence[str] = TRAINED) -> list[An
         r for r in load_labeled(data / "router_eval.jsonl") if r.split in splits]
 
 
-def build_reader(name: str, path: Path | None = None, data: Path = DATA, splits: Sequence[str] = SPAN_TRAINED) -> None:
-    """Train one learned argument reader ("spans", "roles" or "choices": the module of that name) into its file."""
+def build_reader(name: str, path: Path | None = None, rows: Sequence[Any] | None = None) -> None:
+    """Train one learned argument reader ("spans", "roles" or "choices": the module of that name) into its file, from
+    ``rows`` (by default the project set and every SPAN_TRAINED split)."""
     module = importlib.import_module(f"agent.routing.{name}")
     path = path or READERS[name]
     tmp = path.with_suffix(".tmp")
-    module.train(module.examples(labelled_rows(data, splits)), str(tmp))
+    module.train(module.examples(labelled_rows(DATA, SPAN_TRAINED) if rows is None else rows), str(tmp))
     tmp.replace(path)
 
 
@@ -230,8 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     from tools.embeddings import load_embedder
 
     torch.set_num_threads(1)
+    rows = labelled_rows(DATA, SPAN_TRAINED)  # read once for the three readers
     for name in READERS:
-        build_reader(name)
+        build_reader(name, rows=rows)
     if opts.taggers:
         print("wrote " + ", ".join(path.name for path in READERS.values()))
         return 0
