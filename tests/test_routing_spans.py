@@ -58,11 +58,14 @@ def test_the_tagger_leaves_intents_without_a_span_and_continuations_alone(tagger
     ("change the setting to the frost library pls", "change the setting to the frost library"),
     ("it goes SO wrong lol", "it goes SO wrong"),
     ("a period piece at the mill", "a period piece at the mill"),  # only at the ends
+    ("set it in another period", "set it in another period"),  # a noun, not a full stop
+    ("Two takes, one darker. Period", "Two takes, one darker"),
 ])
-def test_the_tagger_span_drops_sign_offs_and_dictated_punctuation_at_its_ends(span, tidy):
-    from agent.routing.spans import _tidy
+def test_free_text_drops_sign_offs_and_dictated_punctuation_at_its_ends(span, tidy):
+    """One cleaning for the tagger's spans and the rules' free text (agent/routing/text.py)."""
+    from agent.routing.text import clean_free_text
 
-    assert _tidy(span) == tidy
+    assert clean_free_text(span) == tidy
 
 
 @pytest.mark.parametrize("message, args", [

@@ -159,17 +159,7 @@ class SpanTagger:
                 else:
                     runs.append([i])
         text = " ".join(message[toks[r[0]][1]: toks[r[-1]][2]] for r in runs)
-        return Span(_tidy(text), probability)
-
-
-# Punctuation a dictating writer says aloud, and sign-offs, at either end of a span: "comma something at the grain
-# elevator", "make dalland angrier at the end period", "change the setting to the frost library pls".
-_SPOKEN_EDGE = re.compile(r"^(?:(?:comma|period)\s+)+|(?:\s+(?:comma|period|lol|lmao))+$", re.I)
-
-
-def _tidy(text: str) -> str:
-    """The span without the sign-offs and dictated punctuation at its ends (the rules' free text drops them too)."""
-    return clean_free_text(_SPOKEN_EDGE.sub("", clean_free_text(text)))
+        return Span(clean_free_text(text), probability)
 
 
 def train(examples: Iterable[tuple[list[dict[str, float]], list[str]]], path: str) -> None:

@@ -40,12 +40,24 @@ def strip_quoted(text: str) -> str:
     return stripped if re.search(r"\w", stripped) else text
 
 
+# Punctuation a dictating writer says aloud at either end ("comma something at the grain elevator", "make dalland
+# angrier at the end period"), and sign-offs. "period" stays where it is a noun ("set it in another period").
+_EDGES = re.compile(r"^[\s,.;:!?\-–—'\"]+|[\s,.;:!?\-–—'\"]+$")
+_SPOKEN_START = re.compile(r"^(?:(?:comma|period)\s+)+", re.I)
+_SPOKEN_END = re.compile(r"(?<!\ba)(?<!\ban)(?<!\bthe)(?<!\bthis)(?<!\bthat)(?<!\bsame)(?<!\bother)"
+                         r"(?<!\banother)(?<!\bdifferent)(?<!\btime)(?<!\bhistorical)\s+(?:comma|period)$"
+                         r"|\s+(?:please|pls|plz|thanks|lol|lmao)$", re.I)
+
+
 def clean_free_text(text: str) -> str:
-    """Trim punctuation and filler from the ends of a free-text argument (brief, query, instruction)."""
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"^[\s,.;:!?\-–—'\"]+|[\s,.;:!?\-–—'\"]+$", "", text)
-    text = re.sub(r"\s+(?:please|pls|plz|thanks)$", "", text, flags=re.I)
-    return text.strip()
+    """Trim punctuation, filler and dictated punctuation from the ends of a free-text argument (brief, query,
+    instruction)."""
+    text = _EDGES.sub("", re.sub(r"\s+", " ", text).strip())
+    while True:
+        trimmed = _EDGES.sub("", _SPOKEN_END.sub("", _SPOKEN_START.sub("", text)))
+        if trimmed == text:
+            return text
+        text = trimmed
 
 
 # Words whose misspelling would lose a request's class ("crtique", "isnert", "serch", "unod"); long enough
