@@ -34,6 +34,14 @@ _MARKUP_RE = re.compile(r"[*_\\]")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
+def eighths_text(eighths: int) -> str:
+    """Eighths of a page as a writer says them: "1 3/8", "5/8", "2"."""
+    whole, rest = divmod(eighths, 8)
+    if not rest:
+        return str(whole)
+    return f"{whole} {rest}/8" if whole else f"{rest}/8"
+
+
 @dataclass
 class SceneStats:
     number: str  # the scene's own number, else its 1-based position
@@ -47,11 +55,7 @@ class SceneStats:
 
     @property
     def length(self) -> str:
-        """Eighths as a writer says them: "1 3/8", "5/8", "2"."""
-        whole, rest = divmod(self.eighths, 8)
-        if not rest:
-            return str(whole)
-        return f"{whole} {rest}/8" if whole else f"{rest}/8"
+        return eighths_text(self.eighths)
 
     def to_dict(self) -> dict:
         return {**asdict(self), "length": self.length}

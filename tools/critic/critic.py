@@ -18,6 +18,7 @@ from tools.context import ToolContext
 from tools.critic.analytics import Analytics, analyze
 from tools.critic.checks import run_checks
 from tools.critic.findings import Finding
+from tools.critic.focus import FOCUS, FocusAnswer, answer_focus
 from tools.critic.free_notes import scene_list, write_free_coverage
 from tools.critic.held import HeldNotes
 from tools.critic.notes import Coverage, Evidence, opening_lines, write_coverage
@@ -28,21 +29,6 @@ from tools.critic.story import story_notes
 from tools.critic.structure import detect_beats
 from tools.critic.themes import find_themes
 from tools.schemas import CRITIQUE_FOCUS
-
-
-# Which checks a focus brings to the top of the notes.
-FOCUS_CHECKS = {
-    "dialogue": ("cue_without_dialogue", "lone_parenthetical", "parenthetical_overuse", "name_variants"),
-    "pacing": ("long_scene", "long_action", "flat_scene"),
-    "structure": ("structure", "long_scene"),
-    "character": ("speaks_before_introduced", "name_variants"),
-    "stakes": ("flat_scene",),
-    "conflict": ("flat_scene",),
-    "clarity": ("repetition", "long_action", "heading_prefix"),
-    "formatting": ("cue_without_dialogue", "lone_parenthetical", "heading_prefix", "long_action"),
-    "tone": ("flat_scene",),
-    "theme": (),
-}
 
 
 def _slug(text: str) -> str:
@@ -98,7 +84,7 @@ class Critic:
             keep = {a.labels[i] for i in sc.indices}
             findings = [f for f in findings if set(f.scenes) & keep]
         if focus:
-            wanted = FOCUS_CHECKS.get(focus, ())
+            wanted = FOCUS[focus].checks
             findings.sort(key=lambda f: f.check not in wanted)
         beats = [b.to_dict() for b in detect_beats(a)]
         lap("checks")
@@ -123,6 +109,8 @@ class Critic:
             plots = render_plots(a, self.out_dir, stem)
             lap("plots")
 
+        answer = (answer_focus(focus, script, a, sc, findings, [_theme(x) for x in themes], bible)
+                  if focus else None)
         good, bad = story_notes(script, a, sc.indices)
         evidence = Evidence(
             title=script.title, scope=sc.label, analytics=a, findings=findings, scores=scores,
@@ -132,6 +120,7 @@ class Critic:
             program_logline=story_logline(script, a),
             story_strengths=tuple(good), story_weaknesses=tuple(bad),
             scene_list=scene_list(script, a.labels, [s.page for s in a.stats.scenes], sc.indices),
+            focus_answer=answer.text if answer else "",
         )
         model = self.chat_model if use_llm else None
         if model is not None:
@@ -145,11 +134,13 @@ class Critic:
 
         say("report")
         data = self._data(a, findings, scores, beats, themes, plots, coverage, sc, timings)
-        paths = self._write_reports(stem, script.title, sc, coverage, data, findings, scores, beats, themes, plots, pdf)
+        data["focus"] = answer.to_dict() if answer else None
+        paths = self._write_reports(stem, script.title, sc, coverage, data, findings, scores, beats, themes, plots,
+                                    pdf, answer)
         lap("report")
         data["reports"] = paths
         data["timings"] = timings
-        return ToolResult(tool="critique", summary=_summary(script.title, sc, coverage, findings, scores, paths),
+        return ToolResult(tool="critique", summary=_summary(script.title, sc, coverage, findings, scores, paths, answer),
                           data=data, prompt=coverage.prompt)
 
     def _data(self, a: Analytics, findings: list[Finding], scores: dict[str, float], beats: list[dict],
@@ -168,11 +159,11 @@ class Critic:
 
     def _write_reports(self, stem: str, title: str, sc: Scope, coverage: Coverage, data: dict[str, Any],
                        findings: list[Finding], scores: dict[str, float], beats: list[dict], themes: list[dict],
-                       plots: dict[str, str], pdf: bool) -> dict[str, str]:
+                       plots: dict[str, str], pdf: bool, answer: FocusAnswer | None) -> dict[str, str]:
         from tools.critic.report import build_blocks, to_markdown, to_pdf
 
         blocks = build_blocks(title=title, scope=sc.label, coverage=coverage, stats=data["stats"], findings=findings,
-                              scores=scores, beats=beats, themes=themes, plots=plots)
+                              scores=scores, beats=beats, themes=themes, plots=plots, focus=answer)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         md = self.out_dir / f"{stem}-critique.md"
         md.write_text(to_markdown(blocks, self.out_dir), encoding="utf-8")
@@ -195,8 +186,11 @@ def _theme(d: dict):
 
 
 def _summary(title: str, sc: Scope, cov: Coverage, findings: list[Finding], scores: dict[str, float],
-             paths: dict[str, str]) -> str:
-    lines = [f"**Coverage of {title or 'your draft'}** ({sc.label}): **{cov.verdict}**", "", f"*Logline:* {cov.logline.text}"]
+             paths: dict[str, str], answer: FocusAnswer | None = None) -> str:
+    lines = [f"**Coverage of {title or 'your draft'}** ({sc.label}): **{cov.verdict}**"]
+    if answer is not None:  # the writer asked about this: it comes before the general notes
+        lines += ["", f"**{answer.focus.capitalize()}** ({answer.scope}): {answer.text}"]
+    lines += ["", f"*Logline:* {cov.logline.text}"]
     if cov.strengths:
         lines += ["", "**Strengths**"] + [f"- {n.render()}" for n in cov.strengths[:3]]
     if cov.weaknesses:

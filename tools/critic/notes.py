@@ -79,6 +79,7 @@ class Evidence:
     story_strengths: tuple[Note, ...] = ()
     story_weaknesses: tuple[Note, ...] = ()
     scene_list: str = ""  # one line per scene of the scope (number, page, heading, who, first action)
+    focus_answer: str = ""  # the measured paragraph on the focus asked (tools.critic.focus), "" without one
 
 
 def evidence_text(ev: Evidence, max_findings: int = 8) -> str:
@@ -107,6 +108,8 @@ def evidence_text(ev: Evidence, max_findings: int = 8) -> str:
         lines += [f"- {f.where()}: {f.message}" for f in top]
     else:
         lines.append("Craft checks: none raised.")
+    if ev.focus_answer:
+        lines += ["Measured for the focus:", ev.focus_answer]
     if ev.opening:
         lines += ["Opening lines:", ev.opening]
     return quote("EVIDENCE", "\n".join(lines))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.critic.findings import Finding
+from tools.critic.focus import FocusAnswer
 from tools.critic.notes import Coverage
 
 
@@ -18,8 +19,11 @@ class Block:
 
 
 def build_blocks(*, title: str, scope: str, coverage: Coverage, stats: dict[str, Any], findings: list[Finding],
-                 scores: dict[str, float], beats: list[dict], themes: list[dict], plots: dict[str, str]) -> list[Block]:
+                 scores: dict[str, float], beats: list[dict], themes: list[dict], plots: dict[str, str],
+                 focus: FocusAnswer | None = None) -> list[Block]:
     b: list[Block] = [Block("h1", f"Coverage: {title or 'Untitled'}"), Block("p", f"Scope: {scope}.")]
+    if focus is not None:
+        b += [Block("h2", f"Focus: {focus.focus}"), Block("p", focus.text)]
     b += [Block("h2", "Verdict"), Block("p", f"**{coverage.verdict}** ({coverage.verdict_source}): {coverage.verdict_reason}.")]
     b += [Block("h2", "Logline"), Block("p", coverage.logline.text)]
     b += [Block("h2", "Premise"), Block("p", coverage.premise)]
