@@ -156,9 +156,11 @@ def test_clarity_and_formatting_count_blocks_and_parentheticals():
 
 def test_theme_names_the_words_that_set_the_scene_apart():
     middle = scene("INT. LIGHTHOUSE - NIGHT", "The lighthouse lamp turns. The lighthouse keeper climbs.",
-                   speech("ANNA", "This lighthouse was my father's."))
+                   speech("ANNA", "This lighthouse was my father's. I didn't, didn't, didn't."),
+                   speech("BEN", "The keeper's wife. The keeper's son."))
     ans, _ = answer(draft(*base_scenes(middle)), "theme", scene=3)
-    assert ans.figures["terms"][0] == "lighthouse"
+    assert ans.figures["terms"][0] == "lighthouse" and "keeper" in ans.figures["terms"]
+    assert not any("'" in w or w == "didn" for w in ans.figures["terms"])
     ans2, _ = answer(draft(*base_scenes(middle.replace("lighthouse", "harbour"))), "theme", scene=3)
     assert "harbour" in ans2.figures["terms"] and "lighthouse" not in ans2.figures["terms"]
 

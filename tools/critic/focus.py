@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from screenplay.bible import StoryBible
 from screenplay.model import ElementType, Scene, Script
@@ -19,14 +19,14 @@ from screenplay.scope import Scope, act_name
 from screenplay.stats import count_words, eighths_text, wrapped_lines
 from screenplay.record import Record
 from tools.critic.analytics import Analytics
-from tools.critic.checks import _CONFLICT_RE, ACTION_MAX_LINES, ACTION_WIDTH, STOPWORDS
+from tools.critic.checks import _CONFLICT_RE, ACTION_MAX_LINES, ACTION_WIDTH
 from tools.critic.findings import Finding
 from tools.critic.structure import CONVENTION, Beat
 from tools.critic.themes import Theme, _terms
 
 ET = ElementType
 _CUT_OFF_RE = re.compile(r"(--|—|–|-)\s*$")
-_WORD_RE = re.compile(r"[a-z][a-z']{2,}")
+_WORD_RE = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 TURN = 0.5  # a scene "turns" when its charge moves this far or flips sign (the flat_scene check's measure)
 
 
@@ -49,6 +49,12 @@ class SceneCounts:
     charged: int  # lines of action or dialogue with a word of opposition (no, can't, stop, gun...)
     lines: int  # lines of action or dialogue in all
     words: Counter = field(default_factory=Counter)  # content words, lower case
+
+
+def _content_words(text: str) -> list[str]:
+    """Words that can carry a theme: a possessive counts as its noun; contractions (didn't, it's) are dropped."""
+    words = [re.sub(r"['’]s$", "", w) for w in _WORD_RE.findall(text.lower())]
+    return [w for w in words if len(w) >= 3 and "'" not in w and "’" not in w]
 
 
 def count_scene(scene: Scene, index: int) -> SceneCounts:
@@ -83,7 +89,7 @@ def count_scene(scene: Scene, index: int) -> SceneCounts:
         if el.type in (ET.ACTION, ET.DIALOGUE) and el.text.strip():
             lines += 1
             charged += bool(_CONFLICT_RE.search(el.text))
-            vocab.update(_WORD_RE.findall(el.text.lower()))
+            vocab.update(_content_words(el.text))
     close()
     return SceneCounts(action_words, dialogue_words, tuple(blocks), tuple(speeches), parens, charged, lines, vocab)
 
@@ -366,9 +372,13 @@ def tone(p: _Part) -> str:
         i = p.indices[0]
         s = sent[i]
         mood = "darker than" if s.mean < median(means) - 0.1 else "brighter than" if s.mean > median(means) + 0.1 else "level with"
+        # Ranked from the end it leans to: "the 3rd brightest", not "the 39th darkest".
+        bright = s.mean > median(means)
+        rank = _rank(s.mean if bright else -s.mean, [m if bright else -m for m in means],
+                     *(("brightest", "darkest") if bright else ("darkest", "brightest")))
         move = "a turn down" if s.shift <= -TURN else "a turn up" if s.shift >= TURN else "no real turn"
         out.append(f"{p.subject} reads {mood} the draft: sentiment {s.mean:+.2f} on a -1..1 scale (draft median "
-                   f"{median(means):+.2f}), {_rank(-s.mean, [-m for m in means], 'darkest', 'brightest')} of "
+                   f"{median(means):+.2f}), {rank} of "
                    f"{len(means)} scenes. It opens at {s.start:+.2f} and ends at {s.end:+.2f}: {move}.")
         p.figures.update(mean=round(s.mean, 3), start=round(s.start, 3), end=round(s.end, 3),
                          draft_median=round(median(means), 3))
@@ -398,7 +408,8 @@ def conflict(p: _Part) -> str:
     cut, q = sum(s.cut_off for s in speeches), sum(s.question for s in speeches)
     out = [f"{own:.0%} of the lines in {p.subject.lower()} carry a word of "
            f"opposition (no, can't, stop, why, leave, gun...)" + ("" if p.whole else f", against {draft:.0%} across the draft")
-           + f"; questions: {q} of {_n(len(speeches), 'speech', 'speeches')}; broken off on a dash: {cut}."]
+           + (f"; questions: {q} of {_n(len(speeches), 'speech', 'speeches')}; broken off on a dash: {cut}."
+              if speeches else "; no one speaks.")]
     if p.a.sentiment and p.kind == "scene":
         s = p.a.sentiment[p.indices[0]]
         out.append(f"It {'turns' if _turns(p, p.indices) else 'does not turn'} emotionally "
@@ -443,8 +454,8 @@ def formatting(p: _Part) -> str:
     speeches, parens = len(p.speeches(p.indices)), p.total("parentheticals", p.indices)
     draft_s, draft_p = len(p.speeches(every)), p.total("parentheticals", every)
     out = [f"{p.subject} has {_n(parens, 'parenthetical')} for {_n(speeches, 'speech', 'speeches')} "
-           f"({_pct(parens, speeches)}"
-           + ("" if p.whole else f"; draft {_pct(draft_p, draft_s)}") + ")."]
+           f"({_pct(parens, speeches)}" + ("" if p.whole else f"; draft {_pct(draft_p, draft_s)}") + ")."
+           if speeches else f"{p.subject} has no speeches, so no cues or parentheticals to check."]
     p.figures.update(parentheticals=parens, speeches=speeches)
     return " ".join(out)
 
@@ -510,7 +521,7 @@ FOCUS: dict[str, FocusSpec] = {
 
 
 def answer_focus(focus: str, script: Script, a: Analytics, scope: Scope, findings: list[Finding],
-                 themes: list[Theme] = (), bible: StoryBible | None = None) -> FocusAnswer:
+                 themes: Sequence[Theme] = (), bible: StoryBible | None = None) -> FocusAnswer:
     """The measured paragraph for ``focus`` over ``scope``; ``findings`` are the craft checks already kept for it."""
     n = len(script.scenes)
     indices = scope.indices or list(range(n))  # a beat after the last scene: read the draft
