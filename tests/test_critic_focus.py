@@ -133,7 +133,8 @@ def test_tone_and_stakes_follow_the_sentiment_and_the_charged_lines():
     d, _ = answer(draft(*base_scenes(dark)), "tone", scene=3)
     b, _ = answer(draft(*base_scenes(bright)), "tone", scene=3)
     assert d.figures["mean"] < 0 < b.figures["mean"]
-    assert "reads darker than" in d.text and "reads brighter than" in b.text and "the darkest of 5" in d.text
+    assert "reads darker than" in d.text and "reads brighter than" in b.text
+    assert "the darkest of 5" in d.text and "the brightest of 5" in b.text
     sd, _ = answer(draft(*base_scenes(dark)), "stakes", scene=3)
     sb, _ = answer(draft(*base_scenes(bright)), "stakes", scene=3)
     # Dark: three lines, each with a word of opposition (dead/blood, hate, no/leave); bright: none of three.

@@ -55,7 +55,7 @@ _MALFORMED_PREFIX_RE = re.compile(
     r"^(?:INTERIOR|EXTERIOR|INSIDE|OUTSIDE|INT|EXT|IN|OUT|ENT|INTE?R?|EXTE?R?)(?:[:\-,]|\s)", re.IGNORECASE
 )
 _HEADING_SHAPE_RE = re.compile(rf"^[A-Z0-9 .,'’&/()#-]+\s+-{{1,2}}\s+(?:{_TIME_WORDS})\b[A-Z ()]*$")
-_CONFLICT_RE = re.compile(
+CONFLICT_RE = re.compile(
     r"!|\b(?:no|not|never|nothing|nobody|don't|won't|can't|didn't|isn't|wasn't|aren't|couldn't|shouldn't|"
     r"but|why|stop|wait|sorry|refuse[sd]?|fight|argue|slams?|grabs?|shouts?|yells?|screams?|hits?|punch(?:es)?|"
     r"kill|die[sd]?|dead|lie[sd]?|liar|threat\w*|gun|knife|blood|cr(?:y|ies)|tears|angry|furious|afraid|fear"
@@ -359,7 +359,7 @@ def flat_scene(ci: CheckInput) -> list[Finding]:
         flips = sent.start * sent.end < 0 and max(abs(sent.start), abs(sent.end)) > FLAT_FLIP_MARGIN
         if flips or abs(sent.shift) >= FLAT_MAX_SHIFT:
             continue
-        if any(_CONFLICT_RE.search(el.text) for el in content):
+        if any(CONFLICT_RE.search(el.text) for el in content):
             continue
         out.append(_finding(
             ci, "flat_scene",

@@ -19,10 +19,10 @@ from screenplay.scope import Scope, act_name
 from screenplay.stats import count_words, eighths_text, wrapped_lines
 from screenplay.record import Record
 from tools.critic.analytics import Analytics
-from tools.critic.checks import _CONFLICT_RE, ACTION_MAX_LINES, ACTION_WIDTH
+from tools.critic.checks import CONFLICT_RE, ACTION_MAX_LINES, ACTION_WIDTH
 from tools.critic.findings import Finding
 from tools.critic.structure import CONVENTION, Beat
-from tools.critic.themes import Theme, _terms
+from tools.critic.themes import Theme, distinctive_terms
 
 ET = ElementType
 _CUT_OFF_RE = re.compile(r"(--|—|–|-)\s*$")
@@ -88,7 +88,7 @@ def count_scene(scene: Scene, index: int) -> SceneCounts:
             blocks.append(wrapped_lines(el.text, ACTION_WIDTH))
         if el.type in (ET.ACTION, ET.DIALOGUE) and el.text.strip():
             lines += 1
-            charged += bool(_CONFLICT_RE.search(el.text))
+            charged += bool(CONFLICT_RE.search(el.text))
             vocab.update(_content_words(el.text))
     close()
     return SceneCounts(action_words, dialogue_words, tuple(blocks), tuple(speeches), parens, charged, lines, vocab)
@@ -223,7 +223,8 @@ def pacing(p: _Part) -> str:
     share = _dialogue_share(p, p.indices)
     blocks = sum(len(p.counts[i].action_blocks) for i in p.indices)
     speeches = len(p.speeches(p.indices))
-    out.append(f"{share:.0%} of its words are dialogue" + ("" if p.whole else f" (draft {_dialogue_share(p, every):.0%})")
+    out.append(f"{share:.0%} of its words are dialogue"
+               + ("" if p.whole else f" (draft {_dialogue_share(p, every):.0%})")
                + f": {_n(speeches, 'speech', 'speeches')} against {_n(blocks, 'block')} of action.")
     text, longest_speech = _longest_speech(p, p.indices)
     out.append(text)
@@ -288,7 +289,8 @@ def character(p: _Part) -> str:
         if row is None:
             continue
         first = row.index(True)
-        where = f"first seen in sc. {p.lab(first)}" + (" (this scene)" if first in p.indices and p.kind == "scene" else "")
+        here = " (this scene)" if first in p.indices and p.kind == "scene" else ""
+        where = f"first seen in sc. {p.lab(first)}{here}"
         seen.append(f"{name} is in {sum(row)} of {n} scenes, {where}")
     if seen:
         out.append("; ".join(seen) + ".")
@@ -328,12 +330,14 @@ def structure(p: _Part) -> str:
     out = []
     if p.kind == "scene":
         out.append(f"{p.subject} starts on page {st.scenes[first].page}, {a.positions[first]:.0%} into the script, "
-                   f"scene {p.act_indices.index(first) + 1} of {len(p.act_indices)} in act {act_name(p.act)} ({_source(p)}).")
+                   f"scene {p.act_indices.index(first) + 1} of {len(p.act_indices)} in act {act_name(p.act)} "
+                   f"({_source(p)}).")
     elif p.kind == "act":
         out.append(f"{p.subject} spans pages {st.scenes[first].page}-{st.scenes[last].page}, "
                    f"{a.positions[first]:.0%} to {end:.0%} of the script ({_source(p)}).")
     else:
-        out.append("Acts: " + "; ".join(f"act {x['act']} {_n(x['scenes'], 'scene')}, {x['share']:.0%}" for x in _acts(p))
+        out.append("Acts: " + "; ".join(f"act {x['act']} {_n(x['scenes'], 'scene')}, {x['share']:.0%}"
+                                        for x in _acts(p))
                    + f" ({_source(p)}).")
     beats: list[Beat] = detect_beats(a)
     inside = [b for b in beats if b.scene is not None and b.scene in {p.lab(i) for i in p.indices}]
@@ -371,24 +375,26 @@ def tone(p: _Part) -> str:
     if p.kind == "scene":
         i = p.indices[0]
         s = sent[i]
-        mood = "darker than" if s.mean < median(means) - 0.1 else "brighter than" if s.mean > median(means) + 0.1 else "level with"
+        mid = median(means)
+        mood = "darker than" if s.mean < mid - 0.1 else "brighter than" if s.mean > mid + 0.1 else "level with"
         # Ranked from the end it leans to: "the 3rd brightest", not "the 39th darkest".
-        bright = s.mean > median(means)
+        bright = s.mean > mid
         rank = _rank(s.mean if bright else -s.mean, [m if bright else -m for m in means],
                      *(("brightest", "darkest") if bright else ("darkest", "brightest")))
         move = "a turn down" if s.shift <= -TURN else "a turn up" if s.shift >= TURN else "no real turn"
         out.append(f"{p.subject} reads {mood} the draft: sentiment {s.mean:+.2f} on a -1..1 scale (draft median "
-                   f"{median(means):+.2f}), {rank} of "
+                   f"{mid:+.2f}), {rank} of "
                    f"{len(means)} scenes. It opens at {s.start:+.2f} and ends at {s.end:+.2f}: {move}.")
         p.figures.update(mean=round(s.mean, 3), start=round(s.start, 3), end=round(s.end, 3),
-                         draft_median=round(median(means), 3))
+                         draft_median=round(mid, 3))
     else:
         lo = min(p.indices, key=lambda i: means[i])
         hi = max(p.indices, key=lambda i: means[i])
         own = [means[i] for i in p.indices]
         turns = _turns(p, p.indices)
         out.append(f"{p.subject}'s sentiment runs from {means[lo]:+.2f} (sc. {p.lab(lo)}) to {means[hi]:+.2f} "
-                   f"(sc. {p.lab(hi)}), median {median(own):+.2f}" + ("" if p.whole else f" (draft {median(means):+.2f})")
+                   f"(sc. {p.lab(hi)}), median {median(own):+.2f}"
+                   + ("" if p.whole else f" (draft {median(means):+.2f})")
                    + f"; {len(turns)} of its {len(own)} scenes turn (end far from where they began).")
         p.figures.update(low=p.lab(lo), high=p.lab(hi), median=round(median(own), 3), turning=len(turns))
     if p.bible and p.bible.tone:
@@ -407,7 +413,8 @@ def conflict(p: _Part) -> str:
     speeches = p.speeches(p.indices)
     cut, q = sum(s.cut_off for s in speeches), sum(s.question for s in speeches)
     out = [f"{own:.0%} of the lines in {p.subject.lower()} carry a word of "
-           f"opposition (no, can't, stop, why, leave, gun...)" + ("" if p.whole else f", against {draft:.0%} across the draft")
+           f"opposition (no, can't, stop, why, leave, gun...)"
+           + ("" if p.whole else f", against {draft:.0%} across the draft")
            + (f"; questions: {q} of {_n(len(speeches), 'speech', 'speeches')}; broken off on a dash: {cut}."
               if speeches else "; no one speaks.")]
     if p.a.sentiment and p.kind == "scene":
@@ -439,7 +446,8 @@ def clarity(p: _Part) -> str:
     draft = [b for i in every for b in p.counts[i].action_blocks]
     if blocks:
         dense = sum(b > ACTION_MAX_LINES for b in blocks)
-        out = [f"{p.subject} has {_n(len(blocks), 'block')} of action averaging {sum(blocks) / len(blocks):.1f} printed lines"
+        out = [f"{p.subject} has {_n(len(blocks), 'block')} of action averaging "
+               f"{sum(blocks) / len(blocks):.1f} printed lines"
                + ("" if p.whole else f" (draft {sum(draft) / len(draft):.1f})")
                + f"; the longest runs {_n(max(blocks), 'line')} and {dense} run over {ACTION_MAX_LINES}."]
         p.figures.update(action_blocks=len(blocks), mean_lines=round(sum(blocks) / len(blocks), 2),
@@ -466,19 +474,21 @@ def theme(p: _Part) -> str:
     if p.whole:
         bounds = p.a.acts.bounds(len(docs))
         numbers = p.a.acts.numbers or range(1, p.a.acts.count + 1)
-        per_act = [(k, _terms(docs, set(range(lo, hi)), names, 4)) for k, lo, hi in zip(numbers, bounds, bounds[1:])]
+        per_act = [(k, distinctive_terms(docs, set(range(lo, hi)), names, 4))
+                   for k, lo, hi in zip(numbers, bounds, bounds[1:])]
         terms = [w for _, ws in per_act for w in ws]
         out = ["Words that set each act apart from the others: "
                + "; ".join(f"act {k} {', '.join(ws) or '(none recur)'}" for k, ws in per_act) + "."]
     else:
-        terms = _terms(docs, set(p.indices), names, 5)
+        terms = distinctive_terms(docs, set(p.indices), names, 5)
         out = [(f"Words that set {p.subject.lower()} apart from the rest of the "
                 f"draft: {', '.join(terms)}.") if terms else f"No word recurs in {p.subject} more than elsewhere."]
     labels = {p.lab(i) for i in p.indices}
     clusters = [t for t in p.themes if labels & set(t.scenes)]
     if clusters and not p.whole:
         out.append("By meaning it groups with " + "; ".join(
-            f"the scenes about {', '.join(t.terms[:3]) or 'unnamed things'} ({len(t.scenes)} scenes)" for t in clusters[:2]) + ".")
+            f"the scenes about {', '.join(t.terms[:3]) or 'unnamed things'} ({len(t.scenes)} scenes)"
+            for t in clusters[:2]) + ".")
     elif clusters:
         out.append("Scenes group by meaning into: " + "; ".join(
             f"{', '.join(t.terms[:3])} ({len(t.scenes)} scenes)" for t in clusters[:4]) + ".")

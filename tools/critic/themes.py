@@ -47,7 +47,8 @@ def kmeans(x: np.ndarray, k: int, *, seed: int = 0, iters: int = 50) -> np.ndarr
     return labels
 
 
-def _terms(docs: list[Counter], members: list[int], names: set[str], top: int) -> list[str]:
+def distinctive_terms(docs: list[Counter], members: set[int], names: set[str], top: int) -> list[str]:
+    """The words of the member documents (scenes) that the other documents use least, names and stopwords left out."""
     inside: Counter = Counter()
     outside: Counter = Counter()
     for i, d in enumerate(docs):
@@ -83,6 +84,6 @@ def find_themes(
         members = [i for i in range(n) if assign[i] == j]
         if not members:
             continue
-        themes.append(Theme(_terms(docs, set(members), name_words, top_terms), [labels[i] for i in members],
+        themes.append(Theme(distinctive_terms(docs, set(members), name_words, top_terms), [labels[i] for i in members],
                             round(len(members) / n, 3)))
     return sorted(themes, key=lambda t: -t.share)
