@@ -53,7 +53,7 @@ class SceneCounts:
 
 def _content_words(text: str) -> list[str]:
     """Words that can carry a theme: a possessive counts as its noun; contractions (didn't, it's) are dropped."""
-    words = [re.sub(r"['’]s$", "", w) for w in _WORD_RE.findall(text.lower())]
+    words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in _WORD_RE.findall(text.lower())]
     return [w for w in words if len(w) >= 3 and "'" not in w and "’" not in w]
 
 
