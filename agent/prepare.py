@@ -47,6 +47,8 @@ def prepare(settings: Settings, *, report: Callable[[str], None] = lambda _: Non
             embedder = load_embedder()
         lib = SceneLibrary(settings.library_dir, embedder)
         try:
+            if lib.needs_upgrade():  # its own line: re-embedding a writer's library takes longer than the starter
+                _step(out, f"scene library upgrade ({lib.stored_version()} -> {lib.scene_version})", report, lib.upgrade)
             _step(out, "starter scene library", report, lib.ensure_starter)
         finally:
             lib.close()

@@ -118,10 +118,11 @@ class Runtime:
 
             english_words()
         if self.agent.tools and self.scene_library().needs_starter():
-            report("Indexing the starter scene library in the background…")
+            report("Bringing the scene library up to date (re-embedding its scenes) in the background…"
+                   if self.scene_library().needs_upgrade() else "Indexing the starter scene library in the background…")
             start = time.perf_counter()
             self.scene_library().ensure_starter()
-            report(f"Starter scene library ready ({time.perf_counter() - start:.0f} s).")
+            report(f"Scene library ready ({time.perf_counter() - start:.0f} s).")
 
     def close(self) -> None:
         if self.library is not None and self.extras.get("owns_library", True):

@@ -53,11 +53,12 @@ def _common(parser: argparse.ArgumentParser, json_help: str) -> None:
 
 
 def make_embedder() -> Any:
-    """The packaged MiniLM (a function of its own so tests can hand in a shared instance)."""
+    """The packaged MiniLM with the scene library's scene encoder (a function of its own so tests can hand in
+    a shared instance)."""
     from tools.embeddings import load_embedder
     from tools.library.embedder import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(load_embedder())
+    return SentenceTransformerEmbedder(load_embedder()).for_scenes()
 
 
 def library_location(flag: str | None) -> str:
@@ -112,6 +113,14 @@ class _Progress:
             self.bar.close()
 
 
+def _upgrade_first(lib: Any) -> None:
+    """A library of an older layout or another scene encoder is brought up to date, with its own progress bar,
+    before anything is indexed into it or searched."""
+    if lib.needs_upgrade():
+        _index_with_progress(f"re-embedding library ({lib.stored_version()} -> {lib.scene_version})"
+                             if lib.stored_version() != lib.scene_version else "upgrading library", lib.upgrade)
+
+
 def _index_with_progress(desc: str, index: Callable[..., Any]) -> Any:
     progress = _Progress(desc)
     try:
@@ -128,6 +137,7 @@ def run_index(args: argparse.Namespace) -> int:
             raise LibraryError("nothing to index: give files or folders, --starter, or --shakespeare")
         reports: dict[str, Any] = {}
         with _open(args) as lib:
+            _upgrade_first(lib)
             if args.starter:
                 reports["starter"] = _index_with_progress("starter", lib.index_starter)
             if args.shakespeare:
@@ -167,7 +177,8 @@ def run_search(args: argparse.Namespace) -> int:
     def run() -> int:
         where = parse_filter_args(args.where)
         with _open(args) as lib:
-            if lib.needs_starter():  # a fresh library starts with the starter scenes; an older one is upgraded
+            _upgrade_first(lib)
+            if lib.needs_starter():  # a fresh library starts with the starter scenes
                 _index_with_progress("library (first search)", lib.ensure_starter)
             hits = lib.search(args.query, k=args.k, where=where, mmr=args.mmr, mmr_lambda=args.mmr_lambda)
         text = "\n".join(_hit_text(i, h) for i, h in enumerate(hits, 1)) or "no scenes matched"
@@ -184,7 +195,7 @@ def run_stats(args: argparse.Namespace) -> int:
             st = lib.stats()
         top = sorted(st.sources.items(), key=lambda kv: -kv[1])[:10]
         text = "\n".join(
-            [f"library: {st.location} ({st.embedder})",
+            [f"library: {st.location} ({st.embedder}, scene encoder {st.scene_encoder})",
              f"{st.scenes} scenes ({st.chunks} chunks) from {len(st.sources)} sources",
              "genres: " + (", ".join(f"{g or '(none)'} {n}" for g, n in st.genres.items()) or "none")]
             + [f"  {n:>5}  {s}" for s, n in top]

@@ -21,7 +21,7 @@ import numpy as np
 
 from screenplay.errors import ScriptImportError
 from screenplay.model import Scene
-from tools.library.embedder import TextEmbedder, as_text_embedder, embed_query
+from tools.library.embedder import TextEmbedder, embed_query, for_scenes, scene_version
 from tools.library.errors import LibraryError, LibraryLockedError
 from tools.library.filters import build_where
 from tools.library.framing import strip_frame
@@ -29,9 +29,11 @@ from tools.library.hubs import HubIndex
 from tools.library.lexical import LEXICAL_FLOOR_RANK, LexicalIndex, blend
 from tools.library.lock import WriterLock
 from tools.library.mmr import mmr_select, spread_sources
+from tools.library.recut import first_window
 from tools.library.records import (
     TEXT_FORMAT_VERSION, SceneRecord, action_lines_from_text, action_text, chunk_texts, record_header, scene_record,
 )
+from tools.library.scene_encoder import BASE
 from tools.library.sources import find_sources, load_script, script_records
 from screenplay.record import Record
 
@@ -55,6 +57,12 @@ SHAKESPEARE_CHUNKS = 1
 # the "<collection>-actions" collection. An older library is upgraded on open (upgrade(), nothing re-read from
 # the sources but the bundled ones).
 LAYOUT = 3
+# The scene encoder version (tools/library/scene_encoder.py) the scenes collection's vectors were made with, in
+# its metadata (absent: BASE), and on every stored row (chunk and action) so a killed re-embedding resumes. A
+# library of another version is re-embedded from its stored text by upgrade(); the collection's flips last.
+SCENE_ENCODER = "scene_encoder"
+# Metadata the library keeps for itself, not shown with a hit.
+_INTERNAL = ("chunk", "n_chunks", "scene_id", SCENE_ENCODER)
 ACTIONS_SUFFIX = "-actions"
 # A scene's dense score is (1 - ACTION_WEIGHT) x its best chunk + ACTION_WEIGHT x its action row. Chosen on the
 # project, paraphrased and first held-out queries (bench/retrieval.py): 0.3 in session 6; 0.4 with the hub
@@ -93,6 +101,7 @@ class LibraryStats(Record):
     chunks: int
     sources: dict[str, int]  # source -> scenes
     genres: dict[str, int]
+    scene_encoder: str = BASE  # the version the stored vectors were made with (see SCENE_ENCODER)
 
 
 def is_url(location: str | Path) -> bool:
@@ -103,9 +112,9 @@ def _chunk_id(scene_id: str, n: int) -> str:
     return f"{scene_id}-{n}"
 
 
-def _bundled_action_texts(sources: set[str]) -> dict[str, str]:
-    """Scene id -> action text, exact, for the bundled scenes among ``sources`` (their files ship with
-    Scriptroom; a stored scene's plain text cannot tell a speech's later lines from action)."""
+def _bundled_records(sources: set[str]) -> dict[str, SceneRecord]:
+    """Scene id -> record, exact, for the bundled scenes among ``sources`` (their files ship with Scriptroom;
+    a stored scene's plain text cannot tell a speech's later lines from action)."""
     records: list[SceneRecord] = []
     if any(s.startswith("starter/") for s in sources):
         records += [r for f in find_sources([STARTER_DIR]) for r in script_records(load_script(f.path), f.source)]
@@ -118,7 +127,12 @@ def _bundled_action_texts(sources: set[str]) -> dict[str, str]:
                         for r in script_records(fountain.parse(play.fountain), play.source)]
         except (ImportError, LibraryError):  # the package is gone: those scenes fall back on their stored text
             pass
-    return {r.scene_id: action_text(r.header, r.action) for r in records}
+    return {r.scene_id: r for r in records}
+
+
+def _max_chunks(source: str) -> int | None:
+    """The windows indexing embedded per scene of ``source`` (index_shakespeare caps them)."""
+    return SHAKESPEARE_CHUNKS if source.startswith("shakespeare/") else None
 
 
 def _spread(chunks: list[str], most: int | None) -> list[str]:
@@ -153,7 +167,10 @@ class SceneLibrary:
 
         from tools.library.chroma_ef import ScriptroomEmbeddingFunction
 
-        self.embedder: TextEmbedder = as_text_embedder(embedder)
+        # A packaged MiniLM (or its adapter) is given the scene encoder: the router and the critic that share
+        # the model keep its packaged vectors.
+        self.embedder: TextEmbedder = for_scenes(embedder)
+        self.scene_version = scene_version(self.embedder)
         self.location = str(location)
         self.collection_name = collection
         self.starter = starter
@@ -221,7 +238,8 @@ class SceneLibrary:
                 self.collection_name,
                 embedding_function=self._ef,
                 configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedder": self.embedder.name, "text_format": TEXT_FORMAT_VERSION, "layout": LAYOUT},
+                metadata={"embedder": self.embedder.name, "text_format": TEXT_FORMAT_VERSION, "layout": LAYOUT,
+                          SCENE_ENCODER: self.scene_version},
             )
         except ValueError as exc:  # Chroma refuses a collection made with another embedding function
             raise LibraryError(
@@ -307,6 +325,8 @@ class SceneLibrary:
         """Embed and store scenes not already present; ``on_commit`` hears each batch once it is durable.
         ``max_chunks`` caps the windows embedded per scene (None: every window)."""
         col = self._writable()
+        if self.needs_upgrade():  # new scenes join a library of one scene encoder only
+            self.upgrade()
         actions = self._actions(create=True)
         report = IndexReport(scenes=len(records), sources=len({r.source for r in records}))
         for start in range(0, len(records), self.batch_size):
@@ -334,7 +354,8 @@ class SceneLibrary:
                     ids.append(_chunk_id(record.scene_id, i))
                     texts.append(text)
                     documents.append(record.text if i == 0 else text)
-                    metadatas.append({**record.metadata, "scene_id": record.scene_id, "chunk": i, "n_chunks": len(cs)})
+                    metadatas.append({**record.metadata, "scene_id": record.scene_id, "chunk": i, "n_chunks": len(cs),
+                                      SCENE_ENCODER: self.scene_version})
             action_texts = [action_text(r.header, r.action) for r in action_rows]
             if ids or action_texts:
                 vectors = self.embedder.embed(texts + action_texts)
@@ -354,7 +375,8 @@ class SceneLibrary:
                        metadatas: Sequence[Mapping[str, Any]]) -> None:
         self._actions(create=True).upsert(
             ids=scene_ids, embeddings=vectors, documents=texts,
-            metadatas=[{**meta, "scene_id": sid} for sid, meta in zip(scene_ids, metadatas)],
+            metadatas=[{**meta, "scene_id": sid, SCENE_ENCODER: self.scene_version}
+                       for sid, meta in zip(scene_ids, metadatas)],
         )
 
     def remove_stale(self, records: Sequence[SceneRecord]) -> int:
@@ -472,52 +494,139 @@ class SceneLibrary:
         with self._starter_lock:
             return report if self._has_starter() else self.index_starter(**kwargs)
 
-    def needs_upgrade(self) -> bool:
-        """True for a library stored in a layout older than LAYOUT (made before scenes had action rows)."""
+    def stored_version(self) -> str:
+        """The scene encoder version of the library's vectors (BASE for a library made before versions)."""
         col = self._get_collection(create=False)
-        return col is not None and int((col.metadata or {}).get("layout", 2)) < LAYOUT
+        return str((col.metadata or {}).get(SCENE_ENCODER, BASE)) if col is not None else self.scene_version
+
+    def needs_upgrade(self) -> bool:
+        """True for a library stored in a layout older than LAYOUT (made before scenes had action rows) or by
+        another scene encoder than this library's embedder."""
+        col = self._get_collection(create=False)
+        if col is None:
+            return False
+        return int((col.metadata or {}).get("layout", 2)) < LAYOUT or self.stored_version() != self.scene_version
 
     def upgrade(
         self,
         on_start: Callable[[int], None] | None = None,
         on_commit: Callable[[list[str]], None] | None = None,
     ) -> IndexReport:
-        """Bring an older library to LAYOUT: each stored scene gains its action row. Nothing stored changes and
-        no source is needed: the text comes from the stored scene (bundled starter and Shakespeare scenes are
-        re-read exactly). A killed run resumes where it stopped. ``on_start`` hears the number of scenes,
-        ``on_commit`` each stored batch (of scene ids)."""
+        """Bring an older library to LAYOUT and to this embedder's scene encoder: each stored scene gains its
+        action row, and every row made by another scene encoder is re-embedded. No scene is added or removed
+        and no source is needed: the texts come from what is stored (tools/library/recut.py rebuilds a scene's
+        first window; bundled starter and Shakespeare scenes are re-read exactly). A killed run resumes where
+        it stopped (each row records its version); the collection's version changes once every row has it.
+        ``on_start`` hears the number of scenes, ``on_commit`` each stored batch (of scene ids)."""
         t0 = time.perf_counter()
         report = IndexReport()
         with self._upgrade_lock:
             if not self.needs_upgrade():
                 return report
             col = self._writable()
-            actions = self._actions(create=True)
-            firsts = [meta for _, meta in self._all_metadata({"chunk": 0})]
-            scene_ids = [str(meta["scene_id"]) for meta in firsts]
-            bundled = _bundled_action_texts({str(meta.get("source", "")) for meta in firsts})
-            report.scenes = len(scene_ids)
-            if on_start is not None:
-                on_start(len(scene_ids))
-            for start in range(0, len(scene_ids), self.batch_size):
-                batch = scene_ids[start : start + self.batch_size]
-                have = set(actions.get(ids=batch, include=[])["ids"])
-                todo = [sid for sid in batch if sid not in have]
-                report.unchanged += len(batch) - len(todo)
-                if todo:
-                    got = col.get(ids=[_chunk_id(sid, 0) for sid in todo], include=["documents", "metadatas"])
-                    metas = [{k: v for k, v in m.items() if k not in ("chunk", "n_chunks")} for m in got["metadatas"]]
-                    sids = [str(m["scene_id"]) for m in metas]
-                    texts = [bundled.get(sid) or action_text(record_header(m), action_lines_from_text(doc or "", m))
-                             for sid, doc, m in zip(sids, got["documents"], metas)]
-                    self._store_actions(sids, texts, self.embedder.embed(texts), metas)
-                    self._writes += 1
-                    report.added += len(sids)
-                if on_commit is not None:
-                    on_commit(batch)
-            col.modify(metadata={**(col.metadata or {}), "layout": LAYOUT})
+            self._actions(create=True)
+            for attempt in range(3):  # a writer of another version (a shared server) may add rows meanwhile
+                scene_ids, stale, sources = self._stale_scenes()
+                if not stale:
+                    break
+                done = self._reembed(scene_ids, stale, _bundled_records(sources), on_start if attempt == 0 else None,
+                                     on_commit)
+                if attempt == 0:
+                    report.scenes, report.added, report.unchanged = len(scene_ids), done, len(scene_ids) - done
+            else:
+                raise LibraryError(
+                    f"the library at {self.location} keeps gaining scenes embedded by another scene encoder than "
+                    f"this Scriptroom's ({self.scene_version}): another Scriptroom version is writing to it; "
+                    "update every Scriptroom that shares this library"
+                )
+            col.modify(metadata={**(col.metadata or {}), "layout": LAYOUT, SCENE_ENCODER: self.scene_version})
         report.seconds = time.perf_counter() - t0
         return report
+
+    def _stale_scenes(self) -> tuple[list[str], set[str], set[str]]:
+        """Every stored scene id (in stored order); those with a row of another scene encoder than this
+        embedder's or without an action row; and those stale scenes' sources."""
+        rows: dict[str, bool] = {}  # scene id -> every chunk current
+        sources: dict[str, str] = {}
+        for _, meta in self._all_metadata():
+            sid = str(meta.get("scene_id"))
+            rows[sid] = rows.get(sid, True) and meta.get(SCENE_ENCODER, BASE) == self.scene_version
+            sources[sid] = str(meta.get("source", ""))
+        current: set[str] = set()
+        actions = self._actions(create=False)
+        offset = 0
+        while actions is not None:
+            got = actions.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            current |= {id_ for id_, m in zip(got["ids"], got["metadatas"])
+                        if (m or {}).get(SCENE_ENCODER, BASE) == self.scene_version}
+            if len(got["ids"]) < _PAGE:
+                break
+            offset += _PAGE
+        stale = {sid for sid, ok in rows.items() if not ok or sid not in current}
+        return list(rows), stale, {sources[sid] for sid in stale}
+
+    def _reembed(self, scene_ids: list[str], stale: set[str], bundled: Mapping[str, SceneRecord],
+                 on_start: Callable[[int], None] | None, on_commit: Callable[[list[str]], None] | None) -> int:
+        """Re-embed the ``stale`` scenes' rows from their stored text (``bundled``: records re-read from the
+        files that ship), a batch at a time; returns how many scenes."""
+        col = self._get_collection(create=False)
+        actions = self._actions(create=True)
+        if on_start is not None:
+            on_start(len(scene_ids))
+        done = 0
+        for start in range(0, len(scene_ids), self.batch_size):
+            batch = scene_ids[start: start + self.batch_size]
+            todo = [sid for sid in batch if sid in stale]
+            if todo:
+                self._reembed_batch(col, actions, todo, bundled)
+                self._writes += 1
+                done += len(todo)
+            if on_commit is not None:
+                on_commit(batch)
+        return done
+
+    def _reembed_batch(self, col: Any, actions: Any, scene_ids: list[str], bundled: Mapping[str, SceneRecord]) -> None:
+        got = col.get(where={"scene_id": {"$in": scene_ids}}, include=["documents", "metadatas"])
+        docs = {(str(m["scene_id"]), int(m["chunk"])): (id_, doc or "", dict(m))
+                for id_, doc, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        have = actions.get(ids=scene_ids, include=["documents", "metadatas"])
+        action_docs = {id_: (doc or "", dict(m or {})) for id_, doc, m in zip(have["ids"], have["documents"], have["metadatas"])}
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        new_actions: list[tuple[str, str, dict[str, Any]]] = []
+        for (sid, n), (id_, doc, meta) in sorted(docs.items()):
+            current = meta.get(SCENE_ENCODER, BASE) == self.scene_version  # done by an earlier, killed run
+            if n == 0 and not (current and sid in action_docs):
+                scene = {k: v for k, v in meta.items() if k not in _INTERNAL}
+                record = bundled.get(sid)
+                if sid not in action_docs:  # a library from before action rows (layout 2)
+                    new_actions.append((sid, action_text(record.header, record.action) if record is not None
+                                        else action_text(record_header(scene), action_lines_from_text(doc, scene)),
+                                        scene))
+                if record is not None:
+                    doc = self._chunks([record], _max_chunks(record.source))[0][0]
+                else:
+                    follow = docs.get((sid, 1))
+                    doc = first_window(record_header(scene), doc, scene, follow[1] if follow else None)
+            if not current:  # chunk 1 on: the stored document is the window it embedded
+                ids.append(id_)
+                texts.append(doc)
+                metas.append({**meta, SCENE_ENCODER: self.scene_version})
+        kept = [(sid, doc, meta) for sid, (doc, meta) in action_docs.items()
+                if meta.get(SCENE_ENCODER, BASE) != self.scene_version]
+        if not (texts or kept or new_actions):
+            return
+        vectors = self.embedder.embed(texts + [t for _, t, _ in kept] + [t for _, t, _ in new_actions])
+        # update, not upsert: a scene another client removed meanwhile is not brought back.
+        if ids:
+            col.update(ids=ids, embeddings=vectors[: len(ids)], metadatas=metas)
+        if kept:
+            actions.update(ids=[sid for sid, _, _ in kept], embeddings=vectors[len(ids): len(ids) + len(kept)],
+                           metadatas=[{**meta, SCENE_ENCODER: self.scene_version} for _, _, meta in kept])
+        if new_actions:
+            self._store_actions([sid for sid, _, _ in new_actions], [t for _, t, _ in new_actions],
+                                vectors[len(ids) + len(kept):], [meta for _, _, meta in new_actions])
 
     def remove(self, source: str) -> int:
         """Remove a source, or every source under a folder ("starter/noir"); returns scenes removed."""
@@ -549,6 +658,7 @@ class SceneLibrary:
         return LibraryStats(
             location=self.location, embedder=self.embedder.name, scenes=sum(sources.values()), chunks=chunks,
             sources=dict(sorted(sources.items())), genres=dict(sorted(genres.items())),
+            scene_encoder=self.stored_version(),
         )
 
     def search(
@@ -577,7 +687,8 @@ class SceneLibrary:
             raise LibraryError(f"the MMR lambda must be between 0 and 1, got {mmr_lambda}")
         if isinstance(query, str):
             query = strip_frame(query)  # "I need the one where ...": the description alone is searched
-        query_vectors = self._query_vectors(query)
+        if not isinstance(query, Scene) and (not isinstance(query, str) or not query.strip()):
+            raise LibraryError("give a search text (what the scene is about) or a scene of your draft")
         filters = dict(where or {})
         if exclude_source:
             filters["source"] = {"$ne": exclude_source}
@@ -588,7 +699,9 @@ class SceneLibrary:
             try:
                 self.upgrade()
             except LibraryLockedError:  # another process is writing: this search scores scenes by their chunks
-                pass  # alone, and a later one upgrades
+                pass  # alone (those it has re-embedded already by their new vectors), and a later one upgrades
+        # After the upgrade: the query side depends on the stored vectors' scene encoder.
+        query_vectors = self._query_vectors(query)
         col = self._get_collection(create=False)
         total = col.count() if col is not None else 0
         if total == 0:
@@ -684,11 +797,9 @@ class SceneLibrary:
         if isinstance(query, Scene):
             record = scene_record(query, source="query", scene_number=0)
             return self.embedder.embed(self._chunks([record])[0])
-        if not isinstance(query, str) or not query.strip():
-            raise LibraryError("give a search text (what the scene is about) or a scene of your draft")
         text = query.strip()
         if self.embedder.count_tokens([text])[0] <= self.embedder.max_tokens:
-            return embed_query(self.embedder, text)
+            return embed_query(self.embedder, text, self.stored_version())
         # A pasted scene longer than the window: embed every window, score by the best (as for scenes).
         lines = tuple(line for line in text.splitlines() if line.strip())
         return self.embedder.embed(chunk_texts("", lines, self.embedder.count_tokens(list(lines)), 0,
@@ -720,7 +831,7 @@ class SceneLibrary:
             full = dict(zip(got["ids"], got["documents"]))
         hits = []
         for c in chosen:
-            meta = {k: v for k, v in c["meta"].items() if k not in ("chunk", "n_chunks", "scene_id")}
+            meta = {k: v for k, v in c["meta"].items() if k not in _INTERNAL}
             text = full.get(_chunk_id(c["scene_id"], 0), "")
             hits.append(
                 SceneHit(
