@@ -28,7 +28,8 @@ from tools.library import LibraryError
 from tools.library.embedder import HashingEmbedder, SentenceTransformerEmbedder, for_scenes
 from tools.library.scene_encoder import BASE, load_arrays, trained_against, version
 from tools.library.lock import WriterLock
-from tools.library.sources import load_script, script_records
+from tools.library.recut import first_window
+from tools.library.sources import find_sources, load_script, script_records
 from tools.library.store import ACTIONS_SUFFIX, SCENE_ENCODER, STARTER_DIR, SceneLibrary
 from tools.tuned_minilm import pack
 
@@ -114,6 +115,21 @@ def _rows(lib: SceneLibrary) -> dict[str, tuple]:
         for id_, doc, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
             out[f"{col.name}:{id_}".replace(lib.collection_name, "")] = (doc, meta, np.asarray(vec))
     return out
+
+
+def test_a_stored_scene_gives_back_its_first_window(tmp_path):
+    """Every starter scene, read as a writer's draft (its stored text and chunk 1's window only), gives the
+    tokens its first window had when indexed from the file."""
+    records = [r for f in find_sources([STARTER_DIR]) for r in script_records(load_script(f.path), f.source)]
+    with SceneLibrary(tmp_path / "lib", _minilm(), starter=False) as lib:
+        windows = lib._chunks(records)
+    tokens = _minilm().model.tokenizer
+    several = 0
+    for record, chunks in zip(records, windows):
+        several += len(chunks) > 1
+        rebuilt = first_window(record.header, record.text, record.metadata, chunks[1] if len(chunks) > 1 else None)
+        assert tokens([rebuilt])["input_ids"] == tokens([chunks[0]])["input_ids"], record.source
+    assert len(records) > 150 and several > 150
 
 
 def test_migration_gives_the_vectors_a_fresh_index_gives(tmp_path):

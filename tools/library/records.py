@@ -96,13 +96,12 @@ def action_text(header: str, action: Iterable[str]) -> str:
     return header + "\n" + " ".join(action)
 
 
-def action_lines_from_text(text: str, meta: Mapping[str, Any]) -> list[str]:
-    """The action lines of a scene known only by its stored plain text (a library indexed before action texts
-    existed): a line naming a speaker is a cue, the line after it (and after a parenthetical) is dialogue,
-    transitions are dropped. Exact for screenplay dialogue; a speech of several lines (verse) leaks its later
-    lines, which re-indexing the source corrects."""
+def _stored_lines(text: str, meta: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """A scene known only by its stored plain text, line by line as (kind, plain line): a line naming a
+    speaker is a "cue", the line after it (and after a parenthetical, a "paren") is "dialogue", "CUT TO:" is a
+    "transition", the rest "action". Exact for screenplay dialogue; a speech of several lines (verse) reads
+    its later lines as action."""
     speakers = {name.strip() for name in str(meta.get("characters", "")).split(", ") if name.strip()}
-    action: list[str] = []
     state = "action"  # or "cue" (dialogue comes next) or "spoken" (a parenthetical may bring more dialogue)
     for raw in text.split("\n")[1:]:  # the first line is the heading
         line = plain(raw)
@@ -110,18 +109,46 @@ def action_lines_from_text(text: str, meta: Mapping[str, Any]) -> list[str]:
             continue
         shouting = line.upper() == line and any(c.isalpha() for c in line)
         parenthetical = line.startswith("(") and line.endswith(")")
-        if shouting and normalize_character(line) in speakers:
+        if normalize_character(line) in speakers and (shouting or state == "action"):  # "@McCLANE" too
             state = "cue"
+            yield "cue", line
         elif state == "cue":
             state = "cue" if parenthetical else "spoken"
+            yield ("paren" if parenthetical else "dialogue"), line
         elif state == "spoken" and parenthetical:
             state = "cue"
+            yield "paren", line
         elif shouting and line.endswith(":"):  # CUT TO:
             state = "action"
+            yield "transition", line
         else:
             state = "action"
-            action.append(line)
-    return action
+            yield "action", line
+
+
+def action_lines_from_text(text: str, meta: Mapping[str, Any]) -> list[str]:
+    """The action lines of a scene known only by its stored plain text (a library indexed before action texts
+    existed). A speech of several lines leaks its later lines, which re-indexing the source corrects."""
+    return [line for kind, line in _stored_lines(text, meta) if kind == "action"]
+
+
+def body_lines_from_text(text: str, meta: Mapping[str, Any]) -> list[str]:
+    """The embedded body lines (``_body_lines``) of a scene known only by its stored plain text: dialogue as
+    "NAME (parenthetical): line", transitions dropped. A speech or an action of several lines comes back as
+    several lines, which embed the same words."""
+    lines: list[str] = []
+    speaker = paren = ""
+    for kind, line in _stored_lines(text, meta):
+        if kind == "cue":
+            speaker, paren = normalize_character(line), ""
+        elif kind == "paren":
+            paren = line
+        elif kind == "dialogue":
+            lines.append(f"{f'{speaker} {paren}'.strip()}: {line}")
+            paren = ""
+        elif kind == "action":
+            lines.append(line)
+    return lines
 
 
 def scene_record(
