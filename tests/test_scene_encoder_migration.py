@@ -8,6 +8,9 @@ packed as the trainer packs it) and a query encoder trained "against" it are han
 from __future__ import annotations
 
 import functools
+import os
+import signal
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -236,3 +239,57 @@ def test_scriptroom_search_re_embeds_with_progress_first(monkeypatch, capsys, tm
     assert "HARBOUR PIER" in capsys.readouterr().out and bars == ["re-embedding library (base -> retuned0)"]
     with SceneLibrary(library, Retuned(), starter=False) as lib:
         assert lib.stored_version() == "retuned0" and lib._actions(create=False).name == "scenes" + ACTIONS_SUFFIX
+
+
+MIGRATOR = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    from tools.library import SceneLibrary
+    from tools.library.embedder import HashingEmbedder
+
+    class Retuned(HashingEmbedder):
+        scene_version = "retuned0"
+
+        def embed(self, texts):
+            return np.ascontiguousarray(super().embed(texts)[:, ::-1])
+
+    lib = SceneLibrary(sys.argv[1], Retuned(), starter=False, batch_size=3)
+    lib.upgrade(on_commit=lambda batch: print("ACK", *batch, flush=True))
+    print("DONE", flush=True)
+    """
+)
+
+
+@pytest.mark.timeout(180)
+def test_sigkill_mid_migration_loses_no_scene_and_resumes(tmp_path):
+    from tests.test_library_reliability import _spawn, _write_drafts
+
+    drafts = tmp_path / "drafts"
+    _write_drafts(drafts, 120)
+    with SceneLibrary(tmp_path / "lib", HashingEmbedder(), starter=False) as lib:
+        lib.index_paths([drafts])
+    proc = _spawn(MIGRATOR, str(tmp_path / "lib"))
+    acked: set[str] = set()
+    for line in proc.stdout:
+        assert not line.startswith("DONE"), "the migration finished before it could be killed"
+        acked.update(line.split()[1:])
+        if len(acked) >= 9:
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+    assert proc.wait(timeout=30) == -signal.SIGKILL, proc.stderr.read()
+
+    with SceneLibrary(tmp_path / "lib", Retuned(), starter=False, batch_size=3) as lib:
+        assert lib.stats().scenes == 120 and lib.stored_version() == BASE
+        rows = _rows(lib)
+        stale = {meta["scene_id"] for _, meta, _ in rows.values() if meta.get(SCENE_ENCODER) != "retuned0"}
+        done = {meta["scene_id"] for _, meta, _ in rows.values()} - stale  # killed between two writes: stale
+        assert acked <= done and len(done) < 120
+        report = lib.upgrade()
+        assert (report.scenes, report.unchanged) == (120, len(done)) and lib.stored_version() == "retuned0"
+        got = _rows(lib)
+    with SceneLibrary(tmp_path / "fresh", Retuned(), starter=False) as fresh:
+        fresh.index_paths([drafts])
+        want = _rows(fresh)
+    assert got.keys() == want.keys()
+    assert all(np.allclose(got[id_][2], vec, atol=1e-6) for id_, (_, _, vec) in want.items())
