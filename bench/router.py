@@ -39,7 +39,7 @@ router, then trained on. "blind11" (session 11, 320 utterances by two more autho
 Mumbai assistant director), kept out of training, scored in aggregate only: 97.5 / 90.5 with no wrong route at
 >= 0.99 on the session's starting router.
 Unspent (misses printed only with --show): blind8, blind9, blind10, blind11.
-bench/spans.py scores the argument readers (span, clause, number, choice) against the rules, leave-one-author-out.
+bench/spans.py scores the argument readers (span, number, choice) against the rules, leave-one-author-out.
 """
 
 from __future__ import annotations

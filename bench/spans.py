@@ -1,14 +1,13 @@
 """Arguments by leave-one-author-out: the rules alone, then with each learned reader added in turn.
 
-Run: .venv/bin/python bench/spans.py [--splits authors7a,...] [--sure 0.8] [--clause-sure 0.7] [--fill 0.3]
-    [--override 0.9] [--choice-sure 0.5] [--classes]
-For each split, the span tagger (free text), the clause reader (a brief in a clause of its own), the number tagger
-(counts, acts, scenes, options, insertion points) and the choice classifier (statistics topic, critique focus, summary
-level) are trained on the project set and every
+Run: .venv/bin/python bench/spans.py [--splits authors7a,...] [--sure 0.8] [--fill 0.3] [--override 0.9]
+    [--choice-sure 0.5] [--classes]
+For each split, the span tagger (free text), the number tagger (counts, acts, scenes, options, insertion points) and
+the choice classifier (statistics topic, critique focus, summary level) are trained on the project set and every
 SPAN_TRAINED split but that one (a split not in it, such as a new author's before it joins, is simply left out), and
 each of the split's rows that names a tool is read as its labelled intent (so intent errors stay out; a slash command
-is parsed as the router parses it) and scored with agent.routing.evaluation. The rules were tuned on blind6's and authors7a-d's misses, so on those splits the
-rules' figure is a training figure. --classes counts the misses of the last column by (intent, argument). Blind sets
+is parsed as the router parses it) and scored with agent.routing.evaluation. The rules were tuned on blind6's and
+authors7a-d's misses, so on those splits the rules' figure is a training figure. --classes counts the misses of the last column by (intent, argument). Blind sets
 are refused: they are read only in aggregate through bench/router.py.
 """
 
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from agent.registry import INTENT_ARGS  # noqa: E402
-from agent.routing import choices, clauses, roles, spans  # noqa: E402
+from agent.routing import choices, roles, spans  # noqa: E402
 from agent.routing.evaluation import FREE_TEXT, Report, _norm, evaluate, load_labeled  # noqa: E402
 from agent.routing.router import read_request  # noqa: E402
 from agent.routing.slash import is_slash, route_slash  # noqa: E402
@@ -60,7 +59,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--splits", default=",".join(AUTHORS))
     parser.add_argument("--sure", type=float, default=spans.SURE, help="the span tagger's threshold")
-    parser.add_argument("--clause-sure", type=float, default=clauses.SURE, help="the clause reader's threshold")
     parser.add_argument("--fill", type=float, default=roles.FILL, help="the number tagger's threshold to fill")
     parser.add_argument("--override", type=float, default=roles.OVERRIDE, help="... and to replace the rules' number")
     parser.add_argument("--choice-sure", type=float, default=choices.SURE, help="the choice classifier's threshold")
@@ -76,18 +74,16 @@ def main(argv: list[str] | None = None) -> int:
         for split in splits:
             rows = [r for r in everything if r.split == split and r.intent in INTENT_ARGS]
             trained = labelled_rows(splits=[s for s in SPAN_TRAINED if s != split])
-            kinds = ("spans", "clauses", "roles", "choices")
-            span_model, clause_model, role_model, choice_model = (Path(tmp) / f"{split}.{kind}" for kind in kinds)
+            span_model, role_model, choice_model = (Path(tmp) / f"{split}.{kind}" for kind in ("spans", "roles", "choices"))
             start = time.perf_counter()
-            for kind, model in zip(kinds, (span_model, clause_model, role_model, choice_model)):
+            for kind, model in (("spans", span_model), ("roles", role_model), ("choices", choice_model)):
                 build_reader(kind, model, rows=trained)
             took = time.perf_counter() - start
             tagger = spans.SpanTagger(span_model.read_bytes(), opts.sure)
-            clause = clauses.ClauseReader(clause_model.read_bytes(), opts.clause_sure)
             numbers = roles.RoleTagger(role_model.read_bytes(), opts.fill, opts.override)
             chooser = choices.ChoiceReader(choice_model.read_bytes(), opts.choice_sure)
-            cells = [("rules", ()), ("+spans", (tagger,)), ("+clauses", (tagger, clause)),
-                     ("+numbers", (tagger, clause, numbers)), ("+choices", (tagger, clause, numbers, chooser))]
+            cells = [("rules", ()), ("+spans", (tagger,)), ("+numbers", (tagger, numbers)),
+                     ("+choices", (tagger, numbers, chooser))]
             line = []
             for name, readers in cells:
                 report = score(rows, readers)

@@ -8,6 +8,7 @@ scs are set at the dry cleaner's" or "is Delia a convincing lead"; the classifie
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -59,7 +60,7 @@ class ChoiceReader:
 
     @classmethod
     def load(cls, sure: float = SURE, name: str = MODEL) -> "ChoiceReader":
-        return cls(crf.packaged(name), sure)
+        return cls(importlib.resources.files("agent.routing").joinpath(name).read_bytes(), sure)
 
     def read(self, intent: str, message: str, ex: Extraction, rule: Any) -> tuple[str | None, float]:
         """The value the classifier reads (None: the writer named none) and its probability."""

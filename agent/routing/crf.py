@@ -3,13 +3,7 @@ model's bytes, and a deterministic training run."""
 
 from __future__ import annotations
 
-import importlib.resources
 from typing import Any, Iterable
-
-
-def packaged(name: str) -> bytes:
-    """A shipped model's bytes (agent/routing/NAME, rebuilt by python -m agent.routing.training)."""
-    return importlib.resources.files("agent.routing").joinpath(name).read_bytes()
 
 
 def open_tagger(model: bytes) -> Any:

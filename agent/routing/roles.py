@@ -10,6 +10,7 @@ the request (the first number of an insert that no scene word claims is the opti
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
@@ -166,7 +167,7 @@ class RoleTagger:
 
     @classmethod
     def load(cls, fill: float = FILL, override: float = OVERRIDE, name: str = MODEL) -> "RoleTagger":
-        return cls(crf.packaged(name), fill, override)
+        return cls(importlib.resources.files("agent.routing").joinpath(name).read_bytes(), fill, override)
 
     def read(self, intent: str, message: str, ex: Extraction) -> dict[str, tuple[int, float]]:
         """Argument -> (number, marginal probability) for every number the tagger gives a role."""

@@ -20,8 +20,6 @@ from agent.routing.head import CLARIFY, IntentHead
 from agent.routing.slash import SlashFirst
 from agent.routing.choices import SURE as CHOICE_SURE
 from agent.routing.choices import ChoiceReader
-from agent.routing.clauses import SURE as CLAUSE_SURE
-from agent.routing.clauses import ClauseReader
 from agent.routing.roles import FILL as ROLE_FILL
 from agent.routing.roles import OVERRIDE as ROLE_OVERRIDE
 from agent.routing.roles import RoleTagger
@@ -60,7 +58,6 @@ class RouterConfig:
     role_override: float = ROLE_OVERRIDE
     # The learned classifier replaces the rules' statistics topic, critique focus or summary level at this. Above 1: off.
     choice_sure: float = CHOICE_SURE
-    clause_sure: float = CLAUSE_SURE  # the clause reader's, for a brief in a clause of its own (above 1: none)
 
 
 def load_exemplars() -> dict[str, list[str]]:
@@ -83,9 +80,8 @@ class Router(SlashFirst):
         self.encoder = tuned_encoder(embedder, self.head.encoder)
         spans = [SpanTagger.load(config.span_sure)] if config.span_sure <= 1 else []
         roles = [RoleTagger.load(config.role_fill, config.role_override)] if min(config.role_fill, config.role_override) <= 1 else []
-        clauses = [ClauseReader.load(config.clause_sure)] if config.clause_sure <= 1 else []
         choices = [ChoiceReader.load(config.choice_sure)] if config.choice_sure <= 1 else []
-        self.readers: tuple[Reader, ...] = tuple(spans + clauses + roles + choices)
+        self.readers: tuple[Reader, ...] = tuple(spans + roles + choices)
 
     def _embed_one(self, text: str) -> np.ndarray:
         from tools.embeddings import embed_one
@@ -187,9 +183,8 @@ def read_request(intent: str, message: str, *, characters: Sequence[str] = (),
 
 
 def default_readers() -> tuple[Reader, ...]:
-    """The shipped learned readers, in the order they apply: free text (by words, then by clauses), numbers,
-    closed-list choices."""
-    return SpanTagger.load(), ClauseReader.load(), RoleTagger.load(), ChoiceReader.load()
+    """The shipped learned readers, in the order they apply: free text, numbers, closed-list choices."""
+    return SpanTagger.load(), RoleTagger.load(), ChoiceReader.load()
 
 
 def _arguments(intent: str, text: str, ex: Extraction, score: float,

@@ -8,6 +8,7 @@ tagger, measured leave-one-author-out, reads a new author's span edges at least 
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
@@ -124,7 +125,7 @@ class SpanTagger:
 
     @classmethod
     def load(cls, sure: float = SURE, name: str = MODEL) -> "SpanTagger":
-        return cls(crf.packaged(name), sure)
+        return cls(importlib.resources.files("agent.routing").joinpath(name).read_bytes(), sure)
 
     def __call__(self, intent: str, message: str, ex: Extraction, args: dict[str, Any]) -> dict[str, Any]:
         """The rules' ``args`` (arguments.args_for) with the free-text argument read by the tagger, where
