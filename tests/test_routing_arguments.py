@@ -129,6 +129,12 @@ def test_characters_match_case_insensitively_and_by_surname():
         ("similar", "library scenes with a blackout at a wedding, top 6", {"k": 6, "query": "a blackout at a wedding"}),
         ("summarize", "go through each scene and say what happens", {"level": "scenes"}),
         ("generate", "redo it twice, scene 4", {"count": 2, "scene": 4}),
+        # a story structure named for a new idea; none named, none given
+        ("develop", "new idea, save the cat beats: a mime witnesses a murder", {"structure": "save-the-cat"}),
+        ("develop", "break this into eight sequences: a ferry cook feeds a ghost", {"structure": "sequences"}),
+        ("develop", "develop it in three acts: a choir of prison guards", {"structure": "three-act"}),
+        ("develop", "give me characters and a structure for a heist on a train", {}),
+        ("develop", "a logline, then notes on act 3", {}),
     ],
 )
 def test_args_for_intent(intent, text, expected):

@@ -809,6 +809,21 @@ _FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+# The story structures development knows (tools.schemas.DevelopArgs), by the words a writer names them with.
+_STRUCTURES = (
+    ("save-the-cat", r"\bsave[- ]the[- ]cat\b"),
+    ("sequences", r"\bsequences?\b|\b(?:eight|8)[- ]sequence\b"),
+    ("three-act", r"\b(?:three|3)[- ]acts?\b"),
+)
+
+
+def find_structure(folded: str) -> str | None:
+    """The structure a story idea is to be developed in ("save the cat beats", "in eight sequences", "three acts"),
+    the one named first."""
+    hits = [(m.start(), name) for name, pattern in _STRUCTURES if (m := re.search(pattern, folded))]
+    return min(hits)[1] if hits else None
+
+
 def args_for(intent: str, message: str, ex: Extraction) -> dict[str, Any]:
     """The arguments the message determines for one intent (defaults left out)."""
     message = first_item(message)
@@ -827,6 +842,8 @@ def args_for(intent: str, message: str, ex: Extraction) -> dict[str, Any]:
     elif intent == "similar":
         # A genre alone ("comparable heist scenes") is also what to look for.
         put("query", extract_query(message, ex) or (ex.genre or ""))
+    elif intent == "develop":
+        put("structure", find_structure(_first_step(fold(message))))
     elif intent == "revise":
         mode = revise_mode(fold(message))
         put("mode", mode)
