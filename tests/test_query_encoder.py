@@ -9,22 +9,80 @@ from tools.embeddings import embed_one
 from tools.library.embedder import HashingEmbedder, SentenceTransformerEmbedder, embed_query
 from tools.library.query_encoder import load_arrays, query_twin
 from tools.library.query_training import (
-    DATA, PATH, digest, evaluation_scenes, training_pairs, training_scene_keys,
+    DATA, PATH, SCENE_LAYERS, SCENE_PATH, digest, evaluation_scenes, fresh, training_pairs, training_scene_keys,
 )
 from tools.library.quality import load_queries
 
 
-def test_shipped_query_encoder_was_built_from_the_current_data():
-    """A changed description, training scene or setting changes the encoder: rebuild it
+def test_shipped_encoders_were_built_from_the_current_data():
+    """A changed description, training scene or setting changes both towers: rebuild them
     (python -m tools.library.query_training)."""
     arrays = load_arrays()
     assert arrays is not None, f"{PATH.name} is missing"
-    assert str(arrays["digest"]) == digest(training_pairs()), f"{PATH.name} is stale: run python -m tools.library.query_training"
+    assert fresh(arrays, load_arrays(SCENE_PATH.name), digest(training_pairs())), \
+        f"{PATH.name} / {SCENE_PATH.name} stale: run python -m tools.library.query_training"
 
 
-def test_query_encoder_stays_small_for_git():
-    """Each rebuild adds the whole file to git history."""
+def test_a_query_file_from_another_build_than_the_scene_file_is_stale():
+    stamp = "0123456789abcdef" * 4
+    query = {"digest": np.array(stamp), "scene_encoder": np.array(stamp[:16])}
+    scene = {"digest": np.array(stamp)}
+    if SCENE_LAYERS:
+        assert fresh(query, scene, stamp)
+        assert not fresh({**query, "scene_encoder": np.array("base")}, scene, stamp)
+        assert not fresh(query, {"digest": np.array("f" * 64)}, stamp)
+        assert not fresh(query, None, stamp)
+    else:  # a single-tower build: no scene file, and a query file that names none
+        assert fresh({"digest": np.array(stamp)}, None, stamp)
+        assert not fresh(query, None, stamp) and not fresh({"digest": np.array(stamp)}, scene, stamp)
+    assert not fresh(query, scene, "f" * 64)
+
+
+def test_encoders_stay_small_for_git():
+    """Each rebuild adds the whole files to git history."""
     assert PATH.stat().st_size < 1_500_000
+    assert not SCENE_PATH.exists() or SCENE_PATH.stat().st_size < 500_000
+
+
+def test_the_scene_towers_training_replica_gives_the_stored_vectors(embedder):
+    """Before any step, the scene side re-encodes each training scene's chunks and action row to the vectors the
+    store gave them: the two-tower loss scores what the library will store."""
+    import torch
+
+    from tools.library.query_training import _SceneSide, training_scenes
+
+    pairs = [p for p in training_pairs() if p.scenes[0].startswith("training/")][:4:2]  # two queries a scene
+    scenes = training_scenes(embedder, pairs)
+    assert len(scenes) == 2 and all(s.chunk_texts and s.action_text for s in scenes)
+    longest = max(len(s.chunks) for s in scenes)
+    chunks = torch.zeros(len(scenes), longest, 384)
+    for i, s in enumerate(scenes):
+        chunks[i, : len(s.chunks)] = torch.tensor(s.chunks)
+    actions = torch.tensor(np.stack([s.action for s in scenes]))
+    side = _SceneSide(embedder, scenes, chunks, actions, 1)
+    side.refresh()
+    assert torch.allclose(side.chunks, chunks, atol=1e-5) and torch.allclose(side.actions, actions, atol=1e-5)
+    all_chunks, _, drift = side.with_fresh([1])
+    assert float(drift.detach()) < 1e-5 and torch.allclose(all_chunks, chunks, atol=1e-5)
+    assert all_chunks.requires_grad and not side.chunks.requires_grad  # the refreshed cache never carries a graph
+
+
+def test_the_scene_tower_stays_near_the_packaged_encoder(embedder):
+    """Pasted-scene searches and the hub discount read the scene vectors too: the tuned scene side moves them
+    a little (it must move them, or the file is dead weight), never far."""
+    from tools.library.query_training import _synthetic_rows
+    from tools.tuned_minilm import tuned_encoder
+
+    scene_arrays = load_arrays(SCENE_PATH.name)
+    if not SCENE_LAYERS:
+        assert scene_arrays is None
+        return
+    assert {int(k.split(".")[1]) for k in scene_arrays if k.startswith("enc.")} == {embedder.depth - 1}
+    twin = tuned_encoder(embedder, scene_arrays)
+    texts = [row["scene"] for row in _synthetic_rows(DATA)[:8]]
+    plain, tuned = embedder.encode(texts, normalize_embeddings=True), twin.encode(texts, normalize_embeddings=True)
+    cosines = (plain * tuned).sum(1)
+    assert cosines.min() > 0.9 and cosines.max() < 0.9999
 
 
 def test_the_evaluation_scenes_and_the_guard_set_never_reach_training():
