@@ -22,9 +22,9 @@
    and dense alone, each with the queries read by the plain MiniLM and by the tuned query encoder the library uses
    (tools/library/query_encoder.py; its training never saw heldout2's, heldout3's, heldout4's or heldout5's queries,
    nor the 60 scenes heldout3 to heldout5 describe):
-   recall@5, MRR, p50 query latency. --cache DIR keeps the built library for the next run. With a scene encoder
-   (scene_encoder.npz, the two-tower build of tools/library/query_training.py) scenes are stored by the scene
-   twin and descriptions read by the query twin trained with it, as the store does; "pasted" searches each
+   recall@5, MRR, p50 query latency. --cache DIR keeps the built library for the next run (DIR-<version> for a
+   tuned scene encoder, scene_encoder.npz from the two-tower build of tools/library/query_training.py, whose
+   scenes the library stores by its scene twin, as writers get it); "pasted" searches each
    starter scene's body (its heading cut) pasted whole, read as scenes are, and counts the scene finding itself.
 
 1. Indexing: the starter scenes through ``SceneLibrary.index_starter()`` (parse, chunk, embed, store) vs
@@ -149,34 +149,10 @@ def grow(lib: SceneLibrary, base, start: int, stop: int, rng: np.random.Generato
     return time.perf_counter() - t0
 
 
-class TwoTowerEmbedder(SentenceTransformerEmbedder):
-    """Scenes and pasted texts by the scene twin; a one-line description by the query twin trained with it, when
-    the query file names this scene side (the store's rule, tools/library/query_encoder.is_description)."""
-
-    def __init__(self, model, query_arrays: dict | None, scene_arrays: dict | None):
-        from tools.library.query_encoder import query_twin
-        from tools.tuned_minilm import tuned_encoder
-
-        super().__init__(model if scene_arrays is None else tuned_encoder(model, scene_arrays))
-        # The store's version string: a library stored by one scene side is never reused for another.
-        self.scene_version = str(scene_arrays["digest"])[:16] if scene_arrays is not None else "base"
-        paired = query_arrays is not None and str(query_arrays.get("scene_encoder", "base")) == self.scene_version
-        self.query_model = (query_twin(model, query_arrays) if paired else None) or self.model
-
-    def embed_query(self, text: str) -> np.ndarray:
-        from tools.embeddings import embed_one
-        from tools.library.query_encoder import is_description
-
-        described = self.tuned_queries and is_description(text, self.count_tokens([text])[0])
-        return embed_one(self.query_model if described else self.model, text)[None, :]
-
-
-def load_encoders(folder: Path | None) -> tuple[dict | None, dict | None]:
-    """(query arrays, scene arrays) from ``folder``'s files, or the shipped ones."""
-    from tools.library.query_encoder import load_arrays
-
+def quality_embedder(model, folder: Path | None) -> SentenceTransformerEmbedder:
+    """The scene library's embedder with the shipped encoder files, or with ``folder``'s (another build's)."""
     if folder is None:
-        return load_arrays(), load_arrays("scene_encoder.npz")
+        return SentenceTransformerEmbedder(model).for_scenes()
 
     def read(name: str) -> dict | None:
         if not (folder / name).exists():
@@ -184,7 +160,8 @@ def load_encoders(folder: Path | None) -> tuple[dict | None, dict | None]:
         with np.load(folder / name, allow_pickle=False) as npz:
             return {k: np.asarray(npz[k]) for k in npz.files}
 
-    return read("query_encoder.npz"), read("scene_encoder.npz")
+    return SentenceTransformerEmbedder(model, scene_arrays=read("scene_encoder.npz") or {},
+                                       query_arrays=read("query_encoder.npz"))
 
 
 def pasted_scenes() -> list[dict]:
@@ -225,8 +202,10 @@ def bench_latency(lib: SceneLibrary, texts: list[str], mmr: bool) -> dict:
     return {"p50_ms": round(percentile(times, 50), 2), "p95_ms": round(percentile(times, 95), 2)}
 
 
-def bench_quality(embedder: TwoTowerEmbedder, folder: Path, shakespeare: bool) -> dict:
+def bench_quality(embedder: SentenceTransformerEmbedder, folder: Path, shakespeare: bool) -> dict:
     from tools.library.quality import evaluate, load_queries
+    from tools.library.scene_encoder import BASE, trained_against
+    from tools.tuned_minilm import PREFIX
 
     data = ROOT / "tests" / "data"
     feature = ROOT.parent / "shared" / "realscripts" / "Big-Fish.fountain"
@@ -240,7 +219,7 @@ def bench_quality(embedder: TwoTowerEmbedder, folder: Path, shakespeare: bool) -
             "heldout5": load_queries([data / "retrieval_heldout5.jsonl"]),
             "pasted": pasted_scenes()}
     out: dict = {"scene_encoder": embedder.scene_version}
-    if embedder.scene_version != "base":  # the library name alone cannot tell the scene sides apart
+    if embedder.scene_version != BASE:  # a library of another scene side would be re-embedded: keep both
         folder = folder.with_name(f"{folder.name}-{embedder.scene_version}")
     with SceneLibrary(folder, embedder, starter=False) as lib:
         # In a kept --cache folder only what is missing is embedded (an interrupted build resumes).
@@ -254,7 +233,10 @@ def bench_quality(embedder: TwoTowerEmbedder, folder: Path, shakespeare: bool) -
               f"{' + Shakespeare' if shakespeare else ''})", flush=True)
         # The same searches with queries read as the scenes are ("plain": the packaged MiniLM, or the scene twin)
         # and, where it ships, by the tuned query encoder (tools/library/query_encoder.py), as the library reads them.
-        sides = ("plain", "tuned") if embedder.query_model is not embedder.model else ("plain",)
+        query = embedder.query_arrays()
+        paired = query is not None and any(k.startswith(PREFIX) for k in query) \
+            and trained_against(query) == embedder.scene_version
+        sides = ("plain", "tuned") if paired else ("plain",)
         for name, queries in sets.items():
             for side in sides:
                 embedder.tuned_queries = side == "tuned"
@@ -284,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quality:
         import torch
 
-        embedder = TwoTowerEmbedder(load_embedder(), *load_encoders(Path(args.encoders) if args.encoders else None))
+        embedder = quality_embedder(load_embedder(), Path(args.encoders) if args.encoders else None)
 
         torch.set_num_threads(1)  # one short query per search: one thread is fastest on a shared machine
         if args.cache:

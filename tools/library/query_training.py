@@ -129,7 +129,9 @@ def training_scenes(embedder: Any, pairs: Sequence[Pair], data: Path = DATA) -> 
     records = scene_records(training_scene_keys(pairs, data), data)
     scenes = []
     with tempfile.TemporaryDirectory(prefix="scriptroom-query-training-") as tmp:
-        with SceneLibrary(Path(tmp) / "lib", SentenceTransformerEmbedder(embedder, tuned_queries=False),
+        # scene_arrays={}: the packaged encoder's vectors, never a shipped scene encoder's (the build would then
+        # start from its own last output).
+        with SceneLibrary(Path(tmp) / "lib", SentenceTransformerEmbedder(embedder, tuned_queries=False, scene_arrays={}),
                           starter=False) as lib:
             lib.add_records(records)
             for r in sorted(records, key=lambda r: r.source):
