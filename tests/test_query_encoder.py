@@ -68,8 +68,10 @@ def test_the_scene_towers_training_replica_gives_the_stored_vectors(embedder):
 
 
 def test_the_scene_tower_stays_near_the_packaged_encoder(embedder):
-    """Pasted-scene searches and the hub discount read the scene vectors too: the tuned scene side moves them
-    a little (it must move them, or the file is dead weight), never far."""
+    """Pasted-scene searches and the hub discount read the scene vectors too: the tuned scene side moves them (it
+    must, or the file is dead weight), not beyond recognition. The shipped build (session 12) puts a scene's tuned
+    vector at cosine 0.75-0.81 from its packaged one on these eight scenes, and on the 1,130-scene library every
+    one of 79 starter scenes pasted without its heading still finds itself first, as with the packaged vectors."""
     from tools.library.query_training import _synthetic_rows
     from tools.tuned_minilm import tuned_encoder
 
@@ -82,7 +84,7 @@ def test_the_scene_tower_stays_near_the_packaged_encoder(embedder):
     texts = [row["scene"] for row in _synthetic_rows(DATA)[:8]]
     plain, tuned = embedder.encode(texts, normalize_embeddings=True), twin.encode(texts, normalize_embeddings=True)
     cosines = (plain * tuned).sum(1)
-    assert cosines.min() > 0.9 and cosines.max() < 0.9999
+    assert cosines.min() > 0.7 and cosines.max() < 0.9999
 
 
 def test_the_evaluation_scenes_and_the_guard_set_never_reach_training():
@@ -99,19 +101,29 @@ def test_the_evaluation_scenes_and_the_guard_set_never_reach_training():
     assert not guard & {p.text for p in pairs}
 
 
-def test_descriptions_are_read_by_the_twin_and_everything_else_by_minilm(embedder):
-    emb = SentenceTransformerEmbedder(embedder)
+def test_descriptions_are_read_by_the_query_twin_and_everything_else_by_the_scene_side(embedder):
+    from tools.library.scene_encoder import load_arrays as scene_file
+    from tools.tuned_minilm import tuned_encoder
+
+    emb = SentenceTransformerEmbedder(embedder).for_scenes()  # as the scene library embeds
+    scene_side = tuned_encoder(embedder, scene_file()) if SCENE_LAYERS else embedder
     text = "two old friends argue about money in a diner"
-    plain = embed_one(embedder, text)
-    assert np.array_equal(emb.embed([text])[0], plain)  # scenes are embedded as the stored vectors were
+    as_scene = embed_one(scene_side, text)
+    assert np.allclose(emb.embed([text])[0], as_scene, atol=1e-6)  # scenes are embedded as the stored vectors were
     tuned = emb.embed_query(text)[0]
-    assert float(tuned @ plain) < 0.999 and abs(float(np.linalg.norm(tuned)) - 1) < 1e-5
+    assert float(tuned @ as_scene) < 0.999 and abs(float(np.linalg.norm(tuned)) - 1) < 1e-5
     twin = query_twin(embedder, load_arrays())
     assert np.array_equal(embed_one(twin, text), tuned)
     assert twin.layer(0)["q"][0] is embedder.layer(0)["q"][0]  # the frozen layers are shared
-    assert np.array_equal(SentenceTransformerEmbedder(embedder, tuned_queries=False).embed_query(text)[0], plain)
+    untuned = SentenceTransformerEmbedder(embedder, tuned_queries=False).for_scenes()
+    assert np.allclose(untuned.embed_query(text)[0], as_scene, atol=1e-6)
     pasted = "INT. DINER - NIGHT\nMARLOWE stirs a cold coffee and watches the door."
-    assert np.array_equal(emb.embed_query(pasted)[0], embed_one(embedder, pasted))
+    assert np.allclose(emb.embed_query(pasted)[0], embed_one(scene_side, pasted), atol=1e-6)
+    if SCENE_LAYERS:  # the router's and critic's embedder keeps the packaged vectors, and a description is read
+        # as they are: the query twin was trained against the scene side, not against them
+        packaged = SentenceTransformerEmbedder(embedder)
+        assert np.array_equal(packaged.embed([text])[0], embed_one(embedder, text))
+        assert np.allclose(packaged.embed_query(text)[0], embed_one(embedder, text), atol=1e-6)
 
 
 class _Steered(HashingEmbedder):

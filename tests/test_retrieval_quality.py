@@ -35,32 +35,45 @@ PARAPHRASED3 = DATA / "retrieval_paraphrased3.jsonl"
 # held out 2 1.000 / 0.935; + Shakespeare: held out 0.964 / 0.848. The code before (session 6) scored
 # project MRR 0.754, held out MRR 0.835 and, with Shakespeare, held out 0.893 / 0.835: each fails a floor below.
 # One held-out query is 0.036 of recall; one project or paraphrased query 0.022.
-PROJECT_RECALL, PROJECT_MRR = 0.89, 0.82
-PARAPHRASED_RECALL, PARAPHRASED_MRR = 0.93, 0.85
-HELDOUT_RECALL, HELDOUT_MRR = 0.92, 0.84
-SHAKESPEARE_RECALL, SHAKESPEARE_MRR = 0.96, 0.84
-HELDOUT2_RECALL, HELDOUT2_MRR = 0.96, 0.90
+# Session 12 (the scene side tuned with the query side: two towers), starter + feature script: project 0.978 / 0.905,
+# paraphrased 0.978 / 0.957, held out 0.964 / 0.933, held out 2 1.000 / 0.976; + Shakespeare: held out 0.964 / 0.934.
+PROJECT_RECALL, PROJECT_MRR = 0.95, 0.88
+PARAPHRASED_RECALL, PARAPHRASED_MRR = 0.95, 0.93
+HELDOUT_RECALL, HELDOUT_MRR = 0.92, 0.90
+SHAKESPEARE_RECALL, SHAKESPEARE_MRR = 0.96, 0.90
+HELDOUT2_RECALL, HELDOUT2_MRR = 0.96, 0.94
 # paraphrased3, starter + feature script: 0.806 / 0.673 (one query is 0.010 of recall); the same queries after
 # "I need the one where " scored 0.765 / 0.606 before search cut the frame (session 9), now 0.806 / 0.672.
-PARAPHRASED3_RECALL, PARAPHRASED3_MRR = 0.79, 0.66
+# Session 12 (two towers): 0.939 / 0.804.
+PARAPHRASED3_RECALL, PARAPHRASED3_MRR = 0.91, 0.77
 # Session 8: strict paraphrases of the 60 scenes no other set names, written by someone who read no search code,
 # scored by the lead once after the session's search changes: 0.800 / 0.642 with Shakespeare (the session's
 # starting code 0.850 / 0.677: the changes chosen on the other sets lost 3 of these). One query is 0.017.
 # Session 9: the tuned query encoder (tools/library/query_encoder.py; none of these scenes in its training)
 # 0.800 / 0.720 on the cached 1,130-scene library; queries read by the plain MiniLM fail the MRR floor (0.642).
 HELDOUT3 = DATA / "retrieval_heldout3.jsonl"
-HELDOUT3_RECALL, HELDOUT3_MRR = 0.78, 0.70
+# Session 12 (two towers; still none of these scenes in training): 0.883 / 0.764.
+HELDOUT3_RECALL, HELDOUT3_MRR = 0.86, 0.74
 # Session 9: strict paraphrases of the same 60 scenes by another writer who read no search code, written at the
 # session's start and scored by the lead in aggregate only: 0.700 / 0.473 with Shakespeare on the session's starting
 # code, 0.767 / 0.528 final (cached 1,130-scene library; a build also trained on 400 more scenes scored 0.700 / 0.552
 # and was not shipped). Harder than heldout3; one query is 0.017.
 HELDOUT4 = DATA / "retrieval_heldout4.jsonl"
-HELDOUT4_RECALL, HELDOUT4_MRR = 0.73, 0.50
+# Session 12 (two towers): 0.767 / 0.568.
+HELDOUT4_RECALL, HELDOUT4_MRR = 0.75, 0.54
 # Session 10: a long and a short strict paraphrase of each of the same 60 scenes by a third writer who read no search
 # code, written at the session's start and scored by the lead in aggregate: 0.683 / 0.536 (long 0.833 / 0.671,
 # short 0.533 / 0.400) on the cached library; no search change shipped in session 10.
 HELDOUT5 = DATA / "retrieval_heldout5.jsonl"
-HELDOUT5_RECALL, HELDOUT5_MRR = 0.65, 0.50
+# Session 12 (two towers): 0.733 / 0.581 (long 0.867 / 0.726, short 0.600 / 0.436).
+HELDOUT5_RECALL, HELDOUT5_MRR = 0.71, 0.55
+# Session 12: a long and a short description of each of the same 60 scenes by a fourth writer who read no search
+# code (a retired script supervisor: who holds what, who comes and goes), written at the session's start and scored
+# by the lead in aggregate only: 0.908 / 0.826 (long 0.967 / 0.933, short 0.850 / 0.718) on the session's starting
+# code, 0.917 / 0.859 (long 0.967 / 0.939, short 0.867 / 0.778) with the two towers. Concrete props and business
+# share more words with the scenes than heldout5's feelings do: hybrid beats dense by 9 points here. One query is 0.008.
+HELDOUT7 = DATA / "retrieval_heldout7.jsonl"
+HELDOUT7_RECALL, HELDOUT7_MRR = 0.90, 0.83
 
 
 def test_score_counts_what_it_should():
@@ -72,7 +85,8 @@ def test_score_counts_what_it_should():
 def test_labelled_queries_name_starter_scenes():
     starter = {p.relative_to(STARTER_DIR).as_posix() for p in STARTER_DIR.rglob("*.fountain")}
     for paths, least in ((PROJECT_QUERIES, 40), ([PARAPHRASED], 40), ([HELDOUT], 24), ([HELDOUT2], 24),
-                          ([PARAPHRASED3], 90), ([HELDOUT3], 55), ([HELDOUT4], 55), ([HELDOUT5], 110)):
+                          ([PARAPHRASED3], 90), ([HELDOUT3], 55), ([HELDOUT4], 55), ([HELDOUT5], 110),
+                          ([HELDOUT7], 110)):
         queries = load_queries(paths)
         assert len(queries) >= least
         unknown = sorted({r for q in queries for r in q["relevant"]} - starter)
@@ -160,7 +174,8 @@ def test_heldout_paraphrases_with_shakespeare_too(library):
     for name, path, recall, mrr in (("held out", HELDOUT, SHAKESPEARE_RECALL, SHAKESPEARE_MRR),
                                     ("heldout3", HELDOUT3, HELDOUT3_RECALL, HELDOUT3_MRR),
                                     ("heldout4", HELDOUT4, HELDOUT4_RECALL, HELDOUT4_MRR),
-                                    ("heldout5", HELDOUT5, HELDOUT5_RECALL, HELDOUT5_MRR)):
+                                    ("heldout5", HELDOUT5, HELDOUT5_RECALL, HELDOUT5_MRR),
+                                    ("heldout7", HELDOUT7, HELDOUT7_RECALL, HELDOUT7_MRR)):
         result = evaluate(library, load_queries([path]))
         print("\n" + _report(f"{name} with Shakespeare", library, result))
         assert result.recall >= recall and result.mrr >= mrr, _report(f"{name} with Shakespeare", library, result)
