@@ -105,10 +105,32 @@ _LEAD_RE = re.compile(
 )
 
 
+# Words of a request's framing, never of a story: a sentence or clause made only of these ("blank page", "new idea,
+# separate from this draft", "develop it with save the cat beats", "three act structure pls") is not the premise.
+_FRAMING = frozenset("""
+a an the this that it its me us my our new fresh brand separate different another next idea story film movie feature
+project premise logline concept spec script screenplay draft no nothing not yet written page pages blank scratch zero
+develop build break shape outline turn make take start begin crack work up into in with from using use for of to
+save cat beats beat structure three act acts 3 sequence sequences eight 8 please pls thanks thx kindly go help could
+can would will you i i'd i'm let's lets want like just only on paper one where does do what now it's style approach
+i've got current totally here here's is unpolished scene cards so
+""".split())
+# Where a request's framing ends and the idea starts: sentence ends, a colon, a dash between spaces.
+_SEGMENT_RE = re.compile(r"(?<=[.!?;:])\s+|\s+[-–—]\s+")
+
+
+def _is_framing(segment: str) -> bool:
+    words = re.findall(r"[\w']+", segment.lower())
+    return all(w in _FRAMING for w in words)
+
+
 def logline_from(message: str) -> str:
     """The story idea in a request: "develop a story from this logline: X" -> X; "make me a heist movie about a
-    monastery" -> "a heist movie about a monastery"."""
+    monastery" -> "a heist movie about a monastery"; "new idea, no draft: X. save the cat beats please" -> X."""
     text = re.sub(r"^\s*/develop\b", "", message).strip().strip("\"'“”")
+    kept = [seg for seg in _SEGMENT_RE.split(text) if seg.strip() and not _is_framing(seg)]
+    if kept and len(kept) < len(_SEGMENT_RE.split(text)):
+        text = " ".join(kept).strip().rstrip(":;-–— ").strip("\"'“”")
     rest = _LEAD_RE.sub("", text, count=1).strip().strip("\"'“”")
     if len(rest.split()) < 3:
         return text

@@ -102,6 +102,15 @@ def test_commands_and_ideas_are_read_once_at_the_edge():
     assert parse_command("give me three openings for act two") is None
     assert logline_from("develop a story from this logline: A monk robs his abbey.") == "A monk robs his abbey."
     assert logline_from("/develop A monk robs his abbey.") == "A monk robs his abbey."
+    # the request's framing around the idea is not the premise (a writer's walk, session 12)
+    assert logline_from("new idea, separate from this draft: a retired stuntman haunts his own film set. develop it "
+                        "with save the cat beats") == "a retired stuntman haunts his own film set."
+    assert logline_from("blank page. a mall santa unionizes. make it a story") == "a mall santa unionizes."
+    assert logline_from("Nothing is written yet. Premise: two law students find their moot-court problem is a real "
+                        "case. Where does it go?") == "two law students find their moot-court problem is a real case."
+    # a sentence with any word of the story stays
+    assert logline_from("new project: a hotel concierge blackmails a floor. network wants a structure") == \
+        "a hotel concierge blackmails a floor. network wants a structure"
 
 
 def test_a_story_in_development_is_saved_and_comes_back(room_agent, tmp_path):
